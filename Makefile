@@ -1,0 +1,97 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# bmcwatch: kernel module, BPF programs, daemon and CLI.
+#   make            build everything
+#   make deps       install the Debian packages the build and tests need
+#   make check      every test: host unit tests, then the emulated host
+#   make demo       watch bmcwatch catch a hostile BMC in the emulated host
+#   make install    DESTDIR/PREFIX aware
+
+# The kernel to build the module for: the running kernel's build tree when it
+# exists, else the newest installed Debian headers (override with KDIR=).
+KREL_RUNNING := $(shell uname -r)
+KDIR ?= $(or $(wildcard /lib/modules/$(KREL_RUNNING)/build),\
+	$(lastword $(shell ls -d /usr/src/linux-headers-*-amd64 2>/dev/null | sort -V)))
+KREL = $(shell cat $(KDIR)/include/config/kernel.release 2>/dev/null)
+# The kernel the emulated host boots; `make check` builds the module for it.
+VM_KREL = $(shell selftests/vm/kver.sh 2>/dev/null)
+
+CLANG ?= clang
+BPFTOOL ?= bpftool
+OUT := bpf/.output
+ARCH := $(shell uname -m | sed 's/x86_64/x86/;s/aarch64/arm64/')
+BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) \
+	-I$(OUT) -Iinclude/uapi -Ibpf -Wall -Werror
+BPF_SRCS := $(wildcard bpf/*.bpf.c)
+BPF_OBJS := $(patsubst bpf/%.bpf.c,$(OUT)/%.bpf.o,$(BPF_SRCS))
+BPF_SKELS := $(patsubst bpf/%.bpf.c,$(OUT)/%.skel.h,$(BPF_SRCS))
+# BTF of the kernel the module is built for; the running one's as fallback
+VMLINUX_SRC = $(or $(wildcard /boot/vmlinuz-$(KREL)),/sys/kernel/btf/vmlinux)
+
+.PHONY: all kmod bpf userspace deps deps-ok check demo eval bench install clean \
+	checkpatch selftest-kmods
+
+all: kmod bpf userspace
+
+kmod:
+	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
+
+bpf: $(BPF_SKELS)
+
+.SECONDARY: $(BPF_OBJS)
+
+$(OUT):
+	mkdir -p $@
+
+$(OUT)/vmlinux.h: | $(OUT)
+	@if [ "$(VMLINUX_SRC)" = /sys/kernel/btf/vmlinux ]; then \
+		$(BPFTOOL) btf dump file $(VMLINUX_SRC) format c > $@.tmp; \
+	else bpf/gen-vmlinux-h.sh $(VMLINUX_SRC) > $@.tmp; fi
+	mv $@.tmp $@
+
+$(OUT)/%.bpf.o: bpf/%.bpf.c bpf/%.h include/uapi/linux/bmcwatch.h \
+		$(OUT)/vmlinux.h
+	$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
+$(OUT)/%.skel.h: $(OUT)/%.bpf.o
+	$(BPFTOOL) gen skeleton $< > $@.tmp
+	mv $@.tmp $@
+
+userspace: bpf
+	$(MAKE) -C userspace BPF_OUT=$(CURDIR)/$(OUT)
+
+deps:
+	scripts/deps.sh
+
+# Install missing packages only when something is missing (fast otherwise).
+deps-ok:
+	@scripts/deps.sh --check >/dev/null || scripts/deps.sh
+
+# Test-only modules, built for the emulated host's kernel.
+TEST_KMODS := selftests/vm/warn selftests/kmod/bmcw_test
+
+selftest-kmods:
+	for d in $(TEST_KMODS); do \
+		$(MAKE) -C $(KDIR) M=$(CURDIR)/$$d modules || exit 1; done
+
+check: deps-ok
+	$(MAKE) all selftest-kmods KDIR=/lib/modules/$(VM_KREL)/build
+	selftests/run-all
+
+demo: deps-ok
+	$(MAKE) all KDIR=/lib/modules/$(VM_KREL)/build
+	selftests/demo/run
+
+checkpatch:
+	scripts/checkpatch.sh kmod/*.c kmod/*.h include/uapi/linux/*.h \
+		selftests/kmod/*/*.c
+
+install: all
+	$(MAKE) -C $(KDIR) M=$(CURDIR) INSTALL_MOD_PATH=$(DESTDIR) modules_install
+	$(MAKE) -C userspace install DESTDIR=$(DESTDIR) PREFIX=$(PREFIX)
+
+clean:
+	$(MAKE) -C $(KDIR) M=$(CURDIR) clean || true
+	for d in $(TEST_KMODS); do $(MAKE) -C $(KDIR) M=$(CURDIR)/$$d clean; done
+	$(MAKE) -C userspace clean
+	rm -rf $(OUT)

@@ -1,0 +1,131 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Fast path of the PCIe config-space monitor: count every access per
+ * (function, register class, direction, origin) in a per-CPU hash (no
+ * atomics, nothing lost), and send the writes that policy may care about,
+ * inventory changes and module health to userspace through a ring buffer.
+ * Every failure to count or to send is itself counted.
+ */
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+#include <linux/bmcwatch.h>
+#include "pcicfg.h"
+
+/* Set by the loader before load (see userspace/pcicfg.c). */
+const volatile __u32 sensitive_classes = PCICFG_SENSITIVE_DEFAULT;
+const volatile bool send_all_writes;
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
+	__uint(max_entries, PCICFG_MAX_KEYS);
+	__type(key, struct bmcw_cfg_key);
+	__type(value, __u64);
+} cfg_counts SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, BMCW_STAT_MAX);
+	__type(key, __u32);
+	__type(value, __u64);
+} stats SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, PCICFG_RINGBUF_BYTES);
+} events SEC(".maps");
+
+static __always_inline void stat_inc(__u32 idx)
+{
+	__u64 *v = bpf_map_lookup_elem(&stats, &idx);
+
+	if (v)
+		(*v)++;
+}
+
+static __always_inline void count(const struct bmcw_cfg_access *a)
+{
+	struct bmcw_cfg_key key = {
+		.seg = a->seg, .bus = a->bus, .devfn = a->devfn,
+		.cls = a->cls, .dir = a->dir, .origin = a->origin,
+	};
+	__u64 one = 1, *v;
+
+	v = bpf_map_lookup_elem(&cfg_counts, &key);
+	if (v) {
+		(*v)++;
+		return;
+	}
+	if (!bpf_map_update_elem(&cfg_counts, &key, &one, BPF_NOEXIST))
+		return;
+	/* Another CPU created the key meanwhile, or the map is full. */
+	v = bpf_map_lookup_elem(&cfg_counts, &key);
+	if (v)
+		(*v)++;
+	else
+		stat_inc(BMCW_STAT_CFG_MAP_FULL);
+}
+
+static __always_inline bool worth_sending(const struct bmcw_cfg_access *a)
+{
+	if (a->dir != BMCW_DIR_WRITE)
+		return false;
+	if (send_all_writes || a->origin != BMCW_ORIGIN_KERNEL)
+		return true;
+	if (a->fn_flags & PCICFG_BMC_FLAGS)
+		return true;
+	return a->cls < 32 && (sensitive_classes & (1U << a->cls));
+}
+
+/* Copy @len bytes from kernel @src into a ring buffer record of @type. */
+static __always_inline void send(__u32 type, const void *src, __u32 len)
+{
+	struct bmcw_rec_hdr *h;
+
+	h = bpf_ringbuf_reserve(&events, sizeof(*h) + len, 0);
+	if (!h) {
+		stat_inc(BMCW_STAT_RB_FULL);
+		return;
+	}
+	h->type = type;
+	h->len = len;
+	if (bpf_probe_read_kernel(h + 1, len, src)) {
+		bpf_ringbuf_discard(h, 0);
+		stat_inc(BMCW_STAT_READ_FAIL);
+		return;
+	}
+	bpf_ringbuf_submit(h, 0);
+	stat_inc(BMCW_STAT_RB_SENT);
+}
+
+SEC("raw_tp/bmcwatch_cfg_access")
+int BPF_PROG(on_cfg_access, const struct bmcw_cfg_access *ka)
+{
+	struct bmcw_cfg_access a;
+
+	stat_inc(BMCW_STAT_CFG_SEEN);
+	if (bpf_probe_read_kernel(&a, sizeof(a), ka)) {
+		stat_inc(BMCW_STAT_READ_FAIL);
+		return 0;
+	}
+	count(&a);
+	if (worth_sending(&a))
+		send(BMCW_REC_CFG, ka, sizeof(a));
+	return 0;
+}
+
+SEC("raw_tp/bmcwatch_dev_event")
+int BPF_PROG(on_dev_event, const struct bmcw_dev_event *e)
+{
+	send(BMCW_REC_DEV, e, sizeof(*e));
+	return 0;
+}
+
+SEC("raw_tp/bmcwatch_health")
+int BPF_PROG(on_health, const struct bmcw_health_event *h)
+{
+	send(BMCW_REC_HEALTH, h, sizeof(*h));
+	return 0;
+}
+
+char LICENSE[] SEC("license") = "GPL";

@@ -1,0 +1,396 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The inventory: every PCI function of the host with its identity
+ * fingerprint, its register layout (for classifying config accesses) and
+ * its BMC marks. Kept in an RCU hash table because the config fast path
+ * looks functions up with interrupts off; changed only from the PCI bus
+ * notifier and at load, under inv_lock.
+ */
+#include <linux/hashtable.h>
+#include <linux/mutex.h>
+#include <linux/pci.h>
+#include <linux/seq_file.h>
+#include <linux/siphash.h>
+#include <linux/slab.h>
+#include "bmcwatch.h"
+#include "bmcwatch_trace.h"
+
+static DEFINE_HASHTABLE(fn_table, 8);
+static DEFINE_MUTEX(inv_lock);
+static unsigned int nr_fns;
+
+/* Fixed so fingerprints compare across boots and hosts (not a secret). */
+static const siphash_key_t fp_key = {
+	{ 0x626d63776174636bULL, 0x2d66702d76310000ULL }
+};
+
+struct bmcw_fn *bmcw_fn_lookup(u32 key)
+{
+	struct bmcw_fn *fn;
+
+	hash_for_each_possible_rcu(fn_table, fn, node, key)
+		if (fn->key == key)
+			return fn;
+	return NULL;
+}
+
+/* What identifies a function; hashed, so layout matters only within a run */
+struct fp_input {
+	u16 vendor, device, subvendor, subdevice;
+	u32 class;
+	u8 revision, hdr_type, nr_caps, nr_ecaps;
+	u8 caps[BMCW_MAX_CAPS];
+	u16 ecaps[BMCW_MAX_CAPS];
+	u32 lnkcap;
+	u64 bar_len[PCI_STD_NUM_BARS + 1];	/* + expansion ROM */
+	u32 bar_type[PCI_STD_NUM_BARS + 1];
+	u32 path[8];				/* devfn/ids of bridges above */
+} __packed;
+
+static u64 fingerprint(const struct bmcw_fn *fn)
+{
+	struct pci_dev *pdev = fn->pdev, *up;
+	struct fp_input in;
+	int i;
+
+	memset(&in, 0, sizeof(in));
+	in.vendor = fn->vendor;
+	in.device = fn->device;
+	in.subvendor = fn->subvendor;
+	in.subdevice = fn->subdevice;
+	in.class = fn->class;
+	in.revision = fn->revision;
+	in.hdr_type = fn->hdr_type;
+	in.nr_caps = fn->nr_caps;
+	in.nr_ecaps = fn->nr_ecaps;
+	memcpy(in.caps, fn->caps, sizeof(in.caps));
+	memcpy(in.ecaps, fn->ecaps, sizeof(in.ecaps));
+	in.lnkcap = fn->lnkcap;
+	for (i = 0; i <= PCI_STD_NUM_BARS; i++) {
+		int r = i < PCI_STD_NUM_BARS ? i : PCI_ROM_RESOURCE;
+
+		in.bar_len[i] = pci_resource_len(pdev, r);
+		in.bar_type[i] = pci_resource_flags(pdev, r) &
+				 (IORESOURCE_IO | IORESOURCE_MEM |
+				  IORESOURCE_PREFETCH | IORESOURCE_MEM_64);
+	}
+	/* Bus numbers move when bridges are renumbered; slots do not. */
+	for (i = 0, up = pci_upstream_bridge(pdev); up && i < 8;
+	     i++, up = pci_upstream_bridge(up))
+		in.path[i] = up->devfn << 24 ^ up->vendor << 8 ^ up->device;
+	return siphash(&in, sizeof(in), &fp_key);
+}
+
+static struct bmcw_fn *fn_create(struct pci_dev *pdev)
+{
+	struct bmcw_fn *fn = kzalloc(sizeof(*fn), GFP_KERNEL);
+
+	if (!fn)
+		return NULL;
+	fn->pdev = pci_dev_get(pdev);
+	fn->key = bmcw_pdev_key(pdev);
+	fn->vendor = pdev->vendor;
+	fn->device = pdev->device;
+	fn->subvendor = pdev->subsystem_vendor;
+	fn->subdevice = pdev->subsystem_device;
+	fn->class = pdev->class;
+	fn->revision = pdev->revision;
+	fn->hdr_type = pdev->hdr_type;
+	if (pci_is_pcie(pdev))
+		pcie_capability_read_dword(pdev, PCI_EXP_LNKCAP, &fn->lnkcap);
+	bmcw_fn_build_regions(fn);
+	fn->fingerprint = fingerprint(fn);
+	return fn;
+}
+
+static void fn_free_rcu(struct rcu_head *head)
+{
+	struct bmcw_fn *fn = container_of(head, struct bmcw_fn, rcu);
+
+	pci_dev_put(fn->pdev);
+	kfree(fn);
+}
+
+static void emit(const struct bmcw_fn *fn, u8 change)
+{
+	struct bmcw_dev_event e = {
+		.ts_ns = ktime_get_ns(),
+		.seg = fn->key >> 16,
+		.bus = (fn->key >> 8) & 0xff,
+		.devfn = fn->key & 0xff,
+		.change = change,
+		.hdr_type = fn->hdr_type,
+		.vendor = fn->vendor,
+		.device = fn->device,
+		.subvendor = fn->subvendor,
+		.subdevice = fn->subdevice,
+		.class = fn->class,
+		.revision = fn->revision,
+		.fn_flags = READ_ONCE(fn->flags) | BMCW_FN_KNOWN,
+		.fingerprint = fn->fingerprint,
+		.host_fingerprint = bmcw_host_fingerprint(),
+	};
+
+	bmcw_kstat_inc(BMCW_KSTAT_DEV_EVENTS);
+	trace_bmcwatch_dev_event(&e);
+}
+
+static void set_alias(struct pci_dev *pdev, u8 bus, u8 devfn)
+{
+	struct bmcw_fn *fn;
+
+	fn = bmcw_fn_lookup(bmcw_key(pci_domain_nr(pdev->bus), bus, devfn));
+	if (fn)
+		WRITE_ONCE(fn->flags, fn->flags | BMCW_FN_BMC_ALIAS);
+}
+
+/*
+ * Mark the requester IDs a function's DMA may carry (the rules of
+ * pci_for_each_dma_alias(), which is not exported): a conventional PCI
+ * bridge or a PCIe-to-PCI bridge above it takes ownership of the
+ * transaction, so its DMA arrives at the IOMMU under the bridge's ID.
+ */
+static void mark_dma_aliases(struct pci_dev *pdev)
+{
+	struct pci_bus *bus;
+	struct pci_dev *br;
+
+	for (bus = pdev->bus; !pci_is_root_bus(bus); bus = bus->parent) {
+		br = bus->self;
+		if (!br)
+			break;
+		if (!pci_is_pcie(br)) {
+			set_alias(br, br->bus->number, br->devfn);
+			continue;
+		}
+		switch (pci_pcie_type(br)) {
+		case PCI_EXP_TYPE_PCI_BRIDGE:
+			set_alias(br, br->subordinate->number, 0);
+			set_alias(br, br->bus->number, br->devfn);
+			break;
+		case PCI_EXP_TYPE_PCIE_BRIDGE:
+			set_alias(br, br->bus->number, br->devfn);
+			break;
+		}
+	}
+}
+
+static void update_flags_locked(void)
+{
+	const u32 bmc_bits = BMCW_FN_BMC | BMCW_FN_BMC_UPSTREAM |
+			     BMCW_FN_BMC_ALIAS | BMCW_FN_VFIO;
+	struct bmcw_fn *fn, *up_fn;
+	struct pci_dev *up;
+	int bkt;
+
+	lockdep_assert_held(&inv_lock);
+	rcu_read_lock();
+	hash_for_each_rcu(fn_table, bkt, fn, node) {
+		u32 flags = fn->flags & ~bmc_bits;
+		struct device_driver *drv = READ_ONCE(fn->pdev->dev.driver);
+
+		if (bmcw_is_bmc(fn->pdev))
+			flags |= BMCW_FN_BMC;
+		if (drv && !strcmp(drv->name, "vfio-pci"))
+			flags |= BMCW_FN_VFIO;
+		WRITE_ONCE(fn->flags, flags);
+	}
+	hash_for_each_rcu(fn_table, bkt, fn, node) {
+		if (!(fn->flags & BMCW_FN_BMC))
+			continue;
+		for (up = pci_upstream_bridge(fn->pdev); up;
+		     up = pci_upstream_bridge(up)) {
+			up_fn = bmcw_fn_lookup(bmcw_pdev_key(up));
+			if (up_fn)
+				WRITE_ONCE(up_fn->flags,
+					   up_fn->flags | BMCW_FN_BMC_UPSTREAM);
+		}
+		mark_dma_aliases(fn->pdev);
+	}
+	rcu_read_unlock();
+}
+
+void bmcw_inventory_update_flags(void)
+{
+	mutex_lock(&inv_lock);
+	update_flags_locked();
+	mutex_unlock(&inv_lock);
+}
+
+static void add_pdev_locked(struct pci_dev *pdev, u8 change)
+{
+	struct bmcw_fn *fn, *old;
+
+	fn = fn_create(pdev);
+	if (!fn)
+		return;
+	old = bmcw_fn_lookup(fn->key);
+	if (old) {
+		hash_del_rcu(&old->node);
+		call_rcu(&old->rcu, fn_free_rcu);
+	} else {
+		nr_fns++;
+	}
+	hash_add_rcu(fn_table, &fn->node, fn->key);
+	update_flags_locked();
+	emit(fn, change);
+}
+
+static void del_pdev_locked(struct pci_dev *pdev)
+{
+	struct bmcw_fn *fn = bmcw_fn_lookup(bmcw_pdev_key(pdev));
+
+	if (!fn || fn->pdev != pdev)
+		return;
+	hash_del_rcu(&fn->node);
+	nr_fns--;
+	update_flags_locked();
+	emit(fn, BMCW_DEV_REMOVED);
+	call_rcu(&fn->rcu, fn_free_rcu);
+}
+
+static int pci_notify(struct notifier_block *nb, unsigned long action,
+		      void *data)
+{
+	struct pci_dev *pdev = to_pci_dev(data);
+
+	switch (action) {
+	case BUS_NOTIFY_ADD_DEVICE:
+		/* A bus made with other ops (host child_ops, virtual bus). */
+		if (bmcw_cfg_hook_bus(pdev->bus))
+			bmcw_emit_health(BMCW_HEALTH_HOOK_FAILED, -ENOMEM,
+					 "pci_bus_ops");
+		mutex_lock(&inv_lock);
+		add_pdev_locked(pdev, BMCW_DEV_ADDED);
+		mutex_unlock(&inv_lock);
+		break;
+	case BUS_NOTIFY_DEL_DEVICE:
+		mutex_lock(&inv_lock);
+		del_pdev_locked(pdev);
+		mutex_unlock(&inv_lock);
+		break;
+	case BUS_NOTIFY_BOUND_DRIVER:
+	case BUS_NOTIFY_UNBOUND_DRIVER:
+		bmcw_inventory_update_flags();
+		break;
+	}
+	return NOTIFY_OK;
+}
+
+static struct notifier_block pci_nb = {
+	.notifier_call = pci_notify,
+};
+
+int bmcw_inventory_init(void)
+{
+	struct pci_dev *pdev = NULL;
+	int ret;
+
+	/* Register first so a device added during the scan is not missed. */
+	ret = bus_register_notifier(&pci_bus_type, &pci_nb);
+	if (ret)
+		return ret;
+	mutex_lock(&inv_lock);
+	for_each_pci_dev(pdev)
+		if (!bmcw_fn_lookup(bmcw_pdev_key(pdev)))
+			add_pdev_locked(pdev, BMCW_DEV_PRESENT);
+	mutex_unlock(&inv_lock);
+	return 0;
+}
+
+void bmcw_inventory_exit(void)
+{
+	struct hlist_node *tmp;
+	struct bmcw_fn *fn;
+	int bkt;
+
+	bus_unregister_notifier(&pci_bus_type, &pci_nb);
+	mutex_lock(&inv_lock);
+	hash_for_each_safe(fn_table, bkt, tmp, fn, node) {
+		hash_del_rcu(&fn->node);
+		call_rcu(&fn->rcu, fn_free_rcu);
+	}
+	nr_fns = 0;
+	mutex_unlock(&inv_lock);
+	rcu_barrier();
+}
+
+/* Order-independent: XOR of per-function hashes bound to their address. */
+u64 bmcw_host_fingerprint(void)
+{
+	struct bmcw_fn *fn;
+	u64 fp = 0;
+	int bkt;
+
+	rcu_read_lock();
+	hash_for_each_rcu(fn_table, bkt, fn, node)
+		fp ^= siphash_2u64(fn->key, fn->fingerprint, &fp_key);
+	rcu_read_unlock();
+	return fp;
+}
+
+static void show_fn(struct seq_file *m, const struct bmcw_fn *fn)
+{
+	struct pci_dev *pdev = fn->pdev, *up;
+	int i;
+
+	seq_printf(m, "%s vendor=%04x device=%04x subsys=%04x:%04x class=%06x rev=%02x hdr=%02x flags=0x%x fp=%016llx",
+		   pci_name(pdev), fn->vendor, fn->device, fn->subvendor,
+		   fn->subdevice, fn->class, fn->revision, fn->hdr_type,
+		   READ_ONCE(fn->flags), fn->fingerprint);
+	seq_printf(m, " driver=%s",
+		   pdev->dev.driver ? pdev->dev.driver->name : "-");
+	seq_puts(m, " bars=");
+	for (i = 0; i < PCI_STD_NUM_BARS; i++)
+		seq_printf(m, "%s%llx%s", i ? "," : "",
+			   (u64)pci_resource_len(pdev, i),
+			   pci_resource_flags(pdev, i) & IORESOURCE_IO ? "io" :
+			   pci_resource_flags(pdev, i) & IORESOURCE_PREFETCH ?
+			   "p" : "");
+	seq_printf(m, " rom=%d caps=", pci_resource_len(pdev,
+						       PCI_ROM_RESOURCE) ? 1 : 0);
+	for (i = 0; i < fn->nr_caps; i++)
+		seq_printf(m, "%s%02x", i ? "," : "", fn->caps[i]);
+	seq_puts(m, " ecaps=");
+	for (i = 0; i < fn->nr_ecaps; i++)
+		seq_printf(m, "%s%04x", i ? "," : "", fn->ecaps[i]);
+	seq_printf(m, " lnkcap=%08x path=", fn->lnkcap);
+	for (i = 0, up = pci_upstream_bridge(pdev); up;
+	     up = pci_upstream_bridge(up), i++)
+		seq_printf(m, "%s%s", i ? "," : "", pci_name(up));
+	if (!i)
+		seq_puts(m, "-");
+	seq_putc(m, '\n');
+}
+
+int bmcw_inventory_show(struct seq_file *m, void *v)
+{
+	struct bmcw_fn *fn;
+	int bkt;
+
+	mutex_lock(&inv_lock);
+	seq_printf(m, "# functions=%u host_fp=%016llx\n", nr_fns,
+		   bmcw_host_fingerprint());
+	hash_for_each(fn_table, bkt, fn, node)
+		show_fn(m, fn);
+	mutex_unlock(&inv_lock);
+	return 0;
+}
+
+int bmcw_regions_show(struct seq_file *m, void *v)
+{
+	struct bmcw_fn *fn;
+	int bkt, i;
+
+	mutex_lock(&inv_lock);
+	hash_for_each(fn_table, bkt, fn, node) {
+		seq_printf(m, "%s", pci_name(fn->pdev));
+		for (i = 0; i < fn->nr_regions; i++)
+			seq_printf(m, " %s:%03x-%03x",
+				   bmcw_class_name(fn->regions[i].cls),
+				   fn->regions[i].start, fn->regions[i].end);
+		seq_putc(m, '\n');
+	}
+	mutex_unlock(&inv_lock);
+	return 0;
+}

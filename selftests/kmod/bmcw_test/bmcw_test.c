@@ -1,0 +1,194 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * bmcw_test.ko: test-only helpers for bmcwatch's selftests and benchmarks.
+ * Never load it on a production host.
+ *
+ * /sys/kernel/debug/bmcw_test/
+ *   busops   every PCI bus and the read op its pci_ops points at
+ *   hammer   write N: N kthreads read config space in a loop; 0 stops them
+ *   bench    write "BDF COUNT": time COUNT pci_read_config_dword() calls;
+ *            read: "count=C ns=T"
+ */
+#include <linux/debugfs.h>
+#include <linux/delay.h>
+#include <linux/kthread.h>
+#include <linux/module.h>
+#include <linux/pci.h>
+#include <linux/seq_file.h>
+#include <linux/slab.h>
+#include <linux/timekeeping.h>
+
+#define MAX_HAMMERS 8
+
+static struct dentry *dir;
+static struct task_struct *hammers[MAX_HAMMERS];
+static DEFINE_MUTEX(test_lock);
+static u64 bench_count, bench_ns;
+
+static void show_bus(struct seq_file *m, struct pci_bus *bus)
+{
+	struct pci_bus *child;
+
+	seq_printf(m, "%04x:%02x %ps\n", pci_domain_nr(bus), bus->number,
+		   bus->ops->read);
+	list_for_each_entry(child, &bus->children, node)
+		show_bus(m, child);
+}
+
+static int busops_show(struct seq_file *m, void *v)
+{
+	struct pci_bus *bus;
+
+	pci_lock_rescan_remove();
+	list_for_each_entry(bus, &pci_root_buses, node)
+		show_bus(m, bus);
+	pci_unlock_rescan_remove();
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(busops);
+
+static int hammer_fn(void *data)
+{
+	struct pci_dev *pdev = data;
+	unsigned long i = 0;
+	u32 v;
+
+	/*
+	 * Sleep now and then, as real kernel code does: unloading bmcwatch
+	 * waits (RCU tasks) for every task to switch voluntarily once.
+	 */
+	while (!kthread_should_stop()) {
+		pci_read_config_dword(pdev, PCI_VENDOR_ID, &v);
+		pci_read_config_dword(pdev, PCI_COMMAND, &v);
+		if (!(++i % 256))
+			usleep_range(10, 20);
+	}
+	pci_dev_put(pdev);
+	return 0;
+}
+
+static void stop_hammers(void)
+{
+	int i;
+
+	for (i = 0; i < MAX_HAMMERS; i++) {
+		if (hammers[i])
+			kthread_stop(hammers[i]);
+		hammers[i] = NULL;
+	}
+}
+
+static ssize_t hammer_write(struct file *f, const char __user *ubuf,
+			    size_t len, loff_t *ppos)
+{
+	struct pci_dev *pdev = NULL;
+	unsigned int n, i;
+	int ret;
+
+	ret = kstrtouint_from_user(ubuf, len, 0, &n);
+	if (ret)
+		return ret;
+	if (n > MAX_HAMMERS)
+		return -EINVAL;
+	mutex_lock(&test_lock);
+	stop_hammers();
+	for (i = 0; i < n; i++) {
+		pdev = pci_get_device(PCI_ANY_ID, PCI_ANY_ID, pdev);
+		if (!pdev)
+			pdev = pci_get_device(PCI_ANY_ID, PCI_ANY_ID, NULL);
+		if (!pdev)
+			break;
+		hammers[i] = kthread_run(hammer_fn, pci_dev_get(pdev),
+					 "bmcw_hammer/%u", i);
+		if (IS_ERR(hammers[i])) {
+			pci_dev_put(pdev);
+			hammers[i] = NULL;
+		}
+	}
+	pci_dev_put(pdev);
+	mutex_unlock(&test_lock);
+	return len;
+}
+
+static const struct file_operations hammer_fops = {
+	.owner = THIS_MODULE,
+	.write = hammer_write,
+};
+
+static ssize_t bench_write(struct file *f, const char __user *ubuf,
+			   size_t len, loff_t *ppos)
+{
+	unsigned int dom, bus, slot, fn;
+	char buf[64];
+	struct pci_dev *pdev;
+	u64 count, i, t0;
+	u32 v;
+
+	if (len >= sizeof(buf) || copy_from_user(buf, ubuf, len))
+		return -EINVAL;
+	buf[len] = '\0';
+	if (sscanf(buf, "%x:%x:%x.%u %llu", &dom, &bus, &slot, &fn,
+		   &count) != 5 || !count)
+		return -EINVAL;
+	pdev = pci_get_domain_bus_and_slot(dom, bus, PCI_DEVFN(slot, fn));
+	if (!pdev)
+		return -ENODEV;
+	t0 = ktime_get_ns();
+	for (i = 0; i < count; i++) {
+		pci_read_config_dword(pdev, PCI_VENDOR_ID, &v);
+		if (!(i & 1023))
+			cond_resched();
+	}
+	mutex_lock(&test_lock);
+	bench_ns = ktime_get_ns() - t0;
+	bench_count = count;
+	mutex_unlock(&test_lock);
+	pci_dev_put(pdev);
+	return len;
+}
+
+static int bench_show(struct seq_file *m, void *v)
+{
+	mutex_lock(&test_lock);
+	seq_printf(m, "count=%llu ns=%llu\n", bench_count, bench_ns);
+	mutex_unlock(&test_lock);
+	return 0;
+}
+
+static int bench_open(struct inode *inode, struct file *file)
+{
+	return single_open(file, bench_show, NULL);
+}
+
+static const struct file_operations bench_fops = {
+	.owner = THIS_MODULE,
+	.open = bench_open,
+	.read = seq_read,
+	.write = bench_write,
+	.llseek = seq_lseek,
+	.release = single_release,
+};
+
+static int __init bmcw_test_init(void)
+{
+	dir = debugfs_create_dir("bmcw_test", NULL);
+	if (IS_ERR(dir))
+		return PTR_ERR(dir);
+	debugfs_create_file("busops", 0400, dir, NULL, &busops_fops);
+	debugfs_create_file("hammer", 0200, dir, NULL, &hammer_fops);
+	debugfs_create_file("bench", 0600, dir, NULL, &bench_fops);
+	return 0;
+}
+
+static void __exit bmcw_test_exit(void)
+{
+	mutex_lock(&test_lock);
+	stop_hammers();
+	mutex_unlock(&test_lock);
+	debugfs_remove_recursive(dir);
+}
+
+module_init(bmcw_test_init);
+module_exit(bmcw_test_exit);
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("bmcwatch test helpers (test-only)");

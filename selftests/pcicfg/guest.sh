@@ -1,0 +1,131 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# PCIe config-space monitor, end to end inside the emulated host:
+# bmcwatch.ko hook -> tracepoint -> BPF per-CPU map / ring buffer ->
+# bmcwatchd rule -> JSON alert. Prints KTAP. Run by host.sh, which answers
+# the hotplug requests this script writes to $BMCW_VM_OUT over QMP.
+set -u
+cd "$(dirname "$0")/../.."
+. selftests/lib/ktap.sh
+. selftests/lib/bmcwatch.sh
+
+OUT=${BMCW_VM_OUT:-/tmp}
+
+# Ask the host to run a QMP command and wait until it says it did.
+host_do() {
+	local req=$1 i
+	echo "$req" >"$OUT/request"
+	for ((i = 0; i < 300; i++)); do
+		[ -e "$OUT/done-$req" ] && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+ktap_header
+ktap_plan 11
+
+modprobe -q ahci 2>/dev/null
+bmcw_load || { ktap_fail "module loads"; exit 1; }
+bdf=$(bmcw_edu_bdf)
+devfn=$(( 0x${bdf:8:2} << 3 | ${bdf:11:1} ))
+bus=$(( 0x${bdf:5:2} ))
+bmcw_start || ktap_diag "daemon did not report start"
+ktap_check "daemon attaches to the module's tracepoints" \
+	test -e /sys/fs/bpf/bmcwatch/cfg_counts
+
+# 1. N reads of one register through sysfs raise exactly that counter by N.
+# Reads are counted per CPU without loss; dd reads 4 aligned bytes at 0, one
+# dword access of class "id", by a user process.
+before=$(bmcw_cfg_count 0 "$bus" "$devfn" $BMCW_CFG_ID $BMCW_DIR_READ $BMCW_ORIGIN_USER)
+for ((i = 0; i < 100; i++)); do
+	dd if="/sys/bus/pci/devices/$bdf/config" of=/dev/null bs=4 count=1 2>/dev/null
+done
+after=$(bmcw_cfg_count 0 "$bus" "$devfn" $BMCW_CFG_ID $BMCW_DIR_READ $BMCW_ORIGIN_USER)
+if [ $((after - before)) -eq 100 ]; then
+	ktap_ok "100 sysfs reads count exactly 100 (id, read, user)"
+else
+	ktap_fail "100 sysfs reads count exactly 100 (id, read, user)" \
+		"before=$before after=$after"
+fi
+
+# 2. A setpci write is attributed to setpci with its register class.
+setpci -s "$bdf" COMMAND=0x0002
+ktap_check "setpci write attributed to setpci, class command" \
+	bmcw_wait_alert pcie.config_write 5 \
+	".process.name == \"setpci\" and (.bmcwatch.locus | test(\"command\")) and .bmcwatch.device.bdf == \"$bdf\""
+w=$(bmcw_cfg_count 0 "$bus" "$devfn" $BMCW_CFG_COMMAND $BMCW_DIR_WRITE $BMCW_ORIGIN_USER)
+ktap_check "the write is counted (command, write, user)" test "$w" -ge 1
+ktap_check "edu not declared: no dma.bus_master_enabled yet" \
+	test -z "$(bmcw_alerts '.rule.name == "dma.bus_master_enabled"')"
+
+# 3. edu declared a BMC function: bus mastering and MSI hijack.
+bmcw_stop
+bmcw_start --bmc-device 1234:11e8
+setpci -s "$bdf" COMMAND=0x0006
+ktap_check "bus mastering on a BMC function raises dma.bus_master_enabled" \
+	bmcw_wait_alert dma.bus_master_enabled 5 \
+	".bmcwatch.device.bdf == \"$bdf\" and .process.name == \"setpci\""
+setpci -s "$bdf" CAP_MSI+4.L=0x12345678
+ktap_check "MSI address outside 0xFEExxxxx raises pcie.msi_hijack" \
+	bmcw_wait_alert pcie.msi_hijack 5 ".bmcwatch.device.bdf == \"$bdf\""
+setpci -s "$bdf" COMMAND=0x0000 CAP_MSI+4.L=0x00000000
+
+# 4. Benign activity raises nothing at warning or above.
+bmcw_stop
+bmcw_start
+lspci -vvv >/dev/null 2>&1
+lspci -xxxx >/dev/null 2>&1
+cat /proc/bus/pci/devices >/dev/null
+if [ -e /sys/bus/pci/drivers/ahci/0000:00:1f.2 ]; then
+	echo 0000:00:1f.2 >/sys/bus/pci/drivers/ahci/unbind
+	echo 0000:00:1f.2 >/sys/bus/pci/drivers/ahci/bind
+fi
+sleep 1
+loud=$(bmcw_loud_alerts)
+if [ -z "$loud" ]; then
+	ktap_ok "lspci -vvv/-xxxx and ahci unbind/bind raise nothing at warning+"
+else
+	ktap_fail "lspci -vvv/-xxxx and ahci unbind/bind raise nothing at warning+" "$loud"
+fi
+
+# 5. Hotplug through QMP.
+if host_do add; then
+	ktap_check "hot-added device raises pcie.device_added" \
+		bmcw_wait_alert pcie.device_added 20 '.bmcwatch.device.vendor == "1234"'
+	host_do del
+	ktap_check "hot-removed device raises pcie.device_removed" \
+		bmcw_wait_alert pcie.device_removed 30 '.bmcwatch.device.vendor == "1234"'
+else
+	ktap_skip "hot-added device raises pcie.device_added" "no QMP host"
+	ktap_skip "hot-removed device raises pcie.device_removed" "no QMP host"
+fi
+
+# 6. Unload while other CPUs hammer config space: every bus gets its
+# original ops back (bmcw_test.ko reports each bus's read op).
+bmcw_stop
+insmod selftests/kmod/bmcw_test/bmcw_test.ko
+T=/sys/kernel/debug/bmcw_test
+bmcw_unload
+cat $T/busops >/tmp/busops.orig
+bmcw_load
+grep -q bmcw_read $T/busops
+hooked=$?
+echo 1 >/sys/kernel/tracing/events/bmcwatch/enable
+echo 2 >$T/hammer
+(for ((i = 0; i < 200; i++)); do cat /sys/bus/pci/devices/*/config >/dev/null; done) &
+sleep 1
+bmcw_unload
+rc=$?
+wait
+echo 0 >$T/hammer
+cat $T/busops >/tmp/busops.after
+if [ $hooked -eq 0 ] && [ $rc -eq 0 ] && cmp -s /tmp/busops.orig /tmp/busops.after; then
+	ktap_ok "unload under config-space load restores every bus's ops"
+else
+	ktap_fail "unload under config-space load restores every bus's ops" \
+		"hooked=$hooked rmmod=$rc" "$(diff /tmp/busops.orig /tmp/busops.after)"
+fi
+rmmod bmcw_test
+ktap_finish

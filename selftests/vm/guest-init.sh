@@ -1,0 +1,96 @@
+#!/bin/busybox sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# /init of the tiny initramfs that selftests/vm/run builds (busybox ash, PID 1).
+#
+# Mounts the host root read-only over 9p at /host, adds the writable and
+# virtual filesystems, runs the command script the runner left in the output
+# share inside a chroot, then writes the kernel log and the exit status into
+# the share and powers off.  Serial lines: ttyS0 is the console and COMMAND's
+# stderr, ttyS1 COMMAND's stdout, ttyS2 a control line (the start marker).
+#
+# PID 1 must never exit (that panics), so errors power off without writing a
+# status; the runner reports that as a dead guest.
+
+export PATH=/bin
+/bin/busybox --install -s /bin
+
+H=/host
+SHARE=/vmout
+
+die() {
+	echo "vm/init: $*" >/dev/console
+	echo 0 >/proc/sys/kernel/printk
+	poweroff -f
+	sleep 1000
+}
+
+mount -t devtmpfs devtmpfs /dev
+exec </dev/null >/dev/console 2>&1
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+
+# virtio and 9p are modules in distribution kernels; /modules lists them in
+# load order (the runner decompressed them at build time).
+while read -r m; do
+	insmod "/lib/modules/$m.ko" || die "insmod $m failed"
+done </modules
+
+# Host files may change between runs but not during one: cache=loose is
+# safe for the read-only root and much faster than re-validating every lookup.
+opts=trans=virtio,version=9p2000.L,msize=512000
+mkdir -p $H $SHARE
+mount -t 9p -o "$opts,ro,cache=loose" hostroot $H || die "cannot mount hostroot"
+mount -t 9p -o "$opts" vmout $SHARE || die "cannot mount vmout"
+
+# Written by the runner: OUT (the share's path on the host, reused inside),
+# VM_HOSTNAME.
+# shellcheck source=/dev/null
+. $SHARE/.vm/boot || die "no boot config in the output share"
+
+mount -t proc proc $H/proc
+mount -t sysfs sysfs $H/sys
+mount -t devtmpfs devtmpfs $H/dev
+mkdir -p $H/dev/pts $H/dev/shm
+mount -t devpts -o gid=5,mode=620,ptmxmode=666 devpts $H/dev/pts
+mount -t tmpfs -o mode=1777 tmpfs $H/dev/shm
+mount -t tmpfs -o mode=1777 tmpfs $H/tmp
+mount -t tmpfs -o mode=755 tmpfs $H/run
+mount -t tmpfs -o mode=755 tmpfs $H/var
+mkdir -p $H/var/lib $H/var/log $H/var/spool $H/var/cache $H/run/lock
+mkdir -m 1777 $H/var/tmp
+ln -s /run $H/var/run
+ln -s /run/lock $H/var/lock
+mount -t bpf bpf $H/sys/fs/bpf
+mount -t debugfs debugfs $H/sys/kernel/debug
+mount -t tracefs tracefs $H/sys/kernel/tracing
+mount -t cgroup2 cgroup2 $H/sys/fs/cgroup
+
+# Same path inside as outside; under /tmp it only exists after the mkdir.
+{ mkdir -p "$H$OUT" && mount --bind $SHARE "$H$OUT"; } || die "cannot bind $OUT"
+
+hostname "$VM_HOSTNAME"
+ip link set lo up
+
+# No output post-processing: "\n" must not become "\r\n".
+for t in 0 1 2; do
+	stty -F /dev/ttyS$t 115200 raw -echo
+done
+
+env -i chroot $H /bin/bash --noprofile --norc "$OUT/.vm/cmd" \
+	</dev/null >/dev/ttyS1 2>/dev/ttyS0
+rc=$?
+
+# busybox stty applies settings with TCSADRAIN: waits until the UARTs have
+# sent everything, so no output is lost to the power-off.
+stty -F /dev/ttyS1 raw
+stty -F /dev/ttyS0 raw
+
+dmesg >$SHARE/dmesg
+# The status file is written last: its presence means the run completed.
+echo "$rc" >$SHARE/.vm/status.tmp && mv $SHARE/.vm/status.tmp $SHARE/.vm/status
+sync
+# Keep "reboot: Power down" off the console.
+echo 0 >/proc/sys/kernel/printk
+poweroff -f
+sleep 1000

@@ -1,0 +1,77 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * An alert: the one thing every monitor produces and every output consumes.
+ * Rules fill one of these and hand it to the pipeline (pipeline.h), which
+ * aggregates, rate-limits and fans it out to the outputs.
+ *
+ * Every field is stored by value (fixed buffers, no pointers but the rule
+ * name, which points into the static rule table) so the pipeline can copy an
+ * alert into an aggregate and keep it after the monitor's buffers are gone.
+ */
+#ifndef BMCW_ALERT_H
+#define BMCW_ALERT_H
+
+#include <stdint.h>
+#include <sys/types.h>
+
+enum bmcw_severity {
+	BMCW_SEV_INFO = 0,
+	BMCW_SEV_NOTICE,
+	BMCW_SEV_WARNING,
+	BMCW_SEV_CRITICAL,
+	BMCW_SEV_COUNT,
+};
+
+/* What an alert is about; unset fields are zero / empty strings. */
+struct bmcw_subject {
+	/* a PCI function */
+	int has_device;
+	char bdf[16];			/* "0000:00:03.0" */
+	uint16_t vendor, device;
+	uint32_t fn_flags;		/* BMCW_FN_* */
+	/* a process */
+	int has_process;
+	pid_t pid;
+	char comm[16];
+	char exe[256];
+	/* a port, register or other locus, free text ("cfg 0x04", "port 0x2e") */
+	char locus[64];
+};
+
+/* One extra structured field; key is [a-z0-9_], value free text. */
+struct bmcw_kv {
+	char key[32];
+	char value[96];
+};
+
+#define BMCW_ALERT_MAX_EXTRA	6
+
+struct bmcw_alert {
+	const char *rule;		/* "pcie.config_write": from rules.c */
+	/*
+	 * Severity: the pipeline uses the policy's override for the rule if
+	 * the config sets one, else the higher of this and the rule's
+	 * default. A zero-initialised alert (INFO) thus means "rule default".
+	 */
+	enum bmcw_severity severity;
+	struct bmcw_subject subject;
+	char message[256];		/* one line: what happened */
+	char why[256];			/* why it is unexpected */
+	/* filled by the pipeline */
+	uint64_t count;			/* occurrences this alert stands for */
+	uint64_t first_ns, last_ns;	/* CLOCK_REALTIME */
+	uint64_t seq;			/* per-daemon sequence number */
+	/* extra structured fields, the first n_extra are set */
+	unsigned int n_extra;
+	struct bmcw_kv extra[BMCW_ALERT_MAX_EXTRA];
+};
+
+/* Append an extra field; returns -1 if the alert has no room left. */
+int alert_add_extra(struct bmcw_alert *a, const char *key, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+const char *severity_name(enum bmcw_severity sev);
+/* Returns 0 and sets *sev, or -1 for an unknown name. */
+int severity_parse(const char *name, enum bmcw_severity *sev);
+
+#endif /* BMCW_ALERT_H */

@@ -1,0 +1,61 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Monitors: the parts that watch something (a BPF ring buffer, the IOMMU,
+ * the inventory) and turn what they see into alerts via d->pipeline. The
+ * daemon calls init once, polls fd() with epoll and calls on_readable when
+ * it is readable, calls on_interval every interval_ms, and fini at exit.
+ * Any callback may be NULL. A nonzero return from init disables the monitor
+ * (reported as health.hook_failed); the daemon goes on without it.
+ */
+#ifndef BMCW_MONITOR_H
+#define BMCW_MONITOR_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "heartbeat.h"
+#include "metrics.h"
+#include "pipeline.h"
+#include "policy.h"
+
+struct bmcw_daemon {
+	const struct policy *policy;
+	struct pipeline *pipeline;
+	struct metrics *metrics;
+	struct heartbeat heartbeat;	/* heartbeat_set_fingerprint(&d->heartbeat, ...) */
+	char hostname[256];
+	uint64_t started_ns;		/* CLOCK_REALTIME */
+};
+
+struct bmcw_monitor_ops {
+	const char *name;
+	int (*init)(struct bmcw_daemon *d, void **state);	/* 0 or -errno */
+	int (*fd)(void *state);					/* -1 if none */
+	int (*on_readable)(void *state);
+	int (*on_interval)(void *state, uint64_t now_ns);
+	void (*fini)(void *state);
+};
+
+/* monitors.c: the table of every monitor the daemon runs. */
+extern const struct bmcw_monitor_ops *const bmcw_monitors[];
+extern const size_t bmcw_monitor_count;
+
+/* A monitor as the daemon runs it. */
+struct monitor_slot {
+	const struct bmcw_monitor_ops *ops;
+	void *state;
+	bool enabled;
+	int fd;
+	char why[128];			/* why it is disabled */
+};
+
+/*
+ * Start each monitor of table; one whose init fails is disabled and a
+ * health.hook_failed alert names it. Returns the number enabled.
+ */
+size_t monitors_start(struct bmcw_daemon *d, const struct bmcw_monitor_ops *const *table,
+		      size_t n, struct monitor_slot *slots);
+void monitors_stop(struct monitor_slot *slots, size_t n);
+
+#endif /* BMCW_MONITOR_H */

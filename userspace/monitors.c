@@ -1,0 +1,15 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The monitors the daemon runs, in start order. Add an entry per monitor
+ * (declared in its own header); an empty table runs the daemon with only
+ * its health events.
+ */
+#include "monitor.h"
+#include "pcicfg.h"
+
+const struct bmcw_monitor_ops *const bmcw_monitors[] = {
+	&pcicfg_monitor,
+};
+
+const size_t bmcw_monitor_count =
+	sizeof(bmcw_monitors) / sizeof(bmcw_monitors[0]);

@@ -1,0 +1,288 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Loader and reader of the PCIe config-space monitor: opens the skeleton,
+ * attaches to bmcwatch.ko's tracepoints, pins the maps, turns ring buffer
+ * records into alerts, and every interval sums the per-CPU counters and
+ * the loss counters and reports what changed.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <linux/bmcwatch.h>
+
+#include "log.h"
+#include "pcicfg.h"
+#include "pcicfg.skel.h"
+#include "pcie_rules.h"
+#include "percpu_sweep.h"
+#include "sysfs_pci.h"
+
+struct pcicfg {
+	struct bmcw_daemon *d;
+	struct pcicfg_bpf *skel;
+	struct ring_buffer *rb;
+	struct percpu_sweep counts;
+	uint64_t stats[BMCW_STAT_MAX];
+	pid_t self;
+};
+
+static int libbpf_log(enum libbpf_print_level level, const char *fmt,
+		      va_list ap)
+{
+	char buf[512];
+
+	if (level == LIBBPF_DEBUG)
+		return 0;
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	buf[strcspn(buf, "\n")] = '\0';
+	bmcw_log(level == LIBBPF_WARN ? LOG_WARNING : LOG_INFO, "libbpf: %s",
+		 buf);
+	return 0;
+}
+
+static void submit_all(struct pcicfg *st, struct bmcw_alert *al, int n)
+{
+	for (int i = 0; i < n; i++)
+		pipeline_submit(st->d->pipeline, &al[i]);
+}
+
+static void on_cfg(struct pcicfg *st, const struct bmcw_cfg_access *a)
+{
+	struct bmcw_alert al[PCIE_RULES_MAX_ALERTS];
+	char exe[PATH_MAX] = "", bdf[16];
+	struct pcie_ctx c = { .exe = exe };
+
+	/* The daemon reading config for its own inventory is not news. */
+	if (a->pid && (pid_t)a->pid == st->self)
+		return;
+	pcie_bdf(bdf, sizeof(bdf), a->seg, a->bus, a->devfn);
+	sysfs_pci_ids(bdf, &c.vendor, &c.device);
+	if (a->pid)
+		proc_exe(a->pid, exe, sizeof(exe));
+	submit_all(st, al, pcie_rules_cfg(a, &c, al));
+}
+
+static void on_health(struct pcicfg *st, const struct bmcw_health_event *h)
+{
+	struct bmcw_alert al = { 0 };
+
+	if (h->kind == BMCW_HEALTH_MODULE_UNLOADING) {
+		al.rule = "health.monitor_stopped";
+		snprintf(al.message, sizeof(al.message),
+			 "bmcwatch.ko is being unloaded: host-BMC channels are no longer watched");
+		snprintf(al.why, sizeof(al.why),
+			 "unloading the monitor is what an attacker does first; it should happen only in maintenance");
+	} else {
+		al.rule = "health.hook_failed";
+		snprintf(al.message, sizeof(al.message),
+			 "bmcwatch.ko hook %.32s failed or was removed (error %d)",
+			 h->what, h->err);
+		snprintf(al.why, sizeof(al.why),
+			 "events on that path are no longer seen");
+	}
+	snprintf(al.subject.locus, sizeof(al.subject.locus), "%.32s", h->what);
+	pipeline_submit(st->d->pipeline, &al);
+}
+
+static int on_record(void *ctx, void *data, size_t len)
+{
+	struct pcicfg *st = ctx;
+	const struct bmcw_rec_hdr *h = data;
+	struct bmcw_alert al;
+	const void *body = h + 1;
+
+	if (len < sizeof(*h) || len - sizeof(*h) < h->len)
+		return 0;
+	switch (h->type) {
+	case BMCW_REC_CFG:
+		if (h->len >= sizeof(struct bmcw_cfg_access))
+			on_cfg(st, body);
+		break;
+	case BMCW_REC_DEV:
+		if (h->len >= sizeof(struct bmcw_dev_event) &&
+		    pcie_rules_dev(body, &al))
+			pipeline_submit(st->d->pipeline, &al);
+		break;
+	case BMCW_REC_HEALTH:
+		if (h->len >= sizeof(struct bmcw_health_event))
+			on_health(st, body);
+		break;
+	}
+	return 0;
+}
+
+static int pin_maps(struct pcicfg *st)
+{
+	struct {
+		struct bpf_map *map;
+		const char *name;
+	} pins[] = {
+		{ st->skel->maps.cfg_counts, "cfg_counts" },
+		{ st->skel->maps.stats, "pcicfg_stats" },
+	};
+	char path[PATH_MAX];
+
+	if (mkdir(PCICFG_PIN_DIR, 0700) && errno != EEXIST)
+		return -errno;
+	for (size_t i = 0; i < sizeof(pins) / sizeof(pins[0]); i++) {
+		snprintf(path, sizeof(path), "%s/%s", PCICFG_PIN_DIR,
+			 pins[i].name);
+		unlink(path);	/* a previous daemon's */
+		if (bpf_map__pin(pins[i].map, path))
+			return -errno;
+	}
+	return 0;
+}
+
+static void unpin_maps(struct pcicfg *st)
+{
+	bpf_map__unpin(st->skel->maps.cfg_counts, NULL);
+	bpf_map__unpin(st->skel->maps.stats, NULL);
+}
+
+static void fini(void *state)
+{
+	struct pcicfg *st = state;
+
+	if (!st)
+		return;
+	ring_buffer__free(st->rb);
+	if (st->skel)
+		unpin_maps(st);
+	pcicfg_bpf__destroy(st->skel);
+	percpu_sweep_free(&st->counts);
+	free(st);
+}
+
+/*
+ * The kernel marks BMC functions (and the bridges and aliases above them)
+ * from its built-in table plus this list; the policy's [bmc] devices
+ * replace what a previous daemon wrote.
+ */
+static int push_bmc_devices(const struct policy *pol)
+{
+	const char *path = BMCW_SYSFS_DIR "/bmc_devices";
+	FILE *f = fopen(path, "we");
+	int err = 0;
+
+	if (!f)
+		return -errno;
+	for (size_t i = 0; i < pol->bmc_devices.n; i++)
+		fprintf(f, "%s%s", i ? " " : "", pol->bmc_devices.v[i]);
+	fputc('\n', f);
+	if (fclose(f))
+		err = -errno;
+	if (err)
+		bmcw_log(LOG_ERR, "pcicfg: %s rejected the [bmc] list: %s", path,
+			 strerror(-err));
+	return err;
+}
+
+static int init(struct bmcw_daemon *d, void **state)
+{
+	struct pcicfg *st = calloc(1, sizeof(*st));
+	int err;
+
+	if (!st)
+		return -ENOMEM;
+	*state = st;
+	st->d = d;
+	st->self = getpid();
+	libbpf_set_print(libbpf_log);
+	st->skel = pcicfg_bpf__open();
+	if (!st->skel)
+		return -errno;
+	err = pcicfg_bpf__load(st->skel);
+	if (!err)
+		err = pcicfg_bpf__attach(st->skel);
+	if (err) {
+		bmcw_log(LOG_ERR, "pcicfg: cannot attach to bmcwatch.ko tracepoints (%s); is the module loaded?",
+			 strerror(-err));
+		return err;
+	}
+	err = push_bmc_devices(d->policy);
+	if (err)
+		return err;
+	err = pin_maps(st);
+	if (err)
+		bmcw_log(LOG_WARNING, "pcicfg: cannot pin maps under %s: %s",
+			 PCICFG_PIN_DIR, strerror(-err));
+	st->rb = ring_buffer__new(bpf_map__fd(st->skel->maps.events), on_record,
+				  st, NULL);
+	if (!st->rb)
+		return -errno;
+	err = percpu_sweep_init(&st->counts,
+				bpf_map__fd(st->skel->maps.cfg_counts),
+				sizeof(struct bmcw_cfg_key));
+	return err;
+}
+
+static int fd(void *state)
+{
+	return ring_buffer__epoll_fd(((struct pcicfg *)state)->rb);
+}
+
+static int on_readable(void *state)
+{
+	int n = ring_buffer__consume(((struct pcicfg *)state)->rb);
+
+	return n < 0 ? n : 0;
+}
+
+/* BPF-side losses since the last interval, by hop. */
+static void report_losses(struct pcicfg *st)
+{
+	static const struct {
+		int idx;
+		const char *hop;
+	} hops[] = {
+		{ BMCW_STAT_CFG_MAP_FULL, "bpf_map_full" },
+		{ BMCW_STAT_RB_FULL, "ringbuf" },
+		{ BMCW_STAT_READ_FAIL, "bpf_read" },
+	};
+	uint64_t now[BMCW_STAT_MAX];
+
+	if (percpu_array_sum(bpf_map__fd(st->skel->maps.stats), BMCW_STAT_MAX,
+			     now))
+		return;
+	for (size_t i = 0; i < sizeof(hops) / sizeof(hops[0]); i++)
+		pipeline_report_loss(st->d->pipeline, hops[i].hop,
+				     now[hops[i].idx] - st->stats[hops[i].idx]);
+	if (st->d->metrics) {
+		metrics_set(st->d->metrics, "bmcwatch_pcicfg_accesses_seen_total",
+			    "", now[BMCW_STAT_CFG_SEEN]);
+		metrics_set(st->d->metrics, "bmcwatch_ringbuf_records_total",
+			    "monitor=\"pcicfg\"", now[BMCW_STAT_RB_SENT]);
+	}
+	memcpy(st->stats, now, sizeof(now));
+}
+
+static int on_interval(void *state, uint64_t now_ns)
+{
+	struct pcicfg *st = state;
+
+	(void)now_ns;
+	/* Drain first so alerts precede the loss summaries of the interval */
+	ring_buffer__consume(st->rb);
+	report_losses(st);
+	if (percpu_sweep_run(&st->counts) == 0 && st->d->metrics)
+		metrics_set(st->d->metrics, "bmcwatch_pcicfg_keys", "",
+			    st->counts.n);
+	return 0;
+}
+
+const struct bmcw_monitor_ops pcicfg_monitor = {
+	.name = "pcicfg",
+	.init = init,
+	.fd = fd,
+	.on_readable = on_readable,
+	.on_interval = on_interval,
+	.fini = fini,
+};

@@ -1,0 +1,104 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Policy: the daemon's configuration (/etc/bmcwatch/bmcwatch.conf, INI)
+ * merged with command-line overrides, and the per-rule decisions derived
+ * from it (enabled, severity, threshold, allowed processes).
+ */
+#ifndef BMCW_POLICY_H
+#define BMCW_POLICY_H
+
+#include <limits.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "alert.h"
+#include "rules.h"
+#include "strlist.h"
+
+#define BMCW_DEFAULT_CONFIG	"/etc/bmcwatch/bmcwatch.conf"
+#define BMCW_DEFAULT_SPOOL_DIR	"/var/lib/bmcwatch/spool"
+#define BMCW_DEFAULT_BASELINE	"/var/lib/bmcwatch/baseline.json"
+#define BMCW_DEFAULT_STATUS	"/run/bmcwatch/status.json"
+
+/* How a [bmc] device line identifies a BMC function. */
+struct bmc_match {
+	bool by_bdf;
+	uint16_t vendor, device;	/* by_bdf == false */
+	uint32_t seg;			/* by_bdf == true */
+	uint8_t bus, devfn;
+};
+
+struct policy_rule {
+	bool enabled;
+	bool severity_set;		/* else the rule's default applies */
+	enum bmcw_severity severity;
+	unsigned int threshold;		/* occurrences per window before alerting */
+	struct strlist allow_process;	/* comm or absolute exe path */
+};
+
+struct policy {
+	char path[PATH_MAX];		/* config file read, "" if none */
+	/* [daemon] */
+	unsigned int interval_ms;
+	char baseline[PATH_MAX];
+	unsigned int heartbeat_minutes;	/* 0 = no heartbeat */
+	unsigned int aggregation_window_s; /* 0 = no aggregation */
+	unsigned int rate_limit;	/* alerts per rule per minute, 0 = off */
+	char spool_dir[PATH_MAX];
+	bool spool_fsync;		/* fdatasync after each spooled record */
+	char metrics[PATH_MAX];		/* "", "http:127.0.0.1:9477", "textfile:PATH" */
+	char status_file[PATH_MAX];
+	/* [bmc] */
+	struct strlist bmc_devices;	/* as written, validated */
+	struct bmc_match *bmc;		/* parsed, bmc_devices.n entries */
+	/* [output] */
+	struct strlist outputs;
+	/* [rule ...], indexed by rule_index() */
+	struct policy_rule *rules;
+	/* command line only */
+	bool foreground;
+	bool learn;
+};
+
+/* Command-line values; NULL/-1/empty mean "not given". */
+struct policy_cli {
+	const char *config;		/* -c */
+	bool foreground;
+	bool learn;
+	long interval_ms;		/* -1 if not given */
+	const char *baseline;
+	struct strlist bmc_devices;	/* replaces the file's [bmc] list */
+	struct strlist outputs;		/* replaces the file's [output] list */
+};
+
+/* Fill *p with built-in defaults. Returns 0, or -1 out of memory. */
+int policy_init(struct policy *p);
+void policy_free(struct policy *p);
+
+/*
+ * Read a config file into *p (which policy_init() prepared). On error,
+ * returns -1 with every problem, one per line, "FILE:LINE: ..." in err.
+ */
+int policy_load_file(struct policy *p, const char *path, char *err, size_t errlen);
+
+/*
+ * The daemon's whole load: defaults, the file (cli->config, else the
+ * default path if it exists), then the command line on top.
+ */
+int policy_load(struct policy *p, const struct policy_cli *cli,
+		char *err, size_t errlen);
+
+/* Parse "VENDOR:DEVICE" or "[DOMAIN:]BUS:DEV.FN"; 0 on success. */
+int bmc_match_parse(const char *s, struct bmc_match *m);
+
+/* Is the process allowed to do what rule triggers on? comm or exe match. */
+bool policy_process_allowed(const struct policy *p, const struct bmcw_rule *rule,
+			    const char *comm, const char *exe);
+enum bmcw_severity policy_severity(const struct policy *p,
+				   const struct bmcw_rule *rule,
+				   enum bmcw_severity requested);
+bool policy_rule_enabled(const struct policy *p, const struct bmcw_rule *rule);
+unsigned int policy_rule_threshold(const struct policy *p,
+				   const struct bmcw_rule *rule);
+
+#endif /* BMCW_POLICY_H */

@@ -1,0 +1,111 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <json-c/json.h>
+
+#include <linux/bmcwatch.h>
+
+#include "output.h"
+#include "rules.h"
+#include "status.h"
+
+static struct json_object *status_json(const struct bmcw_daemon *d,
+				       const struct monitor_slot *slots,
+				       size_t n_slots, uint64_t now_ns)
+{
+	struct json_object *root = json_object_new_object(), *arr, *o;
+	const struct bmcw_rule *r;
+	size_t i;
+
+	json_object_object_add(root, "version", json_object_new_string(BMCW_DAEMON_VERSION));
+	json_object_object_add(root, "abi", json_object_new_int(BMCW_ABI_VERSION));
+	json_object_object_add(root, "pid", json_object_new_int(getpid()));
+	json_object_object_add(root, "host", json_object_new_string(d->hostname));
+	json_object_object_add(root, "uptime_s",
+			       json_object_new_uint64((now_ns - d->started_ns) / 1000000000ull));
+	json_object_object_add(root, "config",
+			       json_object_new_string(d->policy->path[0] ? d->policy->path : "(defaults)"));
+	json_object_object_add(root, "last_seq",
+			       json_object_new_uint64(pipeline_last_seq(d->pipeline)));
+
+	arr = json_object_new_array();
+	for (i = 0; i < n_slots; i++) {
+		o = json_object_new_object();
+		json_object_object_add(o, "name", json_object_new_string(slots[i].ops->name));
+		json_object_object_add(o, "enabled", json_object_new_boolean(slots[i].enabled));
+		if (!slots[i].enabled)
+			json_object_object_add(o, "why", json_object_new_string(slots[i].why));
+		json_object_array_add(arr, o);
+	}
+	json_object_object_add(root, "monitors", arr);
+
+	arr = json_object_new_array();
+	for (i = 0; i < pipeline_output_count(d->pipeline); i++) {
+		const struct output *out = pipeline_output(d->pipeline, i);
+
+		o = json_object_new_object();
+		json_object_object_add(o, "spec", json_object_new_string(out->spec));
+		json_object_object_add(o, "emitted", json_object_new_uint64(out->stats.emitted));
+		json_object_object_add(o, "errors", json_object_new_uint64(out->stats.errors));
+		json_object_object_add(o, "spool_records",
+				       json_object_new_uint64(out->stats.spool_records));
+		json_object_object_add(o, "spool_bytes",
+				       json_object_new_uint64(out->stats.spool_bytes));
+		json_object_object_add(o, "connected", json_object_new_boolean(out->stats.connected));
+		json_object_array_add(arr, o);
+	}
+	json_object_object_add(root, "outputs", arr);
+
+	o = json_object_new_object();
+	rule_for_each(r, i) {
+		const struct pipeline_rule_stats *st = pipeline_stats(d->pipeline, r);
+		struct json_object *ro = json_object_new_object();
+		uint64_t emitted = 0;
+
+		for (int s = 0; s < BMCW_SEV_COUNT; s++)
+			emitted += st->emitted[s];
+		json_object_object_add(ro, "enabled",
+				       json_object_new_boolean(policy_rule_enabled(d->policy, r)));
+		json_object_object_add(ro, "occurrences", json_object_new_uint64(st->occurrences));
+		json_object_object_add(ro, "alerts", json_object_new_uint64(emitted));
+		json_object_object_add(ro, "suppressed", json_object_new_uint64(st->suppressed_alerts));
+		json_object_object_add(ro, "allowed", json_object_new_uint64(st->allowed));
+		json_object_object_add(o, r->name, ro);
+	}
+	json_object_object_add(root, "rules", o);
+	return root;
+}
+
+int status_write(const char *path, const struct bmcw_daemon *d,
+		 const struct monitor_slot *slots, size_t n_slots, uint64_t now_ns)
+{
+	struct json_object *root = status_json(d, slots, n_slots, now_ns);
+	const char *s = json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE);
+	char tmp[PATH_MAX + 8], dir[PATH_MAX], *slash;
+	size_t len = strlen(s);
+	int fd, ret = 0;
+
+	/* /run is a tmpfs: the directory is gone after a reboot. */
+	snprintf(dir, sizeof(dir), "%s", path);
+	slash = strrchr(dir, '/');
+	if (slash && slash != dir) {
+		*slash = '\0';
+		mkdir(dir, 0755);
+	}
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0 || write(fd, s, len) != (ssize_t)len || write(fd, "\n", 1) != 1)
+		ret = -1;
+	if (fd >= 0)
+		close(fd);
+	if (!ret && rename(tmp, path))
+		ret = -1;
+	json_object_put(root);
+	return ret;
+}

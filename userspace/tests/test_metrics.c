@@ -1,0 +1,125 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Prometheus text rendering, the textfile export and GET /metrics on loopback. */
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "metrics.h"
+#include "pipeline.h"
+#include "tap.h"
+
+#define SEC 1000000000ull
+
+static void test_render(struct metrics *m)
+{
+	char *text;
+
+	metrics_declare(m, "bmcwatch_test_gauge", METRIC_GAUGE, "A test gauge.");
+	metrics_set(m, "bmcwatch_test_gauge", "dev=\"0000:03:00.0\"", 2.5);
+	metrics_add(m, "bmcwatch_alerts_total", "rule=\"pcie.config_write\",severity=\"warning\"", 1);
+	metrics_add(m, "bmcwatch_alerts_total", "rule=\"pcie.config_write\",severity=\"warning\"", 2);
+	text = metrics_render(m, 100 * SEC + 10 * SEC);
+	ok(strstr(text, "# HELP bmcwatch_alerts_total ") &&
+	   strstr(text, "# TYPE bmcwatch_alerts_total counter\n"), "HELP and TYPE lines");
+	ok(strstr(text, "bmcwatch_alerts_total{rule=\"pcie.config_write\",severity=\"warning\"} 3\n") != NULL,
+	   "counter with labels adds up");
+	ok(strstr(text, "bmcwatch_events_lost_total{hop=\"rate_limit\"} 0\n") &&
+	   strstr(text, "bmcwatch_events_lost_total{hop=\"bpf_map_full\"} 0\n") &&
+	   strstr(text, "bmcwatch_events_lost_total{hop=\"ringbuf\"} 0\n") &&
+	   strstr(text, "bmcwatch_events_lost_total{hop=\"queue\"} 0\n"),
+	   "every loss hop is exported from the start");
+	ok(strstr(text, "bmcwatch_uptime_seconds 10\n") != NULL, "uptime");
+	ok(strstr(text, "bmcwatch_test_gauge{dev=\"0000:03:00.0\"} 2.5\n") != NULL,
+	   "a gauge registered by a monitor");
+	free(text);
+}
+
+static void test_escape(void)
+{
+	char buf[64];
+
+	metrics_escape_label("a\"b\\c\nd", buf, sizeof(buf));
+	is_str(buf, "a\\\"b\\\\c\\nd", "label values escape \" \\ and newline");
+}
+
+static void test_textfile(struct metrics *m)
+{
+	char err[128], path[] = "/tmp/bmcw-prom-XXXXXX", spec[64], body[4096];
+	FILE *f;
+	size_t n;
+
+	close(mkstemp(path));
+	snprintf(spec, sizeof(spec), "textfile:%s", path);
+	ok(metrics_open(m, spec, err, sizeof(err)) == 0, "textfile opens");
+	ok(metrics_export(m, 110 * SEC) == 0, "textfile exported");
+	f = fopen(path, "r");
+	n = f ? fread(body, 1, sizeof(body) - 1, f) : 0;
+	body[n] = '\0';
+	if (f)
+		fclose(f);
+	ok(strstr(body, "bmcwatch_uptime_seconds 10\n") != NULL, "textfile has the metrics");
+	unlink(path);
+}
+
+static void test_http(void)
+{
+	struct metrics *m = metrics_new(0);
+	struct sockaddr_in sin = { .sin_family = AF_INET };
+	char err[128], spec[64], resp[8192];
+	int port, fd;
+	ssize_t n = 0, r;
+
+	/* Find a free port, then let metrics_open bind it. */
+	fd = socket(AF_INET, SOCK_STREAM, 0);
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	bind(fd, (struct sockaddr *)&sin, sizeof(sin));
+	getsockname(fd, (struct sockaddr *)&sin, &(socklen_t){ sizeof(sin) });
+	port = ntohs(sin.sin_port);
+	close(fd);
+	snprintf(spec, sizeof(spec), "http:127.0.0.1:%d", port);
+	ok(metrics_open(m, spec, err, sizeof(err)) == 0, "HTTP endpoint listens (%s)", spec);
+
+	fd = socket(AF_INET, SOCK_STREAM, 0);
+	connect(fd, (struct sockaddr *)&sin, sizeof(sin));
+	send(fd, "GET /metrics HTTP/1.0\r\n\r\n", 25, 0);
+	metrics_serve(m, 5 * SEC);
+	while ((r = recv(fd, resp + n, sizeof(resp) - 1 - n, 0)) > 0)
+		n += r;
+	resp[n] = '\0';
+	close(fd);
+	ok(!strncmp(resp, "HTTP/1.0 200 OK\r\n", 17), "GET /metrics answers 200");
+	ok(strstr(resp, "text/plain; version=0.0.4") && strstr(resp, "bmcwatch_uptime_seconds 5\n"),
+	   "with the 0.0.4 text format");
+
+	fd = socket(AF_INET, SOCK_STREAM, 0);
+	connect(fd, (struct sockaddr *)&sin, sizeof(sin));
+	send(fd, "GET / HTTP/1.0\r\n\r\n", 18, 0);
+	metrics_serve(m, 5 * SEC);
+	n = recv(fd, resp, sizeof(resp) - 1, 0);
+	resp[n > 0 ? n : 0] = '\0';
+	close(fd);
+	ok(!strncmp(resp, "HTTP/1.0 404", 12), "anything else is 404");
+	metrics_free(m);
+}
+
+int main(void)
+{
+	struct metrics *m = metrics_new(100 * SEC);
+	struct policy pol;
+	struct pipeline *p;
+
+	policy_init(&pol);
+	p = pipeline_new(&pol, m);	/* declares the pipeline's families */
+	test_render(m);
+	test_escape();
+	test_textfile(m);
+	test_http();
+	pipeline_free(p);
+	policy_free(&pol);
+	metrics_free(m);
+	return tap_done();
+}
