@@ -79,8 +79,13 @@ check: deps-ok
 	selftests/run-all
 
 demo: deps-ok
-	$(MAKE) all KDIR=/lib/modules/$(VM_KREL)/build
+	$(MAKE) all selftest-kmods KDIR=/lib/modules/$(VM_KREL)/build
 	selftests/demo/run
+
+# The detection matrix alone (it is also part of make check).
+eval: deps-ok
+	$(MAKE) all selftest-kmods KDIR=/lib/modules/$(VM_KREL)/build
+	selftests/run-all eval
 
 checkpatch:
 	scripts/checkpatch.sh kmod/*.c kmod/*.h include/uapi/linux/*.h \

@@ -70,7 +70,7 @@ int bmcw_regions_show(struct seq_file *m, void *v);
 void bmcw_class_init(void);
 void bmcw_fn_build_regions(struct bmcw_fn *fn);
 const struct bmcw_region *bmcw_region_of(const struct bmcw_fn *fn, u16 off,
-				       u8 size);
+					 u8 size);
 const char *bmcw_class_name(u8 cls);
 
 /* cfg_hook.c */

@@ -347,8 +347,8 @@ static void show_fn(struct seq_file *m, const struct bmcw_fn *fn)
 			   pci_resource_flags(pdev, i) & IORESOURCE_IO ? "io" :
 			   pci_resource_flags(pdev, i) & IORESOURCE_PREFETCH ?
 			   "p" : "");
-	seq_printf(m, " rom=%d caps=", pci_resource_len(pdev,
-						       PCI_ROM_RESOURCE) ? 1 : 0);
+	seq_printf(m, " rom=%d caps=",
+		   pci_resource_len(pdev, PCI_ROM_RESOURCE) ? 1 : 0);
 	for (i = 0; i < fn->nr_caps; i++)
 		seq_printf(m, "%s%02x", i ? "," : "", fn->caps[i]);
 	seq_puts(m, " ecaps=");

@@ -86,3 +86,21 @@ BMCW_ORIGIN_KERNEL=0 BMCW_ORIGIN_USER=1 BMCW_ORIGIN_VFIO=2
 bmcw_edu_bdf() {
 	lspci -D -d 1234:11e8 | awk 'NR == 1 { print $1 }'
 }
+
+# bmcw_host_do REQUEST: ask the host (selftests/lib/vmhost.sh) for a QMP
+# action and wait until it is done. Requests: add, del (a unique suffix
+# such as add-2 lets a test repeat one).
+bmcw_host_do() {
+	local req=$1 out=${BMCW_VM_OUT:-/tmp} i
+	echo "$req" >"$out/request"
+	for ((i = 0; i < 300; i++)); do
+		[ -e "$out/done-$req" ] && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# Milliseconds since the epoch.
+bmcw_now_ms() {
+	date +%s%3N
+}

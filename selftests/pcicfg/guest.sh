@@ -10,19 +10,6 @@ cd "$(dirname "$0")/../.."
 . selftests/lib/ktap.sh
 . selftests/lib/bmcwatch.sh
 
-OUT=${BMCW_VM_OUT:-/tmp}
-
-# Ask the host to run a QMP command and wait until it says it did.
-host_do() {
-	local req=$1 i
-	echo "$req" >"$OUT/request"
-	for ((i = 0; i < 300; i++)); do
-		[ -e "$OUT/done-$req" ] && return 0
-		sleep 0.1
-	done
-	return 1
-}
-
 ktap_header
 ktap_plan 11
 
@@ -91,10 +78,10 @@ else
 fi
 
 # 5. Hotplug through QMP.
-if host_do add; then
+if bmcw_host_do add; then
 	ktap_check "hot-added device raises pcie.device_added" \
 		bmcw_wait_alert pcie.device_added 20 '.bmcwatch.device.vendor == "1234"'
-	host_do del
+	bmcw_host_do del
 	ktap_check "hot-removed device raises pcie.device_removed" \
 		bmcw_wait_alert pcie.device_removed 30 '.bmcwatch.device.vendor == "1234"'
 else

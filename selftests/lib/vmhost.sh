@@ -1,0 +1,25 @@
+# SPDX-License-Identifier: GPL-2.0
+# Host side of a guest that asks for QMP actions (sourced, bash).
+#   vmhost_serve QMP-SOCKET OUT-DIR VM-PID &
+# serves requests the guest writes to $BMCW_VM_OUT/request (see
+# selftests/lib/bmcwatch.sh bmcw_host_do) until the VM exits:
+#   add   hot-add an edu device on root port rp1 (id hp1)
+#   del   remove it
+vmhost_serve() {
+	local sock=$1 out=$2 vm=$3 seen= req
+	local qmp
+	qmp=$(dirname "${BASH_SOURCE[0]}")/../vm/qmp
+	while kill -0 "$vm" 2>/dev/null; do
+		req=$(cat "$out/request" 2>/dev/null || true)
+		if [[ -n $req && $req != "$seen" ]]; then
+			case ${req%%-*} in
+			add) "$qmp" "$sock" device_add driver=edu bus=rp1 \
+				id=hp1 >/dev/null ;;
+			del) "$qmp" "$sock" device_del id=hp1 >/dev/null ;;
+			esac
+			touch "$out/done-$req"
+			seen=$req
+		fi
+		sleep 0.2
+	done
+}
