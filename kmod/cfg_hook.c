@@ -91,28 +91,30 @@ static void fill_task(struct bmcw_cfg_access *a)
 	}
 }
 
-/* Describe the access before it happens; returns the function's entry. */
-static void describe(struct bmcw_cfg_access *a, struct pci_bus *bus,
-		     unsigned int devfn, int where, int size, u8 dir,
-		     unsigned long caller)
+/* Describe an access before it happens (see bmcwatch.h). */
+void bmcw_cfg_describe(struct bmcw_cfg_access *a, u32 seg, u8 bus, u8 devfn,
+		       u16 where, u8 size, u8 dir, u8 origin)
 {
 	const struct bmcw_region *r;
 	struct bmcw_fn *fn;
 	struct pci_dev *pdev;
 	u32 flags = 0;
 
+	/*
+	 * No timestamp here: reading the clock can be an MMIO access (HPET)
+	 * and most accesses are only counted; BPF stamps what it sends.
+	 */
 	memset(a, 0, sizeof(*a));
-	a->ts_ns = ktime_get_ns();
-	a->seg = pci_domain_nr(bus);
-	a->bus = bus->number;
+	a->seg = seg;
+	a->bus = bus;
 	a->devfn = devfn;
 	a->off = where;
 	a->size = size;
 	a->dir = dir;
-	a->origin = bmcw_origin(caller);
+	a->origin = origin;
 
 	rcu_read_lock();
-	fn = bmcw_fn_lookup(bmcw_key(a->seg, a->bus, devfn));
+	fn = bmcw_fn_lookup(bmcw_key(seg, bus, devfn));
 	r = bmcw_region_of(fn, where, size);
 	a->cls = r->cls;
 	a->cap_start = r->cap;
@@ -131,6 +133,15 @@ static void describe(struct bmcw_cfg_access *a, struct pci_bus *bus,
 	fill_task(a);
 }
 
+void bmcw_cfg_report(const struct bmcw_cfg_access *a)
+{
+	bmcw_kstat_inc(BMCW_KSTAT_CFG_TRACED);
+	trace_bmcwatch_cfg_access(a, BMCW_CFG_KEY_PACK(a->seg, a->bus,
+						       a->devfn, a->cls,
+						       a->dir, a->origin),
+				  a->fn_flags);
+}
+
 static int bmcw_read(struct pci_bus *bus, unsigned int devfn, int where,
 		     int size, u32 *val)
 {
@@ -142,12 +153,12 @@ static int bmcw_read(struct pci_bus *bus, unsigned int devfn, int where,
 	if (!trace_bmcwatch_cfg_access_enabled() || !READ_ONCE(bmcw_enabled))
 		return orig->read(bus, devfn, where, size, val);
 
-	describe(&a, bus, devfn, where, size, BMCW_DIR_READ, _RET_IP_);
+	bmcw_cfg_describe(&a, pci_domain_nr(bus), bus->number, devfn, where,
+			  size, BMCW_DIR_READ, bmcw_origin(_RET_IP_));
 	ret = orig->read(bus, devfn, where, size, val);
 	a.result = ret;
 	a.value = *val;
-	bmcw_kstat_inc(BMCW_KSTAT_CFG_TRACED);
-	trace_bmcwatch_cfg_access(&a);
+	bmcw_cfg_report(&a);
 	return ret;
 }
 
@@ -163,15 +174,15 @@ static int bmcw_write(struct pci_bus *bus, unsigned int devfn, int where,
 	if (!trace_bmcwatch_cfg_access_enabled() || !READ_ONCE(bmcw_enabled))
 		return orig->write(bus, devfn, where, size, val);
 
-	describe(&a, bus, devfn, where, size, BMCW_DIR_WRITE, _RET_IP_);
+	bmcw_cfg_describe(&a, pci_domain_nr(bus), bus->number, devfn, where,
+			  size, BMCW_DIR_WRITE, bmcw_origin(_RET_IP_));
 	/* Writes are rare; the value before tells what a write turned on. */
 	if (orig->read(bus, devfn, where, size, &old) == PCIBIOS_SUCCESSFUL)
 		a.old = old;
 	ret = orig->write(bus, devfn, where, size, val);
 	a.result = ret;
 	a.value = val;
-	bmcw_kstat_inc(BMCW_KSTAT_CFG_TRACED);
-	trace_bmcwatch_cfg_access(&a);
+	bmcw_cfg_report(&a);
 	return ret;
 }
 

@@ -19,6 +19,19 @@ static DEFINE_HASHTABLE(fn_table, 8);
 static DEFINE_MUTEX(inv_lock);
 static unsigned int nr_fns;
 
+/*
+ * What was last seen at recently vacated addresses: a function that comes
+ * back at the same address with another identity (a swapped card, or a BMC
+ * re-enumerating as something else) is a change, not just an addition.
+ */
+#define BMCW_TOMBSTONES 64
+static struct {
+	u32 key;
+	u64 fingerprint;
+	bool used;
+} tombstones[BMCW_TOMBSTONES];
+static unsigned int next_tombstone;
+
 /* Fixed so fingerprints compare across boots and hosts (not a secret). */
 static const siphash_key_t fp_key = {
 	{ 0x626d63776174636bULL, 0x2d66702d76310000ULL }
@@ -217,6 +230,20 @@ void bmcw_inventory_update_flags(void)
 	mutex_unlock(&inv_lock);
 }
 
+/* Returns true if @fn's address last held a function of another identity. */
+static bool identity_changed(const struct bmcw_fn *fn)
+{
+	int i;
+
+	for (i = 0; i < BMCW_TOMBSTONES; i++) {
+		if (!tombstones[i].used || tombstones[i].key != fn->key)
+			continue;
+		tombstones[i].used = false;
+		return tombstones[i].fingerprint != fn->fingerprint;
+	}
+	return false;
+}
+
 static void add_pdev_locked(struct pci_dev *pdev, u8 change)
 {
 	struct bmcw_fn *fn, *old;
@@ -234,6 +261,8 @@ static void add_pdev_locked(struct pci_dev *pdev, u8 change)
 	hash_add_rcu(fn_table, &fn->node, fn->key);
 	update_flags_locked();
 	emit(fn, change);
+	if (change == BMCW_DEV_ADDED && identity_changed(fn))
+		emit(fn, BMCW_DEV_CHANGED);
 }
 
 static void del_pdev_locked(struct pci_dev *pdev)
@@ -246,6 +275,10 @@ static void del_pdev_locked(struct pci_dev *pdev)
 	nr_fns--;
 	update_flags_locked();
 	emit(fn, BMCW_DEV_REMOVED);
+	tombstones[next_tombstone].key = fn->key;
+	tombstones[next_tombstone].fingerprint = fn->fingerprint;
+	tombstones[next_tombstone].used = true;
+	next_tombstone = (next_tombstone + 1) % BMCW_TOMBSTONES;
 	call_rcu(&fn->rcu, fn_free_rcu);
 }
 
@@ -313,6 +346,32 @@ void bmcw_inventory_exit(void)
 	nr_fns = 0;
 	mutex_unlock(&inv_lock);
 	rcu_barrier();
+}
+
+/*
+ * Under rcu_read_lock(), from any context: a BMC function with a memory
+ * BAR overlapping [start, start + len), or NULL (lpc_hook.c, /dev/mem).
+ */
+struct bmcw_fn *bmcw_fn_find_bmc_bar(u64 start, u64 len, int *bar)
+{
+	struct bmcw_fn *fn;
+	int bkt, i;
+
+	hash_for_each_rcu(fn_table, bkt, fn, node) {
+		if (!(READ_ONCE(fn->flags) & BMCW_FN_BMC))
+			continue;
+		for (i = 0; i < PCI_STD_NUM_BARS; i++) {
+			const struct resource *r = &fn->pdev->resource[i];
+
+			if (!(r->flags & IORESOURCE_MEM) || !r->start)
+				continue;
+			if (start <= r->end && start + len > r->start) {
+				*bar = i;
+				return fn;
+			}
+		}
+	}
+	return NULL;
 }
 
 /* Order-independent: XOR of per-function hashes bound to their address. */

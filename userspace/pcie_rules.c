@@ -31,6 +31,7 @@ const char *pcie_origin_name(unsigned int origin)
 	case BMCW_ORIGIN_KERNEL:	return "kernel";
 	case BMCW_ORIGIN_USER:		return "user";
 	case BMCW_ORIGIN_VFIO:		return "vfio";
+	case BMCW_ORIGIN_ACPI:		return "acpi";
 	default:			return "unknown";
 	}
 }
@@ -99,7 +100,9 @@ static struct bmcw_alert *start(struct bmcw_alert *out, int *n,
 /* Who did it, for messages: "setpci (pid 42)" or "the kernel". */
 static void actor(char *buf, size_t len, const struct bmcw_cfg_access *a)
 {
-	if (a->origin == BMCW_ORIGIN_KERNEL)
+	if (a->origin == BMCW_ORIGIN_ACPI)
+		snprintf(buf, len, "ACPI firmware code (AML, in %.16s)", a->comm);
+	else if (a->origin == BMCW_ORIGIN_KERNEL)
 		snprintf(buf, len, "the kernel%s%.16s%s", a->pid ? " (in " : "",
 			 a->pid ? a->comm : "", a->pid ? ")" : "");
 	else
@@ -242,7 +245,8 @@ int pcie_rules_dev(const struct bmcw_dev_event *e, struct bmcw_alert *out)
 	struct bmcw_subject *s = &al->subject;
 	bool bmc = e->fn_flags & BMC_RELATED;
 
-	if (e->change != BMCW_DEV_ADDED && e->change != BMCW_DEV_REMOVED)
+	if (e->change != BMCW_DEV_ADDED && e->change != BMCW_DEV_REMOVED &&
+	    e->change != BMCW_DEV_CHANGED)
 		return 0;
 	memset(al, 0, sizeof(*al));
 	s->has_device = 1;
@@ -255,7 +259,16 @@ int pcie_rules_dev(const struct bmcw_dev_event *e, struct bmcw_alert *out)
 			(unsigned long long)e->fingerprint);
 	alert_add_extra(al, "host_fingerprint", "%016llx",
 			(unsigned long long)e->host_fingerprint);
-	if (e->change == BMCW_DEV_ADDED) {
+	if (e->change == BMCW_DEV_CHANGED) {
+		al->rule = "pcie.device_changed";
+		al->severity = bmc ? BMCW_SEV_CRITICAL : BMCW_SEV_WARNING;
+		snprintf(al->message, sizeof(al->message),
+			 "PCI function %s came back as another device (%04x:%04x class %06x, fingerprint %016llx)",
+			 s->bdf, e->vendor, e->device, e->class,
+			 (unsigned long long)e->fingerprint);
+		snprintf(al->why, sizeof(al->why),
+			 "the function at this address was removed and a function with a different identity took its place");
+	} else if (e->change == BMCW_DEV_ADDED) {
 		al->rule = "pcie.device_added";
 		al->severity = bmc ? BMCW_SEV_CRITICAL : BMCW_SEV_WARNING;
 		snprintf(al->message, sizeof(al->message),

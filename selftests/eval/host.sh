@@ -11,7 +11,7 @@ cd "$top"
 mode=${1:-ktap}
 keep=${2:-}
 work=$(mktemp -d)
-trap 'kill "$vm" 2>/dev/null; rm -rf "$work"' EXIT
+trap 'kill "$vm" 2>/dev/null || true; rm -rf "$work"' EXIT
 mkdir "$work/out"
 
 selftests/vm/run --qmp "$work/qmp.sock" --out "$work/out" --timeout 600 \

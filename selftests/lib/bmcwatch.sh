@@ -80,7 +80,7 @@ bmcw_cfg_count() {
 # Register classes and origins, as in include/uapi/linux/bmcwatch.h.
 BMCW_CFG_ID=0 BMCW_CFG_COMMAND=1 BMCW_CFG_MSI=9
 BMCW_DIR_READ=0 BMCW_DIR_WRITE=1
-BMCW_ORIGIN_KERNEL=0 BMCW_ORIGIN_USER=1 BMCW_ORIGIN_VFIO=2
+BMCW_ORIGIN_KERNEL=0 BMCW_ORIGIN_USER=1 BMCW_ORIGIN_VFIO=2 BMCW_ORIGIN_ACPI=3
 
 # The edu device's address in the emulated host.
 bmcw_edu_bdf() {

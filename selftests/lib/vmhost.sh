@@ -5,6 +5,7 @@
 # selftests/lib/bmcwatch.sh bmcw_host_do) until the VM exits:
 #   add   hot-add an edu device on root port rp1 (id hp1)
 #   del   remove it
+#   swap  hot-add a pci-testdev (another identity) on rp1 (id hp1)
 vmhost_serve() {
 	local sock=$1 out=$2 vm=$3 seen= req
 	local qmp
@@ -16,6 +17,8 @@ vmhost_serve() {
 			add) "$qmp" "$sock" device_add driver=edu bus=rp1 \
 				id=hp1 >/dev/null ;;
 			del) "$qmp" "$sock" device_del id=hp1 >/dev/null ;;
+			swap) "$qmp" "$sock" device_add driver=pci-testdev \
+				bus=rp1 id=hp1 >/dev/null ;;
 			esac
 			touch "$out/done-$req"
 			seen=$req

@@ -11,7 +11,7 @@ cd "$(dirname "$0")/../.."
 . selftests/lib/bmcwatch.sh
 
 ktap_header
-ktap_plan 11
+ktap_plan 12
 
 modprobe -q ahci 2>/dev/null
 bmcw_load || { ktap_fail "module loads"; exit 1; }
@@ -84,9 +84,19 @@ if bmcw_host_do add; then
 	bmcw_host_do del
 	ktap_check "hot-removed device raises pcie.device_removed" \
 		bmcw_wait_alert pcie.device_removed 30 '.bmcwatch.device.vendor == "1234"'
+	# another device at the same address: a change of identity
+	for ((i = 0; i < 100; i++)); do
+		lspci -s 01:00.0 | grep -q . || break
+		sleep 0.1
+	done
+	bmcw_host_do swap
+	ktap_check "another device at the same address raises pcie.device_changed" \
+		bmcw_wait_alert pcie.device_changed 20 '.bmcwatch.device.vendor == "1b36"'
+	bmcw_host_do del-2
 else
 	ktap_skip "hot-added device raises pcie.device_added" "no QMP host"
 	ktap_skip "hot-removed device raises pcie.device_removed" "no QMP host"
+	ktap_skip "another device at the same address raises pcie.device_changed" "no QMP host"
 fi
 
 # 6. Unload while other CPUs hammer config space: every bus gets its

@@ -8,7 +8,7 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top"
 . selftests/lib/vmhost.sh
 work=$(mktemp -d)
-trap 'kill "$vm" 2>/dev/null; rm -rf "$work"' EXIT
+trap 'kill "$vm" 2>/dev/null || true; rm -rf "$work"' EXIT
 mkdir "$work/out"
 
 selftests/vm/run --qmp "$work/qmp.sock" --out "$work/out" --timeout 500 \

@@ -171,6 +171,9 @@ static void dev_events(void)
 	e.change = BMCW_DEV_REMOVED;
 	ok(pcie_rules_dev(&e, &al) == 1 &&
 	   !strcmp(al.rule, "pcie.device_removed"), "removal");
+	e.change = BMCW_DEV_CHANGED;
+	ok(pcie_rules_dev(&e, &al) == 1 &&
+	   !strcmp(al.rule, "pcie.device_changed"), "identity change at an address");
 	e.change = BMCW_DEV_PRESENT;
 	is_int(pcie_rules_dev(&e, &al), 0, "inventory at load raises nothing");
 }
