@@ -29,7 +29,8 @@ BPF_SKELS := $(patsubst bpf/%.bpf.c,$(OUT)/%.skel.h,$(BPF_SRCS))
 VMLINUX_SRC = $(or $(wildcard /boot/vmlinuz-$(KREL)),/sys/kernel/btf/vmlinux)
 
 .PHONY: all kmod bpf userspace deps deps-ok check demo eval bench install clean \
-	checkpatch selftest-kmods
+	checkpatch selftest-kmods selftest-progs
+.PHONY: fuzz soak
 
 all: kmod bpf userspace
 
@@ -68,9 +69,16 @@ deps-ok:
 	@scripts/deps.sh --check >/dev/null || scripts/deps.sh
 
 # Test-only modules, built for the emulated host's kernel.
-TEST_KMODS := selftests/vm/warn selftests/kmod/bmcw_test
+TEST_KMODS := selftests/vm/warn selftests/kmod/bmcw_test selftests/kmod/edu_irq
 
-selftest-kmods:
+# Test programs that run in the emulated host (built here: it is read-only)
+TEST_PROGS := selftests/lpc
+TEST_PROGS += selftests/ipmi
+
+selftest-progs:
+	for d in $(TEST_PROGS); do $(MAKE) -C $$d || exit 1; done
+
+selftest-kmods: selftest-progs
 	for d in $(TEST_KMODS); do \
 		$(MAKE) -C $(KDIR) M=$(CURDIR)/$$d modules || exit 1; done
 
@@ -81,6 +89,17 @@ check: deps-ok
 demo: deps-ok
 	$(MAKE) all selftest-kmods KDIR=/lib/modules/$(VM_KREL)/build
 	selftests/demo/run
+
+# libFuzzer on every userspace parser, FUZZ_SECONDS each, plus the kept
+# regression inputs (host only; also part of make check).
+fuzz:
+	$(MAKE) -C fuzz run
+
+# Load/unload soak in the emulated host: SOAK_CYCLES cycles under traffic.
+SOAK_CYCLES ?= 200
+soak: deps-ok
+	$(MAKE) all selftest-kmods KDIR=/lib/modules/$(VM_KREL)/build
+	selftests/soak/host.sh $(SOAK_CYCLES)
 
 # The detection matrix alone (it is also part of make check).
 eval: deps-ok
@@ -98,5 +117,6 @@ install: all
 clean:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) clean || true
 	for d in $(TEST_KMODS); do $(MAKE) -C $(KDIR) M=$(CURDIR)/$$d clean; done
+	for d in $(TEST_PROGS); do $(MAKE) -C $$d clean; done
 	$(MAKE) -C userspace clean
 	rm -rf $(OUT)

@@ -19,7 +19,7 @@ const volatile bool send_all_writes;
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
 	__uint(max_entries, PCICFG_MAX_KEYS);
-	__type(key, struct bmcw_cfg_key);
+	__type(key, __u64);		/* BMCW_CFG_KEY_PACK() */
 	__type(value, __u64);
 } cfg_counts SEC(".maps");
 
@@ -43,16 +43,8 @@ static __always_inline void stat_inc(__u32 idx)
 		(*v)++;
 }
 
-static __always_inline void count(__u64 packed)
+static __always_inline void count(__u64 key)
 {
-	struct bmcw_cfg_key key = {
-		.seg = BMCW_CFG_KEY_SEG(packed),
-		.bus = BMCW_CFG_KEY_BUS(packed),
-		.devfn = BMCW_CFG_KEY_DEVFN(packed),
-		.cls = BMCW_CFG_KEY_CLS(packed),
-		.dir = BMCW_CFG_KEY_DIR(packed),
-		.origin = BMCW_CFG_KEY_ORIGIN(packed),
-	};
 	__u64 one = 1, *v;
 
 	v = bpf_map_lookup_elem(&cfg_counts, &key);

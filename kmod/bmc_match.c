@@ -197,6 +197,11 @@ static const struct kernel_param_ops bmc_devices_ops = {
 	.get = param_get,
 };
 
-module_param_cb(bmc_devices, &bmc_devices_ops, NULL, 0600);
+/*
+ * Read-only once loaded: a parameter's set op sees a C string, so a write
+ * with an embedded NUL would be taken for its first part. Run-time changes
+ * go through /sys/kernel/bmcwatch/bmc_devices, which rejects that.
+ */
+module_param_cb(bmc_devices, &bmc_devices_ops, NULL, 0400);
 MODULE_PARM_DESC(bmc_devices,
 		 "Extra BMC functions: VENDOR:DEVICE or [SEG:]BUS:DEV.FN, comma separated");

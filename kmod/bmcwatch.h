@@ -7,6 +7,8 @@
 
 #include <linux/types.h>
 #include <linux/pci.h>
+#include <linux/hashtable.h>
+#include <linux/percpu.h>
 #include <linux/rculist.h>
 #include <uapi/linux/bmcwatch.h>
 
@@ -58,19 +60,69 @@ static inline u32 bmcw_pdev_key(struct pci_dev *pdev)
 }
 
 /* inventory.c */
+#define BMCW_FN_HASH_BITS	8
+extern struct hlist_head bmcw_fn_table[1 << BMCW_FN_HASH_BITS];
+
+/*
+ * Under rcu_read_lock() or with preemption disabled (the config fast path).
+ * Inline: it runs on every traced config access.
+ */
+static inline struct bmcw_fn *bmcw_fn_lookup(u32 key)
+{
+	struct bmcw_fn *fn;
+
+	hlist_for_each_entry_rcu(fn, &bmcw_fn_table[hash_min(key,
+							     BMCW_FN_HASH_BITS)],
+				 node)
+		if (fn->key == key)
+			return fn;
+	return NULL;
+}
+
 int bmcw_inventory_init(void);
 void bmcw_inventory_exit(void);
-struct bmcw_fn *bmcw_fn_lookup(u32 key);	/* under rcu_read_lock() */
 void bmcw_inventory_update_flags(void);
 u64 bmcw_host_fingerprint(void);
 int bmcw_inventory_show(struct seq_file *m, void *v);
+struct bmcw_fn *bmcw_fn_find_bmc_bar(u64 start, u64 len, int *bar);
 int bmcw_regions_show(struct seq_file *m, void *v);
 
 /* cfg_class.c */
 void bmcw_class_init(void);
 void bmcw_fn_build_regions(struct bmcw_fn *fn);
-const struct bmcw_region *bmcw_region_of(const struct bmcw_fn *fn, u16 off,
-					 u8 size);
+extern struct bmcw_region bmcw_hdr_regions[2][64];
+extern const struct bmcw_region bmcw_unclaimed_region;
+
+static inline const struct bmcw_region *bmcw_region_of_byte(const struct bmcw_fn *fn,
+							    u16 off)
+{
+	int i;
+
+	if (off < 0x40)
+		return &bmcw_hdr_regions[fn && (fn->hdr_type & 0x7f) ==
+					 PCI_HEADER_TYPE_BRIDGE][off];
+	if (!fn)
+		return &bmcw_unclaimed_region;
+	for (i = 0; i < fn->nr_regions; i++)
+		if (off >= fn->regions[i].start && off < fn->regions[i].end)
+			return &fn->regions[i];
+	return &bmcw_unclaimed_region;
+}
+
+/*
+ * Region of an access at @off: that of its first byte, except that an
+ * access that starts on a capability header and reaches into the body (a
+ * dword write at an MSI capability's start) takes the body's.
+ */
+static inline const struct bmcw_region *bmcw_region_of(const struct bmcw_fn *fn,
+						       u16 off, u8 size)
+{
+	const struct bmcw_region *r = bmcw_region_of_byte(fn, off);
+
+	if (r->cls == BMCW_CFG_CAPPTR && size > 1)
+		r = bmcw_region_of_byte(fn, off + size - 1);
+	return r;
+}
 const char *bmcw_class_name(u8 cls);
 
 /* cfg_hook.c */
@@ -78,11 +130,38 @@ int bmcw_cfg_hook_init(void);
 void bmcw_cfg_hook_exit(void);
 int bmcw_cfg_hook_bus(struct pci_bus *bus);
 int bmcw_cfg_hooks_show(struct seq_file *m, void *v);
+/* Fill @a for an access, then bmcw_cfg_report() it once it is done. */
+void bmcw_cfg_describe(struct bmcw_cfg_access *a, u32 seg, u8 bus, u8 devfn,
+		       u16 where, u8 size, u8 dir, u8 origin);
+void bmcw_cfg_report(const struct bmcw_cfg_access *a);
+
+/* cfg_acpi.c: config accesses by ACPI AML, which bypass bus ops */
+void bmcw_cfg_acpi_init(void);
+void bmcw_cfg_acpi_exit(void);
+int bmcw_cfg_acpi_show(struct seq_file *m, void *v);
 extern bool bmcw_enabled;
 
-/* origin.c */
+/* origin.c: the text of the six pci_user_{read,write}_config_*() */
+struct bmcw_text_range {
+	unsigned long start;
+	unsigned long end;
+};
+
+#define BMCW_USER_CFG_FNS	6
+extern struct bmcw_text_range bmcw_user_cfg[BMCW_USER_CFG_FNS];
 int bmcw_origin_init(void);
-u8 bmcw_origin(unsigned long caller);
+
+/* Origin of a config access from the return address of the bus op. */
+static inline u8 bmcw_origin(unsigned long caller)
+{
+	int i;
+
+	for (i = 0; i < BMCW_USER_CFG_FNS; i++)
+		if (caller >= bmcw_user_cfg[i].start &&
+		    caller < bmcw_user_cfg[i].end)
+			return BMCW_ORIGIN_USER;
+	return BMCW_ORIGIN_KERNEL;
+}
 
 /* bmc_match.c */
 bool bmcw_is_bmc(struct pci_dev *pdev);
@@ -96,6 +175,21 @@ void bmcw_sysfs_exit(void);
 int bmcw_debugfs_init(void);
 void bmcw_debugfs_exit(void);
 
+/* lpc_hook.c: port I/O grants, /dev/port, BAR and /dev/mem windows */
+void bmcw_lpc_init(void);		/* never fails: lost hooks are reported */
+void bmcw_lpc_exit(void);
+int bmcw_lpc_decode_show(struct seq_file *m, void *v);
+int bmcw_lpc_hooks_show(struct seq_file *m, void *v);
+const char *bmcw_lockdown_state(void);
+
+/* iommu_fault.c: every IOMMU fault record (VT-d, AMD-Vi) */
+void bmcw_iommu_fault_init(void);	/* never fails: lost hooks are reported */
+void bmcw_iommu_fault_exit(void);
+
+/* ipmi_hook.c: IPMI KCS/BT state machine and message layer, unknown NMIs */
+void bmcw_ipmi_init(void);		/* never fails: lost hooks are reported */
+void bmcw_ipmi_exit(void);
+
 /* stats (per-CPU, main.c) */
 enum bmcw_kstat {
 	BMCW_KSTAT_CFG_READS,
@@ -105,7 +199,14 @@ enum bmcw_kstat {
 	BMCW_KSTAT_MAX,
 };
 
-void bmcw_kstat_inc(enum bmcw_kstat s);
+DECLARE_PER_CPU(u64, bmcw_kstats[BMCW_KSTAT_MAX]);
+
+/* Inline: it sits in the config-space fast path. */
+static inline void bmcw_kstat_inc(enum bmcw_kstat s)
+{
+	this_cpu_inc(bmcw_kstats[s]);
+}
+
 u64 bmcw_kstat_sum(enum bmcw_kstat s);
 void bmcw_emit_health(u32 kind, int err, const char *what);
 

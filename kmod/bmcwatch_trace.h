@@ -16,8 +16,8 @@
 #include <uapi/linux/bmcwatch.h>
 
 TRACE_EVENT(bmcwatch_cfg_access,
-	TP_PROTO(const struct bmcw_cfg_access *a),
-	TP_ARGS(a),
+	TP_PROTO(const struct bmcw_cfg_access *a, u64 key, u32 fn_flags),
+	TP_ARGS(a, key, fn_flags),
 	TP_STRUCT__entry(
 		__field(u32, seg)
 		__field(u8, bus)

@@ -101,6 +101,7 @@ static u16 cap_len(struct pci_dev *pdev, const struct cap_pos *c)
 	if (c->ext) {
 		switch (c->id) {
 		case PCI_EXT_CAP_ID_ERR:	return PCI_ERR_ROOT_ERR_SRC + 4;
+		case PCI_EXT_CAP_ID_ACS:	return 8;	/* + egress vector */
 		case PCI_EXT_CAP_ID_ATS:	return 8;
 		case PCI_EXT_CAP_ID_PRI:	return 16;
 		case PCI_EXT_CAP_ID_PASID:	return 8;
@@ -227,42 +228,8 @@ void bmcw_fn_build_regions(struct bmcw_fn *fn)
 }
 
 /* Header bytes have no region entry; these stand in for them. */
-static struct bmcw_region hdr_regions[2][64];
-
-static const struct bmcw_region *region_of_byte(const struct bmcw_fn *fn,
-						u16 off)
-{
-	static const struct bmcw_region unclaimed = {
-		.cls = H(UNCLAIMED) };
-	int i;
-
-	if (off < 0x40) {
-		bool br = fn && (fn->hdr_type & 0x7f) == PCI_HEADER_TYPE_BRIDGE;
-
-		return &hdr_regions[br][off];
-	}
-	if (!fn)
-		return &unclaimed;
-	for (i = 0; i < fn->nr_regions; i++)
-		if (off >= fn->regions[i].start && off < fn->regions[i].end)
-			return &fn->regions[i];
-	return &unclaimed;
-}
-
-/*
- * Region of an access at @off: that of its first byte, except that an
- * access that starts on a capability header and reaches into the body (a
- * dword write at an MSI capability's start) takes the body's.
- */
-const struct bmcw_region *bmcw_region_of(const struct bmcw_fn *fn, u16 off,
-					 u8 size)
-{
-	const struct bmcw_region *r = region_of_byte(fn, off);
-
-	if (r->cls == H(CAPPTR) && size > 1)
-		r = region_of_byte(fn, off + size - 1);
-	return r;
-}
+struct bmcw_region bmcw_hdr_regions[2][64] __read_mostly;
+const struct bmcw_region bmcw_unclaimed_region = { .cls = H(UNCLAIMED) };
 
 void bmcw_class_init(void)
 {
@@ -270,7 +237,7 @@ void bmcw_class_init(void)
 
 	for (t = 0; t < 2; t++)
 		for (off = 0; off < 64; off++)
-			hdr_regions[t][off] = (struct bmcw_region){
+			bmcw_hdr_regions[t][off] = (struct bmcw_region){
 				.start = off, .end = off + 1,
 				.cls = t ? hdr1[off] : hdr0[off] };
 }

@@ -61,18 +61,15 @@ static struct bmcw_ops_wrap *rec_lookup(const struct pci_bus *bus)
 }
 
 /*
- * The original ops of @bus. Normally bus->ops is our wrapper; if another
- * wrapper was stacked on ours, or ours was just removed, find it by the bus
- * (or the nearest recorded ancestor, whose ops a new child bus copied).
+ * The original ops of @bus when bus->ops is not ours: another wrapper was
+ * stacked on ours, or ours was just removed. Find it by the bus, or by the
+ * nearest recorded ancestor, whose ops a new child bus copied.
  */
-static struct pci_ops *orig_ops(struct pci_bus *bus)
+static noinline struct pci_ops *orig_ops_slow(struct pci_bus *bus,
+					      struct pci_ops *ops)
 {
-	struct pci_ops *ops = READ_ONCE(bus->ops);
 	struct bmcw_ops_wrap *wrap = NULL;
 	struct pci_bus *b;
-
-	if (likely(ops->read == bmcw_read))
-		return container_of(ops, struct bmcw_ops_wrap, ops)->orig;
 
 	rcu_read_lock();
 	for (b = bus; b && !wrap; b = b->parent)
@@ -82,18 +79,32 @@ static struct pci_ops *orig_ops(struct pci_bus *bus)
 	return wrap ? wrap->orig : ops;
 }
 
-static void fill_task(struct bmcw_cfg_access *a)
+static __always_inline struct pci_ops *orig_ops(struct pci_bus *bus)
+{
+	struct pci_ops *ops = READ_ONCE(bus->ops);
+
+	if (likely(ops->read == bmcw_read))
+		return container_of(ops, struct bmcw_ops_wrap, ops)->orig;
+	return orig_ops_slow(bus, ops);
+}
+
+static __always_inline void fill_task(struct bmcw_cfg_access *a)
 {
 	if (in_task()) {
 		a->pid = task_tgid_nr(current);
 		a->tid = task_pid_nr(current);
 		memcpy(a->comm, current->comm, BMCW_COMM_LEN);
+	} else {
+		a->pid = 0;
+		a->tid = 0;
+		memset(a->comm, 0, BMCW_COMM_LEN);
 	}
 }
 
-/* Describe an access before it happens (see bmcwatch.h). */
-void bmcw_cfg_describe(struct bmcw_cfg_access *a, u32 seg, u8 bus, u8 devfn,
-		       u16 where, u8 size, u8 dir, u8 origin)
+/* Describe an access before it happens; inlined into the fast path. */
+static __always_inline void describe(struct bmcw_cfg_access *a, u32 seg,
+				     u8 bus, u8 devfn, u16 where, u8 size,
+				     u8 dir, u8 origin)
 {
 	const struct bmcw_region *r;
 	struct bmcw_fn *fn;
@@ -101,10 +112,16 @@ void bmcw_cfg_describe(struct bmcw_cfg_access *a, u32 seg, u8 bus, u8 devfn,
 	u32 flags = 0;
 
 	/*
-	 * No timestamp here: reading the clock can be an MMIO access (HPET)
-	 * and most accesses are only counted; BPF stamps what it sends.
+	 * Every field is stored once, without a memset first (a string
+	 * instruction, slow under emulation). No timestamp: reading the clock
+	 * can be an MMIO access (HPET) and most accesses are only counted; BPF
+	 * stamps what it sends.
 	 */
-	memset(a, 0, sizeof(*a));
+	a->ts_ns = 0;
+	a->result = 0;
+	a->value = 0;
+	a->old = 0;
+	a->pad = 0;
 	a->seg = seg;
 	a->bus = bus;
 	a->devfn = devfn;
@@ -113,7 +130,12 @@ void bmcw_cfg_describe(struct bmcw_cfg_access *a, u32 seg, u8 bus, u8 devfn,
 	a->dir = dir;
 	a->origin = origin;
 
-	rcu_read_lock();
+	/*
+	 * Inventory entries are freed after an RCU grace period, which also
+	 * waits for preemption-disabled code: cheaper here than the function
+	 * calls rcu_read_lock() is under PREEMPT_RCU.
+	 */
+	preempt_disable_notrace();
 	fn = bmcw_fn_lookup(bmcw_key(seg, bus, devfn));
 	r = bmcw_region_of(fn, where, size);
 	a->cls = r->cls;
@@ -126,14 +148,21 @@ void bmcw_cfg_describe(struct bmcw_cfg_access *a, u32 seg, u8 bus, u8 devfn,
 		if (READ_ONCE(pdev->dev.driver))
 			flags |= BMCW_FN_DRIVER;
 	}
-	rcu_read_unlock();
+	preempt_enable_notrace();
 	a->fn_flags = flags;
 	if (a->origin == BMCW_ORIGIN_USER && (flags & BMCW_FN_VFIO))
 		a->origin = BMCW_ORIGIN_VFIO;
 	fill_task(a);
 }
 
-void bmcw_cfg_report(const struct bmcw_cfg_access *a)
+/* The same two for other paths to config space (see bmcwatch.h). */
+void bmcw_cfg_describe(struct bmcw_cfg_access *a, u32 seg, u8 bus, u8 devfn,
+		       u16 where, u8 size, u8 dir, u8 origin)
+{
+	describe(a, seg, bus, devfn, where, size, dir, origin);
+}
+
+static __always_inline void report(const struct bmcw_cfg_access *a)
 {
 	bmcw_kstat_inc(BMCW_KSTAT_CFG_TRACED);
 	trace_bmcwatch_cfg_access(a, BMCW_CFG_KEY_PACK(a->seg, a->bus,
@@ -142,48 +171,72 @@ void bmcw_cfg_report(const struct bmcw_cfg_access *a)
 				  a->fn_flags);
 }
 
-static int bmcw_read(struct pci_bus *bus, unsigned int devfn, int where,
-		     int size, u32 *val)
+void bmcw_cfg_report(const struct bmcw_cfg_access *a)
 {
-	struct pci_ops *orig = orig_ops(bus);
-	struct bmcw_cfg_access a;
+	report(a);
+}
+
+/*
+ * The traced halves live apart from the wrappers so that the untraced fast
+ * path neither builds (nor, with INIT_STACK_ALL_ZERO, zeroes) an event.
+ */
+static noinline int read_traced(struct pci_ops *orig, struct pci_bus *bus,
+				unsigned int devfn, int where, int size,
+				u32 *val, unsigned long caller)
+{
+	/* describe() stores every field: skip INIT_STACK_ALL_ZERO's memset */
+	struct bmcw_cfg_access a __uninitialized;
 	int ret;
 
-	bmcw_kstat_inc(BMCW_KSTAT_CFG_READS);
-	if (!trace_bmcwatch_cfg_access_enabled() || !READ_ONCE(bmcw_enabled))
-		return orig->read(bus, devfn, where, size, val);
-
-	bmcw_cfg_describe(&a, pci_domain_nr(bus), bus->number, devfn, where,
-			  size, BMCW_DIR_READ, bmcw_origin(_RET_IP_));
+	describe(&a, pci_domain_nr(bus), bus->number, devfn, where, size,
+		 BMCW_DIR_READ, bmcw_origin(caller));
 	ret = orig->read(bus, devfn, where, size, val);
 	a.result = ret;
 	a.value = *val;
-	bmcw_cfg_report(&a);
+	report(&a);
 	return ret;
 }
 
-static int bmcw_write(struct pci_bus *bus, unsigned int devfn, int where,
-		      int size, u32 val)
+static noinline int write_traced(struct pci_ops *orig, struct pci_bus *bus,
+				 unsigned int devfn, int where, int size,
+				 u32 val, unsigned long caller)
 {
-	struct pci_ops *orig = orig_ops(bus);
-	struct bmcw_cfg_access a;
+	struct bmcw_cfg_access a __uninitialized;
 	u32 old = 0;
 	int ret;
 
-	bmcw_kstat_inc(BMCW_KSTAT_CFG_WRITES);
-	if (!trace_bmcwatch_cfg_access_enabled() || !READ_ONCE(bmcw_enabled))
-		return orig->write(bus, devfn, where, size, val);
-
-	bmcw_cfg_describe(&a, pci_domain_nr(bus), bus->number, devfn, where,
-			  size, BMCW_DIR_WRITE, bmcw_origin(_RET_IP_));
+	describe(&a, pci_domain_nr(bus), bus->number, devfn, where, size,
+		 BMCW_DIR_WRITE, bmcw_origin(caller));
 	/* Writes are rare; the value before tells what a write turned on. */
 	if (orig->read(bus, devfn, where, size, &old) == PCIBIOS_SUCCESSFUL)
 		a.old = old;
 	ret = orig->write(bus, devfn, where, size, val);
 	a.result = ret;
 	a.value = val;
-	bmcw_cfg_report(&a);
+	report(&a);
 	return ret;
+}
+
+static int bmcw_read(struct pci_bus *bus, unsigned int devfn, int where,
+		     int size, u32 *val)
+{
+	struct pci_ops *orig = orig_ops(bus);
+
+	bmcw_kstat_inc(BMCW_KSTAT_CFG_READS);
+	if (!trace_bmcwatch_cfg_access_enabled() || !READ_ONCE(bmcw_enabled))
+		return orig->read(bus, devfn, where, size, val);
+	return read_traced(orig, bus, devfn, where, size, val, _RET_IP_);
+}
+
+static int bmcw_write(struct pci_bus *bus, unsigned int devfn, int where,
+		      int size, u32 val)
+{
+	struct pci_ops *orig = orig_ops(bus);
+
+	bmcw_kstat_inc(BMCW_KSTAT_CFG_WRITES);
+	if (!trace_bmcwatch_cfg_access_enabled() || !READ_ONCE(bmcw_enabled))
+		return orig->write(bus, devfn, where, size, val);
+	return write_traced(orig, bus, devfn, where, size, val, _RET_IP_);
 }
 
 static struct bmcw_ops_wrap *wrap_for(struct pci_ops *orig)

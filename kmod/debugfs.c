@@ -37,9 +37,25 @@ static int regions_open(struct inode *inode, struct file *file)
 	return single_open(file, bmcw_regions_show, NULL);
 }
 
+static int hooks_show(struct seq_file *m, void *v)
+{
+	bmcw_cfg_hooks_show(m, v);
+	return bmcw_cfg_acpi_show(m, v);
+}
+
 static int hooks_open(struct inode *inode, struct file *file)
 {
-	return single_open(file, bmcw_cfg_hooks_show, NULL);
+	return single_open(file, hooks_show, NULL);
+}
+
+static int lpc_decode_open(struct inode *inode, struct file *file)
+{
+	return single_open(file, bmcw_lpc_decode_show, NULL);
+}
+
+static int lpc_hooks_open(struct inode *inode, struct file *file)
+{
+	return single_open(file, bmcw_lpc_hooks_show, NULL);
 }
 
 #define SEQ_FOPS(name) \
@@ -54,6 +70,8 @@ static const struct file_operations name##_fops = {		\
 SEQ_FOPS(inventory);
 SEQ_FOPS(regions);
 SEQ_FOPS(hooks);
+SEQ_FOPS(lpc_decode);
+SEQ_FOPS(lpc_hooks);
 
 int bmcw_debugfs_init(void)
 {
@@ -65,6 +83,9 @@ int bmcw_debugfs_init(void)
 	debugfs_create_file("regions", 0400, bmcw_dir, NULL, &regions_fops);
 	debugfs_create_file("hooks", 0400, bmcw_dir, NULL, &hooks_fops);
 	debugfs_create_file("stats", 0400, bmcw_dir, NULL, &stats_fops);
+	debugfs_create_file("lpc_decode", 0400, bmcw_dir, NULL,
+			    &lpc_decode_fops);
+	debugfs_create_file("lpc_hooks", 0400, bmcw_dir, NULL, &lpc_hooks_fops);
 	return 0;
 }
 

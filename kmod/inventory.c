@@ -15,7 +15,7 @@
 #include "bmcwatch.h"
 #include "bmcwatch_trace.h"
 
-static DEFINE_HASHTABLE(fn_table, 8);
+DEFINE_HASHTABLE(bmcw_fn_table, BMCW_FN_HASH_BITS);
 static DEFINE_MUTEX(inv_lock);
 static unsigned int nr_fns;
 
@@ -36,16 +36,6 @@ static unsigned int next_tombstone;
 static const siphash_key_t fp_key = {
 	{ 0x626d63776174636bULL, 0x2d66702d76310000ULL }
 };
-
-struct bmcw_fn *bmcw_fn_lookup(u32 key)
-{
-	struct bmcw_fn *fn;
-
-	hash_for_each_possible_rcu(fn_table, fn, node, key)
-		if (fn->key == key)
-			return fn;
-	return NULL;
-}
 
 /* What identifies a function; hashed, so layout matters only within a run */
 struct fp_input {
@@ -198,7 +188,7 @@ static void update_flags_locked(void)
 
 	lockdep_assert_held(&inv_lock);
 	rcu_read_lock();
-	hash_for_each_rcu(fn_table, bkt, fn, node) {
+	hash_for_each_rcu(bmcw_fn_table, bkt, fn, node) {
 		u32 flags = fn->flags & ~bmc_bits;
 		struct device_driver *drv = READ_ONCE(fn->pdev->dev.driver);
 
@@ -208,7 +198,7 @@ static void update_flags_locked(void)
 			flags |= BMCW_FN_VFIO;
 		WRITE_ONCE(fn->flags, flags);
 	}
-	hash_for_each_rcu(fn_table, bkt, fn, node) {
+	hash_for_each_rcu(bmcw_fn_table, bkt, fn, node) {
 		if (!(fn->flags & BMCW_FN_BMC))
 			continue;
 		for (up = pci_upstream_bridge(fn->pdev); up;
@@ -258,7 +248,7 @@ static void add_pdev_locked(struct pci_dev *pdev, u8 change)
 	} else {
 		nr_fns++;
 	}
-	hash_add_rcu(fn_table, &fn->node, fn->key);
+	hash_add_rcu(bmcw_fn_table, &fn->node, fn->key);
 	update_flags_locked();
 	emit(fn, change);
 	if (change == BMCW_DEV_ADDED && identity_changed(fn))
@@ -339,7 +329,7 @@ void bmcw_inventory_exit(void)
 
 	bus_unregister_notifier(&pci_bus_type, &pci_nb);
 	mutex_lock(&inv_lock);
-	hash_for_each_safe(fn_table, bkt, tmp, fn, node) {
+	hash_for_each_safe(bmcw_fn_table, bkt, tmp, fn, node) {
 		hash_del_rcu(&fn->node);
 		call_rcu(&fn->rcu, fn_free_rcu);
 	}
@@ -357,7 +347,7 @@ struct bmcw_fn *bmcw_fn_find_bmc_bar(u64 start, u64 len, int *bar)
 	struct bmcw_fn *fn;
 	int bkt, i;
 
-	hash_for_each_rcu(fn_table, bkt, fn, node) {
+	hash_for_each_rcu(bmcw_fn_table, bkt, fn, node) {
 		if (!(READ_ONCE(fn->flags) & BMCW_FN_BMC))
 			continue;
 		for (i = 0; i < PCI_STD_NUM_BARS; i++) {
@@ -382,7 +372,7 @@ u64 bmcw_host_fingerprint(void)
 	int bkt;
 
 	rcu_read_lock();
-	hash_for_each_rcu(fn_table, bkt, fn, node)
+	hash_for_each_rcu(bmcw_fn_table, bkt, fn, node)
 		fp ^= siphash_2u64(fn->key, fn->fingerprint, &fp_key);
 	rcu_read_unlock();
 	return fp;
@@ -430,7 +420,7 @@ int bmcw_inventory_show(struct seq_file *m, void *v)
 	mutex_lock(&inv_lock);
 	seq_printf(m, "# functions=%u host_fp=%016llx\n", nr_fns,
 		   bmcw_host_fingerprint());
-	hash_for_each(fn_table, bkt, fn, node)
+	hash_for_each(bmcw_fn_table, bkt, fn, node)
 		show_fn(m, fn);
 	mutex_unlock(&inv_lock);
 	return 0;
@@ -442,7 +432,7 @@ int bmcw_regions_show(struct seq_file *m, void *v)
 	int bkt, i;
 
 	mutex_lock(&inv_lock);
-	hash_for_each(fn_table, bkt, fn, node) {
+	hash_for_each(bmcw_fn_table, bkt, fn, node) {
 		seq_printf(m, "%s", pci_name(fn->pdev));
 		for (i = 0; i < fn->nr_regions; i++)
 			seq_printf(m, " %s:%03x-%03x",

@@ -12,12 +12,7 @@
 #include "bmcwatch.h"
 #include "bmcwatch_trace.h"
 
-static DEFINE_PER_CPU(u64, kstats[BMCW_KSTAT_MAX]);
-
-void bmcw_kstat_inc(enum bmcw_kstat s)
-{
-	this_cpu_inc(kstats[s]);
-}
+DEFINE_PER_CPU(u64, bmcw_kstats[BMCW_KSTAT_MAX]);
 
 u64 bmcw_kstat_sum(enum bmcw_kstat s)
 {
@@ -25,7 +20,7 @@ u64 bmcw_kstat_sum(enum bmcw_kstat s)
 	int cpu;
 
 	for_each_possible_cpu(cpu)
-		sum += per_cpu(kstats[s], cpu);
+		sum += per_cpu(bmcw_kstats[s], cpu);
 	return sum;
 }
 
@@ -57,18 +52,24 @@ static int __init bmcw_init(void)
 	ret = bmcw_cfg_hook_init();
 	if (ret)
 		goto err_inv;
+	bmcw_cfg_acpi_init();	/* AML's path around bus ops; optional */
+	bmcw_lpc_init();	/* needs the inventory; lost hooks are reported */
 	ret = bmcw_sysfs_init();
 	if (ret)
-		goto err_hook;
+		goto err_lpc;
 	ret = bmcw_debugfs_init();
 	if (ret)
 		pr_warn("bmcwatch: debugfs unavailable (%d), tables hidden\n",
 			ret);
+	bmcw_iommu_fault_init();	/* after debugfs: adds its table */
+	bmcw_ipmi_init();	/* after debugfs; IPMI modules may come later */
 	pr_info("bmcwatch: %s loaded (ABI %u.%u)\n", BMCW_MODULE_VERSION,
 		BMCW_ABI_MAJOR, BMCW_ABI_MINOR);
 	return 0;
 
-err_hook:
+err_lpc:
+	bmcw_lpc_exit();
+	bmcw_cfg_acpi_exit();
 	bmcw_cfg_hook_exit();
 err_inv:
 	bmcw_inventory_exit();
@@ -81,8 +82,12 @@ static void __exit bmcw_exit(void)
 {
 	/* Tell consumers first, while every hook still works. */
 	bmcw_emit_health(BMCW_HEALTH_MODULE_UNLOADING, 0, "bmcwatch");
+	bmcw_iommu_fault_exit();
+	bmcw_ipmi_exit();
 	bmcw_debugfs_exit();
 	bmcw_sysfs_exit();
+	bmcw_lpc_exit();
+	bmcw_cfg_acpi_exit();
 	bmcw_cfg_hook_exit();
 	bmcw_inventory_exit();
 	bmcw_bmc_match_exit();

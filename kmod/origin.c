@@ -11,12 +11,7 @@
 #include <linux/pci.h>
 #include "bmcwatch.h"
 
-struct text_range {
-	unsigned long start;
-	unsigned long end;
-};
-
-static struct text_range user_cfg[6] __read_mostly;
+struct bmcw_text_range bmcw_user_cfg[BMCW_USER_CFG_FNS] __read_mostly;
 
 /* Size of the function at @addr from "name+0x0/0x90 [mod]". */
 static unsigned long func_size(unsigned long addr)
@@ -52,18 +47,8 @@ int bmcw_origin_init(void)
 
 		if (!size)
 			return -ENOENT;
-		user_cfg[i].start = fns[i];
-		user_cfg[i].end = fns[i] + size;
+		bmcw_user_cfg[i].start = fns[i];
+		bmcw_user_cfg[i].end = fns[i] + size;
 	}
 	return 0;
-}
-
-u8 bmcw_origin(unsigned long caller)
-{
-	int i;
-
-	for (i = 0; i < ARRAY_SIZE(user_cfg); i++)
-		if (caller >= user_cfg[i].start && caller < user_cfg[i].end)
-			return BMCW_ORIGIN_USER;
-	return BMCW_ORIGIN_KERNEL;
 }

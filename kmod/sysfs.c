@@ -30,9 +30,13 @@ static ssize_t enabled_show(struct kobject *k, struct kobj_attribute *a,
 static ssize_t enabled_store(struct kobject *k, struct kobj_attribute *a,
 			     const char *buf, size_t len)
 {
-	bool v;
+	unsigned int v;
 
-	if (kstrtobool(buf, &v))
+	/*
+	 * Exactly 0 or 1 (kstrtobool would take "yes-please" or "1x" on its
+	 * first character); an embedded NUL would hide the rest of the write.
+	 */
+	if (strnlen(buf, len) != len || kstrtouint(buf, 10, &v) || v > 1)
 		return -EINVAL;
 	WRITE_ONCE(bmcw_enabled, v);
 	return len;
@@ -47,8 +51,12 @@ static ssize_t bmc_devices_show(struct kobject *k, struct kobj_attribute *a,
 static ssize_t bmc_devices_store(struct kobject *k, struct kobj_attribute *a,
 				 const char *buf, size_t len)
 {
-	int ret = bmcw_bmc_devices_set(buf);
+	int ret;
 
+	/* The parser sees a C string: a NUL must not cut the list short. */
+	if (strnlen(buf, len) != len)
+		return -EINVAL;
+	ret = bmcw_bmc_devices_set(buf);
 	return ret ? ret : len;
 }
 
@@ -56,6 +64,13 @@ static ssize_t host_fingerprint_show(struct kobject *k,
 				     struct kobj_attribute *a, char *buf)
 {
 	return sysfs_emit(buf, "%016llx\n", bmcw_host_fingerprint());
+}
+
+/* none | integrity | confidentiality: lockdown closes the paths lpc watches */
+static ssize_t lockdown_show(struct kobject *k, struct kobj_attribute *a,
+			     char *buf)
+{
+	return sysfs_emit(buf, "%s\n", bmcw_lockdown_state());
 }
 
 static struct kobj_attribute version_attr = __ATTR_RO_MODE(version, 0400);
@@ -66,6 +81,7 @@ static struct kobj_attribute bmc_devices_attr =
 	__ATTR_RW_MODE(bmc_devices, 0600);
 static struct kobj_attribute host_fingerprint_attr =
 	__ATTR_RO_MODE(host_fingerprint, 0400);
+static struct kobj_attribute lockdown_attr = __ATTR_RO_MODE(lockdown, 0400);
 
 static struct attribute *bmcw_attrs[] = {
 	&version_attr.attr,
@@ -73,6 +89,7 @@ static struct attribute *bmcw_attrs[] = {
 	&enabled_attr.attr,
 	&bmc_devices_attr.attr,
 	&host_fingerprint_attr.attr,
+	&lockdown_attr.attr,
 	NULL,
 };
 

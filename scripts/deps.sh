@@ -16,6 +16,8 @@ pkgs=(
 	# tests and tools used inside it
 	pciutils ipmitool openipmi bpftrace rsyslog iproute2 python3 jq
 	linux-source-6.1
+	# fuzzing the userspace parsers (make fuzz): libFuzzer runtime
+	libclang-rt-14-dev
 )
 
 missing=()

@@ -19,9 +19,11 @@
 
 #include <linux/bmcwatch.h>
 
+#include "baseline_daemon.h"
 #include "log.h"
 #include "monitor.h"
 #include "output.h"
+#include "prev_run.h"
 #include "status.h"
 
 #define EV_TIMER	(1ull << 32)
@@ -55,7 +57,7 @@ static void usage(FILE *f)
 		"      --output SPEC          json:PATH|cef:PATH|syslog|syslog+unix:PATH|\n"
 		"                             syslog+udp://HOST:PORT|syslog+tcp://HOST:PORT;\n"
 		"                             repeatable, replaces the [output] list\n"
-		"      --learn                record the current state as the baseline\n"
+		"      --learn                write the PCI inventory as the baseline, exit\n"
 		"      --baseline PATH        baseline file (overrides [daemon] baseline)\n"
 		"  -h, --help                 this help\n"
 		"      --version              print the version and the kernel ABI version\n");
@@ -224,6 +226,8 @@ int main(int argc, char **argv)
 	struct monitor_slot slots[bmcw_monitor_count + 1];
 	char err[4096], msg[256];
 	struct epoll_event evs[16];
+	struct baseline base = { 0 };
+	bool have_base = false;
 	sigset_t sigs;
 	int ep, sfd, tfd, ret;
 	size_t enabled;
@@ -245,6 +249,14 @@ int main(int argc, char **argv)
 	d.started_ns = realtime_ns();
 	if (gethostname(d.hostname, sizeof(d.hostname) - 1))
 		strcpy(d.hostname, "-");
+	/* --learn records the inventory and exits: a one-shot maintenance step. */
+	if (policy->learn)
+		return daemon_baseline_learn(policy, d.hostname) ? 1 : 0;
+	/* A corrupt baseline is refused before anything runs, never replaced. */
+	if (daemon_baseline_open(policy, &base, &have_base)) {
+		bmcw_log(LOG_ERR, "refusing to start");
+		return 1;
+	}
 	d.metrics = metrics_new(d.started_ns);
 	d.pipeline = d.metrics ? pipeline_new(policy, d.metrics) : NULL;
 	if (!d.pipeline) {
@@ -284,6 +296,15 @@ int main(int argc, char **argv)
 		 BMCW_DAEMON_VERSION, enabled, bmcw_monitor_count);
 	health_event(&d, "health.monitor_started", msg);
 	bmcw_log(LOG_INFO, "%s", msg);
+	/* Killed (SIGKILL, OOM, crash) daemons cannot say so: say it for them. */
+	if (prev_run_check(policy->status_file, msg, sizeof(msg))) {
+		health_event(&d, "health.monitor_stopped", msg);
+		bmcw_log(LOG_WARNING, "%s", msg);
+	}
+	status_write(policy->status_file, &d, slots, bmcw_monitor_count, realtime_ns());
+	if (have_base)
+		daemon_baseline_check(&d, &base);
+	baseline_free(&base);
 
 	while (running) {
 		int n = epoll_wait(ep, evs, sizeof(evs) / sizeof(evs[0]), -1);
@@ -329,6 +350,7 @@ int main(int argc, char **argv)
 
 	/* Say we stop through every output, and deliver what is pending. */
 	health_event(&d, "health.monitor_stopped", "bmcwatchd stopping on signal");
+	d.stopping = true;
 	bmcw_log(LOG_INFO, "stopping");
 	monitors_stop(slots, bmcw_monitor_count);
 	pipeline_flush(d.pipeline);

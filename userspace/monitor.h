@@ -26,6 +26,7 @@ struct bmcw_daemon {
 	struct heartbeat heartbeat;	/* heartbeat_set_fingerprint(&d->heartbeat, ...) */
 	char hostname[256];
 	uint64_t started_ns;		/* CLOCK_REALTIME */
+	bool stopping;			/* clean stop: the status file says so */
 };
 
 struct bmcw_monitor_ops {

@@ -17,6 +17,7 @@
 #include <bpf/libbpf.h>
 #include <linux/bmcwatch.h>
 
+#include "bpf_monitor.h"
 #include "log.h"
 #include "pcicfg.h"
 #include "pcicfg.skel.h"
@@ -25,27 +26,13 @@
 #include "sysfs_pci.h"
 
 struct pcicfg {
+	struct bpfmon mon;		/* first: bpfmon_fd() uses it */
 	struct bmcw_daemon *d;
 	struct pcicfg_bpf *skel;
-	struct ring_buffer *rb;
 	struct percpu_sweep counts;
 	uint64_t stats[BMCW_STAT_MAX];
 	pid_t self;
 };
-
-static int libbpf_log(enum libbpf_print_level level, const char *fmt,
-		      va_list ap)
-{
-	char buf[512];
-
-	if (level == LIBBPF_DEBUG)
-		return 0;
-	vsnprintf(buf, sizeof(buf), fmt, ap);
-	buf[strcspn(buf, "\n")] = '\0';
-	bmcw_log(level == LIBBPF_WARN ? LOG_WARNING : LOG_INFO, "libbpf: %s",
-		 buf);
-	return 0;
-}
 
 static void submit_all(struct pcicfg *st, struct bmcw_alert *al, int n)
 {
@@ -120,25 +107,8 @@ static int on_record(void *ctx, void *data, size_t len)
 
 static int pin_maps(struct pcicfg *st)
 {
-	struct {
-		struct bpf_map *map;
-		const char *name;
-	} pins[] = {
-		{ st->skel->maps.cfg_counts, "cfg_counts" },
-		{ st->skel->maps.stats, "pcicfg_stats" },
-	};
-	char path[PATH_MAX];
-
-	if (mkdir(PCICFG_PIN_DIR, 0700) && errno != EEXIST)
-		return -errno;
-	for (size_t i = 0; i < sizeof(pins) / sizeof(pins[0]); i++) {
-		snprintf(path, sizeof(path), "%s/%s", PCICFG_PIN_DIR,
-			 pins[i].name);
-		unlink(path);	/* a previous daemon's */
-		if (bpf_map__pin(pins[i].map, path))
-			return -errno;
-	}
-	return 0;
+	return bpfmon_pin(st->skel->maps.cfg_counts, "cfg_counts") ?:
+	       bpfmon_pin(st->skel->maps.stats, "pcicfg_stats");
 }
 
 static void unpin_maps(struct pcicfg *st)
@@ -153,7 +123,7 @@ static void fini(void *state)
 
 	if (!st)
 		return;
-	ring_buffer__free(st->rb);
+	ring_buffer__free(st->mon.rb);
 	if (st->skel)
 		unpin_maps(st);
 	pcicfg_bpf__destroy(st->skel);
@@ -195,7 +165,7 @@ static int init(struct bmcw_daemon *d, void **state)
 	*state = st;
 	st->d = d;
 	st->self = getpid();
-	libbpf_set_print(libbpf_log);
+	bpfmon_libbpf_logging();
 	st->skel = pcicfg_bpf__open();
 	if (!st->skel)
 		return -errno;
@@ -214,54 +184,34 @@ static int init(struct bmcw_daemon *d, void **state)
 	if (err)
 		bmcw_log(LOG_WARNING, "pcicfg: cannot pin maps under %s: %s",
 			 PCICFG_PIN_DIR, strerror(-err));
-	st->rb = ring_buffer__new(bpf_map__fd(st->skel->maps.events), on_record,
+	st->mon.rb = ring_buffer__new(bpf_map__fd(st->skel->maps.events), on_record,
 				  st, NULL);
-	if (!st->rb)
+	if (!st->mon.rb)
 		return -errno;
 	err = percpu_sweep_init(&st->counts,
 				bpf_map__fd(st->skel->maps.cfg_counts),
-				sizeof(struct bmcw_cfg_key));
+				sizeof(__u64));	/* packed key */
 	return err;
-}
-
-static int fd(void *state)
-{
-	return ring_buffer__epoll_fd(((struct pcicfg *)state)->rb);
-}
-
-static int on_readable(void *state)
-{
-	int n = ring_buffer__consume(((struct pcicfg *)state)->rb);
-
-	return n < 0 ? n : 0;
 }
 
 /* BPF-side losses since the last interval, by hop. */
 static void report_losses(struct pcicfg *st)
 {
-	static const struct {
-		int idx;
-		const char *hop;
-	} hops[] = {
+	static const struct bpfmon_hop hops[] = {
 		{ BMCW_STAT_CFG_MAP_FULL, "bpf_map_full" },
 		{ BMCW_STAT_RB_FULL, "ringbuf" },
 		{ BMCW_STAT_READ_FAIL, "bpf_read" },
 	};
 	uint64_t now[BMCW_STAT_MAX];
 
-	if (percpu_array_sum(bpf_map__fd(st->skel->maps.stats), BMCW_STAT_MAX,
-			     now))
+	if (bpfmon_report_losses(st->d->pipeline,
+				 bpf_map__fd(st->skel->maps.stats),
+				 BMCW_STAT_MAX, hops,
+				 sizeof(hops) / sizeof(hops[0]), st->stats, now))
 		return;
-	for (size_t i = 0; i < sizeof(hops) / sizeof(hops[0]); i++)
-		pipeline_report_loss(st->d->pipeline, hops[i].hop,
-				     now[hops[i].idx] - st->stats[hops[i].idx]);
-	if (st->d->metrics) {
-		metrics_set(st->d->metrics, "bmcwatch_pcicfg_accesses_seen_total",
-			    "", now[BMCW_STAT_CFG_SEEN]);
+	if (st->d->metrics)
 		metrics_set(st->d->metrics, "bmcwatch_ringbuf_records_total",
 			    "monitor=\"pcicfg\"", now[BMCW_STAT_RB_SENT]);
-	}
-	memcpy(st->stats, now, sizeof(now));
 }
 
 static int on_interval(void *state, uint64_t now_ns)
@@ -270,7 +220,7 @@ static int on_interval(void *state, uint64_t now_ns)
 
 	(void)now_ns;
 	/* Drain first so alerts precede the loss summaries of the interval */
-	ring_buffer__consume(st->rb);
+	ring_buffer__consume(st->mon.rb);
 	report_losses(st);
 	if (percpu_sweep_run(&st->counts) == 0 && st->d->metrics)
 		metrics_set(st->d->metrics, "bmcwatch_pcicfg_keys", "",
@@ -281,8 +231,8 @@ static int on_interval(void *state, uint64_t now_ns)
 const struct bmcw_monitor_ops pcicfg_monitor = {
 	.name = "pcicfg",
 	.init = init,
-	.fd = fd,
-	.on_readable = on_readable,
+	.fd = bpfmon_fd,
+	.on_readable = bpfmon_on_readable,
 	.on_interval = on_interval,
 	.fini = fini,
 };

@@ -6,6 +6,7 @@
  * guessed what a typo meant would watch something else than the operator
  * asked for.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -147,6 +148,41 @@ int bmc_match_parse(const char *s, struct bmc_match *m)
 	return -1;
 }
 
+static int parse_port(const char *s, char **end, uint16_t *port)
+{
+	unsigned long n;
+
+	if (!isdigit((unsigned char)*s))
+		return -1;
+	errno = 0;
+	n = strtoul(s, end, 0);
+	if (errno || n > 0xffff)
+		return -1;
+	*port = n;
+	return 0;
+}
+
+int lpc_range_parse(const char *s, struct lpc_port_range *r)
+{
+	char *end;
+
+	if (parse_port(s, &end, &r->lo))
+		return -1;
+	r->hi = r->lo;
+	if (*end == '-' && parse_port(end + 1, &end, &r->hi))
+		return -1;
+	return *end || r->hi < r->lo ? -1 : 0;
+}
+
+/* The BMC's host-side I/O ports (IPMI 2.0 KCS/SMIC/BT defaults, SuperIO). */
+static const struct lpc_port_range lpc_default_watch[] = {
+	{ 0x2e, 0x2f }, { 0x4e, 0x4f },		/* SuperIO index/data */
+	{ 0xca2, 0xca3 },			/* KCS */
+	{ 0xe4, 0xe6 },				/* BT */
+	{ 0xca9, 0xcab },			/* SMIC */
+	{ 0x80, 0x80 },				/* POST codes */
+};
+
 /*
  * metrics = off | http:127.0.0.1:PORT | textfile:/ABS/PATH.prom
  * The HTTP endpoint only listens on loopback: it has no authentication.
@@ -169,6 +205,28 @@ static void bad_value(struct conf_parse *c, const char *name, const char *value,
 {
 	conf_error(c, "key '%s': invalid value '%s' (expected %s)", name, value,
 		   expected);
+}
+
+static void lpc_key(struct conf_parse *c, const char *name, const char *value)
+{
+	struct policy *p = c->p;
+	struct lpc_port_range r;
+
+	if (strcmp(name, "watch")) {
+		conf_error(c, "section [lpc]: unknown key '%s'", name);
+	} else if (lpc_range_parse(value, &r)) {
+		bad_value(c, name, value, "PORT or LO-HI within 0..0xffff");
+	} else {
+		if (!p->lpc_watch_set) {
+			p->lpc_watch_set = true;
+			p->lpc_nwatch = 0;
+		}
+		if (p->lpc_nwatch >= POLICY_LPC_MAX_WATCH)
+			conf_error(c, "key 'watch': more than %d ranges",
+				   POLICY_LPC_MAX_WATCH);
+		else
+			p->lpc_watch[p->lpc_nwatch++] = r;
+	}
 }
 
 static void daemon_key(struct conf_parse *c, const char *name, const char *value)
@@ -275,6 +333,8 @@ static int conf_handler(void *user, const char *section, const char *name,
 			bad_value(c, name, value, "VENDOR:DEVICE or [DOMAIN:]BUS:DEV.FN");
 		else if (strlist_add(&c->p->bmc_devices, value))
 			conf_error(c, "out of memory");
+	} else if (!strcmp(section, "lpc")) {
+		lpc_key(c, name, value);
 	} else if (!strcmp(section, "output")) {
 		if (strcmp(name, "output"))
 			conf_error(c, "section [output]: unknown key '%s'", name);
@@ -319,6 +379,8 @@ int policy_init(struct policy *p)
 	strcpy(p->spool_dir, BMCW_DEFAULT_SPOOL_DIR);
 	strcpy(p->status_file, BMCW_DEFAULT_STATUS);
 	strcpy(p->metrics, "off");
+	memcpy(p->lpc_watch, lpc_default_watch, sizeof(lpc_default_watch));
+	p->lpc_nwatch = sizeof(lpc_default_watch) / sizeof(lpc_default_watch[0]);
 	p->rules = calloc(rule_count(), sizeof(*p->rules));
 	if (!p->rules)
 		return -1;

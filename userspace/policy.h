@@ -28,6 +28,13 @@ struct bmc_match {
 	uint8_t bus, devfn;
 };
 
+/* A range of I/O ports, both ends included ([lpc] watch = LO-HI). */
+struct lpc_port_range {
+	uint16_t lo, hi;
+};
+
+#define POLICY_LPC_MAX_WATCH	16	/* what the BPF filter holds */
+
 struct policy_rule {
 	bool enabled;
 	bool severity_set;		/* else the rule's default applies */
@@ -53,6 +60,10 @@ struct policy {
 	struct bmc_match *bmc;		/* parsed, bmc_devices.n entries */
 	/* [output] */
 	struct strlist outputs;
+	/* [lpc]: watched I/O ports; the file's list replaces the defaults */
+	struct lpc_port_range lpc_watch[POLICY_LPC_MAX_WATCH];
+	unsigned int lpc_nwatch;
+	bool lpc_watch_set;		/* the file gave a list */
 	/* [rule ...], indexed by rule_index() */
 	struct policy_rule *rules;
 	/* command line only */
@@ -87,6 +98,9 @@ int policy_load_file(struct policy *p, const char *path, char *err, size_t errle
  */
 int policy_load(struct policy *p, const struct policy_cli *cli,
 		char *err, size_t errlen);
+
+/* Parse "PORT" or "LO-HI" (C integer syntax, 0..0xffff, LO <= HI). */
+int lpc_range_parse(const char *s, struct lpc_port_range *r);
 
 /* Parse "VENDOR:DEVICE" or "[DOMAIN:]BUS:DEV.FN"; 0 on success. */
 int bmc_match_parse(const char *s, struct bmc_match *m);

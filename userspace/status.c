@@ -11,6 +11,7 @@
 
 #include <linux/bmcwatch.h>
 
+#include "lockdown.h"
 #include "output.h"
 #include "rules.h"
 #include "status.h"
@@ -26,11 +27,23 @@ static struct json_object *status_json(const struct bmcw_daemon *d,
 	json_object_object_add(root, "version", json_object_new_string(BMCW_DAEMON_VERSION));
 	json_object_object_add(root, "abi", json_object_new_int(BMCW_ABI_VERSION));
 	json_object_object_add(root, "pid", json_object_new_int(getpid()));
+	/* "running" left behind by a dead pid tells the next daemon it was killed */
+	json_object_object_add(root, "state",
+			       json_object_new_string(d->stopping ? "stopped" : "running"));
 	json_object_object_add(root, "host", json_object_new_string(d->hostname));
 	json_object_object_add(root, "uptime_s",
 			       json_object_new_uint64((now_ns - d->started_ns) / 1000000000ull));
 	json_object_object_add(root, "config",
 			       json_object_new_string(d->policy->path[0] ? d->policy->path : "(defaults)"));
+	json_object_object_add(root, "interval_ms", json_object_new_int(d->policy->interval_ms));
+	json_object_object_add(root, "baseline", json_object_new_string(d->policy->baseline));
+	{
+		char ld[32];
+
+		/* Lockdown closes the LPC/MMIO paths the lpc monitor watches */
+		json_object_object_add(root, "lockdown",
+				       json_object_new_string(lockdown_state(ld, sizeof(ld))));
+	}
 	json_object_object_add(root, "last_seq",
 			       json_object_new_uint64(pipeline_last_seq(d->pipeline)));
 

@@ -55,12 +55,14 @@ bmcw_loud_alerts() {
 }
 
 # bmcw_cfg_count SEG BUS DEVFN CLASS DIR ORIGIN: the per-CPU counter summed.
-# Key layout: struct bmcw_cfg_key in include/uapi/linux/bmcwatch.h.
+# The map key is the little-endian __u64 of BMCW_CFG_KEY_PACK() in
+# include/uapi/linux/bmcwatch.h.
 bmcw_cfg_count() {
-	local seg=$1 bus=$2 devfn=$3 cls=$4 dir=$5 origin=$6 key
-	key=$(printf '%02x %02x %02x %02x %02x %02x %02x %02x %02x 00 00 00' \
-		$((seg & 255)) $((seg >> 8 & 255)) $((seg >> 16 & 255)) \
-		$((seg >> 24 & 255)) "$bus" "$devfn" "$cls" "$dir" "$origin")
+	local seg=$1 bus=$2 devfn=$3 cls=$4 dir=$5 origin=$6 k key= i
+	k=$(( seg << 40 | bus << 32 | devfn << 24 | cls << 16 | dir << 8 | origin ))
+	for ((i = 0; i < 8; i++)); do
+		key+=$(printf '%02x ' $(( k >> (8 * i) & 255 )))
+	done
 	local sum=0 v
 	# Per-CPU values come as BTF-formatted numbers or as raw bytes (LE).
 	# shellcheck disable=SC2086 # key is a list of hex bytes

@@ -30,6 +30,8 @@ static const struct {
 			     "%s:5: key 'heartbeat_minutes': invalid value '99999' (expected an integer in 0..1440)" },
 	{ "bad_allow.conf", "%s:3: key 'allow_process': invalid value 'two words' (expected a process name or an absolute path)" },
 	{ "missing.conf", "%s: cannot open: No such file or directory" },
+	{ "bad_lpc.conf", "%s:4: key 'watch': invalid value '0x30-0x2f' (expected PORT or LO-HI within 0..0xffff)\n"
+			  "%s:5: section [lpc]: unknown key 'watch_ports'" },
 };
 
 static void test_good(void)
@@ -163,9 +165,32 @@ static void test_cli(void)
 	policy_free(&p);
 }
 
+/* [lpc] watch: defaults, and a file's list replacing them. */
+static void test_lpc(void)
+{
+	struct lpc_port_range r;
+	struct policy p;
+	char err[2048];
+
+	policy_init(&p);
+	is_int(p.lpc_nwatch, 6, "six watched port ranges by default");
+	ok(p.lpc_watch[0].lo == 0x2e && p.lpc_watch[0].hi == 0x2f, "SuperIO 0x2E first");
+	is_int(policy_load_file(&p, "conf/lpc.conf", err, sizeof(err)), 0, "lpc.conf loads");
+	if (err[0])
+		diag("%s", err);
+	is_int(p.lpc_nwatch, 3, "the file's three ranges replace the defaults");
+	ok(p.lpc_watch[1].lo == 0x80 && p.lpc_watch[1].hi == 0x80, "a single port");
+	ok(p.lpc_watch[2].lo == 0xca8 && p.lpc_watch[2].hi == 0xca9, "decimal works too");
+	ok(lpc_range_parse("0x10000", &r) && lpc_range_parse("0x2e-", &r) &&
+	   lpc_range_parse("-1", &r) && lpc_range_parse("0x2e 0x2f", &r),
+	   "out of range and malformed ranges are refused");
+	policy_free(&p);
+}
+
 int main(void)
 {
 	test_good();
+	test_lpc();
 	test_bad();
 	test_long_line();
 	test_cli();

@@ -34,6 +34,7 @@ enum bmcw_origin {
 	BMCW_ORIGIN_KERNEL	= 0,
 	BMCW_ORIGIN_USER	= 1,	/* sysfs/procfs config, /dev/port, ... */
 	BMCW_ORIGIN_VFIO	= 2,	/* a VMM through vfio-pci */
+	BMCW_ORIGIN_ACPI	= 3,	/* ACPI AML (raw_pci_*, bypasses bus ops) */
 	BMCW_ORIGIN_MAX,
 };
 
@@ -81,7 +82,7 @@ enum bmcw_cfg_class {
  * bmcwatch_cfg_access tracepoint (raw_tp ctx[0] points at it).
  */
 struct bmcw_cfg_access {
-	__u64	ts_ns;		/* ktime_get_ns() */
+	__u64	ts_ns;		/* CLOCK_MONOTONIC; set by BPF when sent */
 	__u32	seg;
 	__u8	bus;
 	__u8	devfn;
@@ -137,6 +138,15 @@ enum bmcw_rec_type {
 	BMCW_REC_CFG		= 1,	/* struct bmcw_cfg_access */
 	BMCW_REC_DEV		= 2,	/* struct bmcw_dev_event */
 	BMCW_REC_HEALTH		= 3,	/* struct bmcw_health_event */
+	/* 32..47: DMA and doorbell monitor */
+	BMCW_REC_DMA_FAULT	= 32,	/* struct bmcw_dma_fault */
+	BMCW_REC_DMA_VECTOR	= 33,	/* struct bmcw_dma_vector */
+	BMCW_REC_DMA_AER	= 34,	/* struct bmcw_dma_aer */
+	/* 16..31: IPMI system interface (KCS/BT) and unclaimed NMIs */
+	BMCW_REC_IPMI		= 16,	/* struct bmcw_ipmi_event */
+	/* 48..63: LPC / host port I/O and BMC MMIO windows */
+	BMCW_REC_LPC_PORT	= 48,	/* struct bmcw_lpc_port */
+	BMCW_REC_LPC_MMIO	= 49,	/* struct bmcw_lpc_mmio */
 };
 
 struct bmcw_rec_hdr {
@@ -158,7 +168,11 @@ struct bmcw_health_event {
 	char	what[32];	/* hook name */
 };
 
-/* Key of the per-CPU config-access counter map. */
+/*
+ * A config-access counter key, decoded. The per-CPU counter map itself is
+ * keyed by the packed __u64 of BMCW_CFG_KEY_PACK() (below): hashing and
+ * comparing one word is the cheapest key for the hottest map.
+ */
 struct bmcw_cfg_key {
 	__u32	seg;
 	__u8	bus;
@@ -169,14 +183,241 @@ struct bmcw_cfg_key {
 	__u8	pad[3];
 };
 
+/*
+ * The bmcwatch_cfg_access tracepoint passes, besides the event, what the
+ * counting fast path needs as scalars, so that a raw_tp program counts an
+ * access without copying the event out of kernel memory:
+ *   ctx[0]  const struct bmcw_cfg_access *
+ *   ctx[1]  BMCW_CFG_KEY_PACK(seg, bus, devfn, cls, dir, origin)
+ *   ctx[2]  fn_flags
+ */
+#define BMCW_CFG_KEY_PACK(seg, bus, devfn, cls, dir, origin)		\
+	((__u64)(seg) << 40 | (__u64)(bus) << 32 | (__u64)(devfn) << 24 |	\
+	 (__u64)(cls) << 16 | (__u64)(dir) << 8 | (__u64)(origin))
+#define BMCW_CFG_KEY_SEG(k)	((__u32)((k) >> 40))
+#define BMCW_CFG_KEY_BUS(k)	((__u8)((k) >> 32))
+#define BMCW_CFG_KEY_DEVFN(k)	((__u8)((k) >> 24))
+#define BMCW_CFG_KEY_CLS(k)	((__u8)((k) >> 16))
+#define BMCW_CFG_KEY_DIR(k)	((__u8)((k) >> 8))
+#define BMCW_CFG_KEY_ORIGIN(k)	((__u8)(k))
+
+static inline struct bmcw_cfg_key bmcw_cfg_key_unpack(__u64 k)
+{
+	struct bmcw_cfg_key key = {
+		.seg = BMCW_CFG_KEY_SEG(k), .bus = BMCW_CFG_KEY_BUS(k),
+		.devfn = BMCW_CFG_KEY_DEVFN(k), .cls = BMCW_CFG_KEY_CLS(k),
+		.dir = BMCW_CFG_KEY_DIR(k), .origin = BMCW_CFG_KEY_ORIGIN(k),
+	};
+
+	return key;
+}
+
 /* Indexes of the per-CPU loss/stat array (BPF side). */
 enum bmcw_stat {
-	BMCW_STAT_CFG_SEEN	= 0,
+	BMCW_STAT_CFG_SEEN	= 0,	/* reserved: the counters are "seen" */
 	BMCW_STAT_CFG_MAP_FULL	= 1,	/* counter key could not be added */
 	BMCW_STAT_RB_FULL	= 2,	/* ring buffer reservation failed */
 	BMCW_STAT_READ_FAIL	= 3,	/* bpf_probe_read_kernel failed */
 	BMCW_STAT_RB_SENT	= 4,
 	BMCW_STAT_MAX		= 16,
+};
+
+/* What a process did to reach I/O ports (struct bmcw_lpc_port.kind). */
+enum bmcw_lpc_kind {
+	BMCW_LPC_IOPERM		= 1,	/* port = from, count = num, arg = turn_on */
+	BMCW_LPC_IOPL		= 2,	/* arg = level */
+	BMCW_LPC_PORT_READ	= 3,	/* /dev/port: port = first port */
+	BMCW_LPC_PORT_WRITE	= 4,
+};
+
+#define BMCW_LPC_MAX_VALS	16
+
+/*
+ * A grant of I/O port access or a /dev/port transfer; the argument of the
+ * bmcwatch_lpc_port tracepoint. /dev/port moves byte i to/from port + i.
+ */
+struct bmcw_lpc_port {
+	__u64	ts_ns;
+	__u32	pid;		/* tgid */
+	__u32	tid;
+	char	comm[BMCW_COMM_LEN];
+	__u8	kind;		/* enum bmcw_lpc_kind */
+	__u8	nvals;		/* bytes valid in vals */
+	__u16	pad;
+	__u32	port;
+	__u32	count;		/* ports granted / bytes asked for */
+	__u32	arg;
+	__s32	result;		/* syscall result: 0/-errno, or bytes moved */
+	__u8	vals[BMCW_LPC_MAX_VALS];	/* first bytes written/read */
+	__u32	pad2;
+};
+
+/* How a process reached a PCI function's BAR or physical memory. */
+enum bmcw_mmio_kind {
+	BMCW_MMIO_SYSFS_MMAP	= 1,	/* sysfs resourceN / procfs mmap */
+	BMCW_MMIO_SYSFS_READ	= 2,	/* sysfs resourceN read (I/O BAR) */
+	BMCW_MMIO_SYSFS_WRITE	= 3,
+	BMCW_MMIO_DEVMEM_MMAP	= 4,	/* /dev/mem over a BMC BAR */
+	BMCW_MMIO_DEVMEM_READ	= 5,
+	BMCW_MMIO_DEVMEM_WRITE	= 6,
+};
+
+#define BMCW_MMIO_PROT_READ	(1U << 0)
+#define BMCW_MMIO_PROT_WRITE	(1U << 1)
+
+/* The argument of the bmcwatch_lpc_mmio tracepoint. */
+struct bmcw_lpc_mmio {
+	__u64	ts_ns;
+	__u32	pid;
+	__u32	tid;
+	char	comm[BMCW_COMM_LEN];
+	__u32	seg;
+	__u8	bus;
+	__u8	devfn;
+	__u8	kind;		/* enum bmcw_mmio_kind */
+	__u8	bar;
+	__u32	fn_flags;	/* BMCW_FN_* of the function */
+	__s32	result;
+	__u64	addr;		/* CPU physical address of the access */
+	__u64	len;
+	__u64	offset;		/* within the BAR */
+	__u32	prot;		/* BMCW_MMIO_PROT_* */
+	__u32	pad;
+};
+
+/* What one struct bmcw_ipmi_event reports. */
+enum bmcw_ipmi_kind {
+	BMCW_IPMI_XACT		= 0,	/* state machine: request + response */
+	BMCW_IPMI_ATTN		= 1,	/* SMS_ATN seen while the SM was idle */
+	BMCW_IPMI_HOSED		= 2,	/* the SM gave up ("hosed") */
+	BMCW_IPMI_ABORT		= 3,	/* KCS error recovery: GET_STATUS/ABORT */
+	BMCW_IPMI_MSG_REQ	= 4,	/* message layer: request to the SI */
+	BMCW_IPMI_MSG_RSP	= 5,	/* message layer: response / delivery */
+	BMCW_IPMI_PRETIMEOUT	= 6,	/* watchdog pretimeout delivered */
+	BMCW_IPMI_UNKNOWN_NMI	= 7,	/* an NMI no handler claimed */
+	BMCW_IPMI_KIND_MAX,
+};
+
+/* Who a request came from (origin class). */
+enum bmcw_ipmi_origin {
+	BMCW_IPMI_ORIG_SI	= 0,	/* ipmi_si itself: flags, events, enables */
+	BMCW_IPMI_ORIG_MSGHANDLER = 1,	/* ipmi_msghandler: device id, retries */
+	BMCW_IPMI_ORIG_USER	= 2,	/* a process through /dev/ipmiN */
+	BMCW_IPMI_ORIG_WATCHDOG	= 3,	/* ipmi_watchdog */
+	BMCW_IPMI_ORIG_POWEROFF	= 4,	/* ipmi_poweroff */
+	BMCW_IPMI_ORIG_ACPI	= 5,	/* acpi_ipmi (ACPI IPMI opregion) */
+	BMCW_IPMI_ORIG_KERNEL	= 6,	/* any other kernel user */
+	BMCW_IPMI_ORIG_BMC	= 7,	/* nothing on the host: the BMC spoke */
+	BMCW_IPMI_ORIG_MAX,
+};
+
+enum bmcw_ipmi_iface {
+	BMCW_IPMI_IF_KCS	= 0,
+	BMCW_IPMI_IF_BT		= 1,
+	BMCW_IPMI_IF_NONE	= 15,	/* not tied to an interface (NMI) */
+};
+
+#define BMCW_IPMI_F_TRUNC	(1U << 0)	/* bytes cut to BMCW_IPMI_DATA */
+#define BMCW_IPMI_F_NO_REQ	(1U << 1)	/* result without a seen start */
+#define BMCW_IPMI_F_START_ERR	(1U << 2)	/* start_transaction refused */
+
+#define BMCW_IPMI_DATA		32	/* request/response bytes carried */
+
+/*
+ * One observation on the IPMI system interface; the argument of the
+ * bmcwatch_ipmi tracepoint. Bytes are as on the wire of the system
+ * interface: netfn << 2 | lun, cmd, [cc,] data.
+ */
+struct bmcw_ipmi_event {
+	__u64	ts_ns;
+	__u64	dur_ns;		/* XACT: start to result */
+	__u8	kind;		/* enum bmcw_ipmi_kind */
+	__u8	iface;		/* enum bmcw_ipmi_iface */
+	__u8	origin;		/* enum bmcw_ipmi_origin */
+	__u8	flags;		/* BMCW_IPMI_F_* */
+	__u8	netfn;		/* request netfn (even) */
+	__u8	cmd;
+	__u8	rsp_netfn;	/* response netfn as received */
+	__u8	rsp_cmd;
+	__u8	cc;		/* completion code, 0 if none */
+	__u8	sm;		/* index of the interface's state machine */
+	__u16	req_len;	/* full lengths, before truncation */
+	__u16	rsp_len;
+	__u16	pad;
+	__u32	pid;		/* tgid of the requester, 0 for kernel */
+	__u32	tid;
+	__u32	cpu;
+	__u32	pad2;
+	char	comm[BMCW_COMM_LEN];
+	__u8	req[BMCW_IPMI_DATA];
+	__u8	rsp[BMCW_IPMI_DATA];
+};
+
+/* Key of the per-CPU IPMI counter map. */
+struct bmcw_ipmi_key {
+	__u8	netfn;		/* request netfn (even) */
+	__u8	cmd;
+	__u8	cc;		/* 0 for requests */
+	__u8	dir;		/* 0 request (host->BMC), 1 response */
+	__u8	origin;		/* enum bmcw_ipmi_origin */
+	__u8	kind;		/* enum bmcw_ipmi_kind */
+	__u8	pad[2];
+};
+
+/*
+ * DMA and doorbell monitor. One IOMMU fault record, as the IOMMU hardware
+ * logged it (Intel VT-d fault recording register or AMD-Vi event); the
+ * argument of the bmcwatch_dma_fault tracepoint.
+ */
+enum bmcw_dma_fault_kind {
+	BMCW_DMA_FAULT_DMA	= 0,	/* DMA remapping: address, read/write */
+	BMCW_DMA_FAULT_IR	= 1,	/* interrupt remapping: index */
+};
+
+enum bmcw_iommu_hw {
+	BMCW_IOMMU_VTD		= 0,
+	BMCW_IOMMU_AMDVI	= 1,
+};
+
+#define BMCW_DMA_FAULT_OVERFLOW	(1U << 0)	/* hardware dropped faults */
+#define BMCW_DMA_FAULT_PASID	(1U << 1)	/* pasid is valid */
+
+struct bmcw_dma_fault {
+	__u64	ts_ns;
+	__u64	addr;		/* DMA: page address; IR: interrupt index */
+	__u64	seq;		/* fault records seen since load, this one too */
+	__u32	seg;
+	__u8	bus;		/* requester id (source id) */
+	__u8	devfn;
+	__u8	kind;		/* enum bmcw_dma_fault_kind */
+	__u8	dir;		/* enum bmcw_dir of the faulting DMA */
+	__u8	reason;		/* VT-d fault reason; AMD-Vi: event flags */
+	__u8	hw;		/* enum bmcw_iommu_hw */
+	__u16	unit;		/* IOMMU unit (dmarN) */
+	__u32	pasid;
+	__u32	flags;		/* BMCW_DMA_FAULT_* */
+	__u32	fn_flags;	/* BMCW_FN_* of the requester id */
+	__u32	fsts;		/* VT-d fault status register as read */
+	__u32	pad;
+};
+
+/* An interrupt on a vector with no handler (BPF, from __common_interrupt) */
+struct bmcw_dma_vector {
+	__u64	ts_ns;
+	__u32	cpu;
+	__u32	vector;
+	__u64	seq;		/* such interrupts seen by this CPU */
+};
+
+/* A PCIe AER error as the kernel reported it (ras:aer_event). */
+struct bmcw_dma_aer {
+	__u64	ts_ns;
+	__u32	status;		/* AER (un)correctable status bits */
+	__u8	severity;	/* 0 uncorrectable, 1 fatal, 2 corrected */
+	__u8	tlp_valid;
+	__u8	pad[2];
+	__u32	tlp[4];		/* TLP header log, if tlp_valid */
+	char	dev[32];	/* "0000:00:02.0" */
 };
 
 /* sysfs: /sys/kernel/bmcwatch/; debugfs: /sys/kernel/debug/bmcwatch/ */

@@ -1,0 +1,260 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Fast path of the DMA and doorbell monitor:
+ *  - every IOMMU fault record bmcwatch.ko reads (bmcwatch_dma_fault) is
+ *    counted per requester in a per-CPU hash and sent to userspace;
+ *  - every interrupt of a BMC function (irq numbers the daemon puts in
+ *    irq_fns) is counted per CPU: handled, unclaimed (IRQ_NONE), arrived
+ *    while the function had no driver;
+ *  - an interrupt on a vector with no irq_desc ("No irq handler for
+ *    vector": an MSI written by a bus master that owns no vector) is
+ *    counted and sent;
+ *  - AER errors (ras:aer_event) are sent, the daemon keeps the BMC paths.
+ * Interrupts of other devices cost one hash lookup. Every loss is counted.
+ */
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+#include <linux/bmcwatch.h>
+#include "dma.h"
+
+#define IRQ_NONE	0
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, DMA_MAX_IRQS);
+	__type(key, __u32);
+	__type(value, struct dma_irq_info);
+} irq_fns SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
+	__uint(max_entries, DMA_MAX_IRQS);
+	__type(key, __u32);
+	__type(value, struct dma_irq_count);
+} irq_counts SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
+	__uint(max_entries, DMA_MAX_FAULT_KEYS);
+	__type(key, struct dma_fault_key);
+	__type(value, __u64);
+} fault_counts SEC(".maps");
+
+/* Interrupts taken per vector without a handler, per CPU. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, DMA_NR_VECTORS);
+	__type(key, __u32);
+	__type(value, __u64);
+} bad_vectors SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, DMA_STAT_MAX);
+	__type(key, __u32);
+	__type(value, __u64);
+} stats SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, DMA_RINGBUF_BYTES);
+} events SEC(".maps");
+
+/* arch/x86: per-CPU vector -> irq_desc table (NULL or ERR_PTR if none). */
+extern const vector_irq_t vector_irq __ksym __weak;
+
+static __always_inline void stat_inc(__u32 idx)
+{
+	__u64 *v = bpf_map_lookup_elem(&stats, &idx);
+
+	if (v)
+		(*v)++;
+}
+
+static __always_inline void *reserve(__u32 type, __u32 len)
+{
+	struct bmcw_rec_hdr *h;
+
+	h = bpf_ringbuf_reserve(&events, sizeof(*h) + len, 0);
+	if (!h) {
+		stat_inc(DMA_STAT_RB_FULL);
+		return NULL;
+	}
+	h->type = type;
+	h->len = len;
+	return h + 1;
+}
+
+static __always_inline void submit(void *body)
+{
+	bpf_ringbuf_submit((struct bmcw_rec_hdr *)body - 1, 0);
+	stat_inc(DMA_STAT_RB_SENT);
+}
+
+static __always_inline void discard(void *body)
+{
+	bpf_ringbuf_discard((struct bmcw_rec_hdr *)body - 1, 0);
+}
+
+static __always_inline void count_fault(const struct bmcw_dma_fault *f)
+{
+	struct dma_fault_key key = {
+		.seg = f->seg, .bus = f->bus, .devfn = f->devfn,
+		.kind = f->kind, .dir = f->dir,
+	};
+	__u64 one = 1, *v;
+
+	v = bpf_map_lookup_elem(&fault_counts, &key);
+	if (v) {
+		(*v)++;
+		return;
+	}
+	if (!bpf_map_update_elem(&fault_counts, &key, &one, BPF_NOEXIST))
+		return;
+	v = bpf_map_lookup_elem(&fault_counts, &key);
+	if (v)
+		(*v)++;
+	else
+		stat_inc(DMA_STAT_FAULT_MAP_FULL);
+}
+
+SEC("raw_tp/bmcwatch_dma_fault")
+int BPF_PROG(on_dma_fault, const struct bmcw_dma_fault *kf)
+{
+	struct bmcw_dma_fault *f;
+
+	stat_inc(DMA_STAT_FAULTS);
+	f = reserve(BMCW_REC_DMA_FAULT, sizeof(*f));
+	if (!f) {
+		struct bmcw_dma_fault tmp;
+
+		if (bpf_probe_read_kernel(&tmp, sizeof(tmp), kf))
+			stat_inc(DMA_STAT_READ_FAIL);
+		else
+			count_fault(&tmp);
+		return 0;
+	}
+	if (bpf_probe_read_kernel(f, sizeof(*f), kf)) {
+		discard(f);
+		stat_inc(DMA_STAT_READ_FAIL);
+		return 0;
+	}
+	count_fault(f);
+	submit(f);
+	return 0;
+}
+
+static __always_inline struct dma_irq_count *irq_count(__u32 irq)
+{
+	struct dma_irq_count zero = {}, *c;
+
+	c = bpf_map_lookup_elem(&irq_counts, &irq);
+	if (c)
+		return c;
+	bpf_map_update_elem(&irq_counts, &irq, &zero, BPF_NOEXIST);
+	c = bpf_map_lookup_elem(&irq_counts, &irq);
+	if (!c)
+		stat_inc(DMA_STAT_IRQ_MAP_FULL);
+	return c;
+}
+
+SEC("raw_tp/irq_handler_entry")
+int BPF_PROG(on_irq_entry, int irq, struct irqaction *action)
+{
+	__u32 key = irq;
+	struct dma_irq_info *info = bpf_map_lookup_elem(&irq_fns, &key);
+	struct dma_irq_count *c;
+
+	if (!info)
+		return 0;
+	stat_inc(DMA_STAT_IRQS);
+	c = irq_count(key);
+	if (!c)
+		return 0;
+	c->total++;
+	if (info->flags & DMA_IRQ_NO_DRIVER)
+		c->no_driver++;
+	return 0;
+}
+
+SEC("raw_tp/irq_handler_exit")
+int BPF_PROG(on_irq_exit, int irq, struct irqaction *action, int ret)
+{
+	__u32 key = irq;
+	struct dma_irq_info *info;
+	struct dma_irq_count *c;
+
+	if (ret != IRQ_NONE)
+		return 0;
+	info = bpf_map_lookup_elem(&irq_fns, &key);
+	/* On a shared line another handler may claim it: not countable. */
+	if (!info || (info->flags & DMA_IRQ_SHARED))
+		return 0;
+	c = irq_count(key);
+	if (c)
+		c->unclaimed++;
+	return 0;
+}
+
+/*
+ * __common_interrupt(struct pt_regs *regs, u32 vector) looks the vector up
+ * in this CPU's vector_irq; NULL (VECTOR_UNUSED) or an ERR_PTR
+ * (VECTOR_SHUTDOWN/RETRIGGERED) means no handler will run, and the kernel
+ * only prints a rate-limited line.
+ */
+SEC("kprobe/__common_interrupt")
+int BPF_KPROBE(on_common_interrupt, struct pt_regs *regs, __u32 vector)
+{
+	struct bmcw_dma_vector *r;
+	struct irq_desc *desc;
+	const vector_irq_t *vi;
+	__u32 v = vector & 0xff;
+	__u64 *n;
+
+	if (!&vector_irq)
+		return 0;
+	vi = bpf_this_cpu_ptr(&vector_irq);
+	desc = (*vi)[v];
+	if ((unsigned long)desc && (unsigned long)desc < (unsigned long)-4095)
+		return 0;
+	stat_inc(DMA_STAT_BAD_VECTORS);
+	n = bpf_map_lookup_elem(&bad_vectors, &v);
+	if (n)
+		(*n)++;
+	r = reserve(BMCW_REC_DMA_VECTOR, sizeof(*r));
+	if (!r)
+		return 0;
+	r->ts_ns = bpf_ktime_get_ns();
+	r->cpu = bpf_get_smp_processor_id();
+	r->vector = v;
+	r->seq = n ? *n : 0;
+	submit(r);
+	return 0;
+}
+
+SEC("raw_tp/aer_event")
+int BPF_PROG(on_aer_event, const char *dev_name, __u32 status, __u8 severity,
+	     __u8 tlp_header_valid, void *tlp)
+{
+	struct bmcw_dma_aer *r;
+
+	stat_inc(DMA_STAT_AER);
+	r = reserve(BMCW_REC_DMA_AER, sizeof(*r));
+	if (!r)
+		return 0;
+	__builtin_memset(r, 0, sizeof(*r));
+	r->ts_ns = bpf_ktime_get_ns();
+	r->status = status;
+	r->severity = severity;
+	r->tlp_valid = tlp_header_valid;
+	if (tlp_header_valid && tlp &&
+	    bpf_probe_read_kernel(r->tlp, sizeof(r->tlp), tlp))
+		stat_inc(DMA_STAT_READ_FAIL);
+	if (bpf_probe_read_kernel_str(r->dev, sizeof(r->dev), dev_name) < 0)
+		stat_inc(DMA_STAT_READ_FAIL);
+	submit(r);
+	return 0;
+}
+
+char LICENSE[] SEC("license") = "GPL";

@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Shared by dma.bpf.c and its loader userspace/dma.c. */
+#ifndef BMCW_DMA_H
+#define BMCW_DMA_H
+
+#define DMA_MAX_IRQS		1024	/* interrupts of BMC functions */
+#define DMA_MAX_FAULT_KEYS	4096	/* requester ids x kind */
+#define DMA_RINGBUF_BYTES	(256 * 1024)
+#define DMA_NR_VECTORS		256
+
+/* What the daemon knows about an interrupt of a BMC function. */
+#define DMA_IRQ_NO_DRIVER	(1U << 0)	/* function has no driver */
+#define DMA_IRQ_SHARED		(1U << 1)	/* INTx line with other users */
+
+struct dma_irq_info {
+	__u32	seg;
+	__u8	bus;
+	__u8	devfn;
+	__u16	flags;		/* DMA_IRQ_* */
+};
+
+/* Per-CPU counters of one interrupt (value of the irq_counts map). */
+struct dma_irq_count {
+	__u64	total;		/* handler invocations */
+	__u64	unclaimed;	/* handler returned IRQ_NONE */
+	__u64	no_driver;	/* arrived while the function had no driver */
+};
+
+/* Key of the per-CPU fault counter map. */
+struct dma_fault_key {
+	__u32	seg;
+	__u8	bus;
+	__u8	devfn;
+	__u8	kind;		/* enum bmcw_dma_fault_kind */
+	__u8	dir;
+};
+
+/* Indexes of the per-CPU stats array. */
+enum dma_stat {
+	DMA_STAT_FAULTS		= 0,	/* fault records seen */
+	DMA_STAT_FAULT_MAP_FULL	= 1,
+	DMA_STAT_RB_FULL	= 2,
+	DMA_STAT_READ_FAIL	= 3,
+	DMA_STAT_RB_SENT	= 4,
+	DMA_STAT_IRQS		= 5,	/* interrupts of BMC functions */
+	DMA_STAT_IRQ_MAP_FULL	= 6,
+	DMA_STAT_BAD_VECTORS	= 7,	/* vectors without a handler */
+	DMA_STAT_AER		= 8,
+	DMA_STAT_MAX		= 16,
+};
+
+#endif /* BMCW_DMA_H */

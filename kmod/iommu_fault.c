@@ -1,0 +1,362 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * IOMMU faults, every record, attributed to the requester id.
+ *
+ * Intel VT-d: the kernel's fault handler dmar_fault() rate-limits its
+ * printing and, when limited, clears the fault recording registers without
+ * decoding them; it never calls report_iommu_fault(), so the
+ * iommu:io_page_fault tracepoint stays silent. A kprobe pre-handler on
+ * dmar_fault() therefore reads the fault status register and every pending
+ * fault recording register itself, before the kernel's handler clears them,
+ * through a read-only mapping of each DMAR unit's registers found in the
+ * ACPI DMAR table. Reading these registers has no side effects (only
+ * writing 1 to FRCD.F or to FSTS bits clears anything).
+ *
+ * AMD-Vi: faults come from the event log; amd_iommu_report_page_fault()
+ * gets each decoded page fault. Its signature gained the iommu in 6.0;
+ * when it is inlined (as when AMD_IOMMU=y on 6.1) the hook is reported
+ * absent, and as failed only if the host has an AMD IOMMU (ACPI IVRS).
+ */
+#include <linux/acpi.h>
+#include <linux/atomic.h>
+#include <linux/debugfs.h>
+#include <linux/io.h>
+#include <linux/io-64-nonatomic-lo-hi.h>
+#include <linux/kprobes.h>
+#include <linux/seq_file.h>
+#include <linux/uaccess.h>
+#include <linux/version.h>
+#include "bmcwatch.h"
+
+#define CREATE_TRACE_POINTS
+#include "dma_trace.h"
+
+/*
+ * VT-d registers (Intel VT-d Architecture Specification, rev. 4.1):
+ *  11.4.2   CAP_REG at 0x08: FRO (fault-recording register offset, in
+ *           16-byte units) bits 33:24, NFR (number of fault-recording
+ *           registers minus one) bits 47:40.
+ *  11.4.9.1 FSTS_REG at 0x34: PFO bit 0 (primary fault overflow), PPF
+ *           bit 1 (primary pending fault), FRI bits 15:8 (index of the
+ *           first pending fault recording register).
+ *  11.4.14  FRCD_REG[n] at FRO*16 + n*16, 128 bits: FI bits 63:12 (page
+ *           address; for interrupt-remapping faults bits 63:48 hold the
+ *           interrupt index), SID bits 79:64, PP bit 95, FR (reason) bits
+ *           103:96, PV (PASID) bits 123:104, T bit 126 (1 read, 0 write),
+ *           F bit 127 (record valid).
+ *  Appendix A: reasons 0x01-0x1F and 0x30+ are DMA remapping, 0x20-0x2F
+ *           interrupt remapping.
+ */
+#define VTD_CAP_REG		0x08
+#define VTD_ECAP_REG		0x10
+#define VTD_FSTS_REG		0x34
+#define VTD_FSTS_PFO		BIT(0)
+#define VTD_FSTS_PPF		BIT(1)
+#define VTD_FSTS_FRI(s)		(((s) >> 8) & 0xff)
+#define VTD_CAP_FRO(c)		((((c) >> 24) & 0x3ff) * 16)
+#define VTD_CAP_NFR(c)		((((c) >> 40) & 0xff) + 1)
+#define VTD_FRCD_LEN		16
+#define VTD_FRCD_F		BIT(31)		/* in the dword at +12 */
+#define VTD_FRCD_T		BIT(30)		/* ditto */
+#define VTD_FRCD_PV(d)		(((d) >> 8) & 0xfffff)
+#define VTD_FRCD_PP		BIT(31)		/* in the dword at +8 */
+#define VTD_REG_MIN		4096
+
+#define BMCW_MAX_DMAR		16
+
+/* AMD-Vi event flags (AMD IOMMU spec 2.5.2, IO_PAGE_FAULT event). */
+#define AMDVI_EVENT_FLAG_I	0x008		/* interrupt request */
+#define AMDVI_EVENT_FLAG_RW	0x020		/* 1: write */
+
+struct bmcw_dmar {
+	void __iomem *reg;
+	phys_addr_t phys;
+	size_t size;
+	u64 cap, ecap;
+	u16 seg;
+};
+
+static struct bmcw_dmar dmars[BMCW_MAX_DMAR];
+static unsigned int nr_dmars;
+static bool vtd_armed, amd_armed, amd_present;
+static int vtd_err, amd_err;
+static atomic64_t nr_records, nr_dma, nr_ir, nr_overflow, nr_unmatched;
+static struct dentry *dbg_file;
+
+static void emit_fault(struct bmcw_dma_fault *f)
+{
+	struct bmcw_fn *fn;
+
+	f->ts_ns = ktime_get_ns();
+	f->seq = atomic64_inc_return(&nr_records);
+	atomic64_inc(f->kind == BMCW_DMA_FAULT_IR ? &nr_ir : &nr_dma);
+	rcu_read_lock();
+	fn = bmcw_fn_lookup(bmcw_key(f->seg, f->bus, f->devfn));
+	f->fn_flags = fn ? READ_ONCE(fn->flags) | BMCW_FN_KNOWN : 0;
+	rcu_read_unlock();
+	trace_bmcwatch_dma_fault(f);
+}
+
+/* Decode every valid fault recording register of @u, without clearing. */
+static void vtd_read_unit(unsigned int idx)
+{
+	const struct bmcw_dmar *u = &dmars[idx];
+	unsigned int nfr = VTD_CAP_NFR(u->cap), fro = VTD_CAP_FRO(u->cap);
+	unsigned int i, n;
+	u32 fsts, hi, sid;
+	u64 lo;
+
+	fsts = readl(u->reg + VTD_FSTS_REG);
+	if (!(fsts & VTD_FSTS_PPF))
+		return;
+	if (fsts & VTD_FSTS_PFO)
+		atomic64_inc(&nr_overflow);
+	/* The kernel walks from FRI until a record without F; so do we. */
+	for (n = 0, i = VTD_FSTS_FRI(fsts) % nfr; n < nfr;
+	     n++, i = (i + 1) % nfr) {
+		void __iomem *r = u->reg + fro + i * VTD_FRCD_LEN;
+		struct bmcw_dma_fault f = {
+			.hw = BMCW_IOMMU_VTD,
+			.unit = idx,
+			.seg = u->seg,
+			.fsts = fsts,
+		};
+
+		hi = readl(r + 12);
+		if (!(hi & VTD_FRCD_F))
+			break;
+		sid = readl(r + 8);
+		lo = lo_hi_readq(r);
+		f.bus = (sid & 0xffff) >> 8;
+		f.devfn = sid & 0xff;
+		f.reason = hi & 0xff;
+		f.dir = hi & VTD_FRCD_T ? BMCW_DIR_READ : BMCW_DIR_WRITE;
+		if (f.reason >= 0x20 && f.reason < 0x30) {
+			f.kind = BMCW_DMA_FAULT_IR;
+			f.addr = lo >> 48;
+		} else {
+			f.kind = BMCW_DMA_FAULT_DMA;
+			f.addr = lo & PAGE_MASK;
+		}
+		if (sid & VTD_FRCD_PP) {
+			f.flags |= BMCW_DMA_FAULT_PASID;
+			f.pasid = VTD_FRCD_PV(hi);
+		}
+		if (fsts & VTD_FSTS_PFO)
+			f.flags |= BMCW_DMA_FAULT_OVERFLOW;
+		emit_fault(&f);
+	}
+}
+
+/*
+ * dmar_fault(int irq, void *dev_id): dev_id is the struct intel_iommu,
+ * whose second member has been reg_phys since the driver's beginning
+ * (drivers/iommu/intel/iommu.h); read it without faulting to find the
+ * unit. If it matches none (a hot-added unit), read every unit we know.
+ */
+static int vtd_pre(struct kprobe *p, struct pt_regs *regs)
+{
+	const void *iommu = (const void *)regs_get_kernel_argument(regs, 1);
+	u64 phys = 0;
+	unsigned int i;
+
+	if (copy_from_kernel_nofault(&phys, iommu + sizeof(void *),
+				     sizeof(phys)))
+		phys = 0;
+	for (i = 0; i < nr_dmars; i++)
+		if (dmars[i].phys == phys) {
+			vtd_read_unit(i);
+			return 0;
+		}
+	atomic64_inc(&nr_unmatched);
+	for (i = 0; i < nr_dmars; i++)
+		vtd_read_unit(i);
+	return 0;
+}
+
+static struct kprobe vtd_kp = {
+	.symbol_name = "dmar_fault",
+	.pre_handler = vtd_pre,
+};
+
+/*
+ * amd_iommu_report_page_fault(struct amd_iommu *iommu, u16 devid,
+ * u16 domain_id, u64 address, int flags) since 6.0; (u16 devid,
+ * u16 domain_id, u64 address, int flags) before. The PCI segment sits in
+ * the iommu's pci_seg, whose layout this module cannot know: segment 0.
+ */
+static int amd_pre(struct kprobe *p, struct pt_regs *regs)
+{
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 0, 0)
+	const unsigned int a = 1;
+#else
+	const unsigned int a = 0;
+#endif
+	u16 devid = regs_get_kernel_argument(regs, a);
+	u64 addr = regs_get_kernel_argument(regs, a + 2);
+	int flags = regs_get_kernel_argument(regs, a + 3);
+	struct bmcw_dma_fault f = {
+		.hw = BMCW_IOMMU_AMDVI,
+		.bus = devid >> 8,
+		.devfn = devid & 0xff,
+		.addr = addr,
+		.reason = flags & 0xff,
+		.dir = flags & AMDVI_EVENT_FLAG_RW ? BMCW_DIR_WRITE :
+			BMCW_DIR_READ,
+		.kind = flags & AMDVI_EVENT_FLAG_I ? BMCW_DMA_FAULT_IR :
+			BMCW_DMA_FAULT_DMA,
+	};
+
+	emit_fault(&f);
+	return 0;
+}
+
+static struct kprobe amd_kp = {
+	.symbol_name = "amd_iommu_report_page_fault",
+	.pre_handler = amd_pre,
+};
+
+static void map_unit(const struct acpi_dmar_hardware_unit *hw)
+{
+	struct bmcw_dmar *u = &dmars[nr_dmars];
+	size_t need;
+
+	u->phys = hw->address;
+	u->seg = hw->segment;
+	u->size = VTD_REG_MIN;
+	/* Same cache type as the VT-d driver's own ioremap(): no conflict. */
+	u->reg = ioremap(u->phys, u->size);
+	if (!u->reg)
+		return;
+	u->cap = lo_hi_readq(u->reg + VTD_CAP_REG);
+	u->ecap = lo_hi_readq(u->reg + VTD_ECAP_REG);
+	need = VTD_CAP_FRO(u->cap) + VTD_CAP_NFR(u->cap) * VTD_FRCD_LEN;
+	if (u->cap == ~0ULL) {
+		iounmap(u->reg);
+		u->reg = NULL;
+		return;
+	}
+	if (need > u->size) {
+		iounmap(u->reg);
+		u->size = PAGE_ALIGN(need);
+		u->reg = ioremap(u->phys, u->size);
+		if (!u->reg)
+			return;
+	}
+	nr_dmars++;
+}
+
+/* ACPI DMAR table (VT-d spec 8.1): DRHD entries carry each unit's base. */
+static void find_dmars(void)
+{
+	struct acpi_table_header *tbl;
+	struct acpi_dmar_header *h;
+	void *p, *end;
+
+	if (ACPI_FAILURE(acpi_get_table(ACPI_SIG_DMAR, 0, &tbl)))
+		return;
+	p = (void *)tbl + sizeof(struct acpi_table_dmar);
+	end = (void *)tbl + tbl->length;
+	while (p + sizeof(*h) <= end && nr_dmars < BMCW_MAX_DMAR) {
+		h = p;
+		if (h->length < sizeof(*h) || p + h->length > end)
+			break;
+		if (h->type == ACPI_DMAR_TYPE_HARDWARE_UNIT &&
+		    h->length >= sizeof(struct acpi_dmar_hardware_unit))
+			map_unit(p);
+		p += h->length;
+	}
+	acpi_put_table(tbl);
+}
+
+static bool have_ivrs(void)
+{
+	struct acpi_table_header *tbl;
+
+	if (ACPI_FAILURE(acpi_get_table(ACPI_SIG_IVRS, 0, &tbl)))
+		return false;
+	acpi_put_table(tbl);
+	return true;
+}
+
+static const char *hook_state(bool armed, int err, bool needed)
+{
+	if (armed)
+		return "armed";
+	if (!needed)
+		return "absent";
+	return err ? "failed" : "absent";
+}
+
+static int iommu_show(struct seq_file *m, void *v)
+{
+	unsigned int i;
+
+	for (i = 0; i < nr_dmars; i++)
+		seq_printf(m, "unit=%u hw=vtd seg=%u base=0x%llx cap=0x%llx ecap=0x%llx fro=0x%x nfr=%llu\n",
+			   i, dmars[i].seg, (u64)dmars[i].phys, dmars[i].cap,
+			   dmars[i].ecap, (unsigned int)VTD_CAP_FRO(dmars[i].cap),
+			   VTD_CAP_NFR(dmars[i].cap));
+	seq_printf(m, "hook=dmar_fault state=%s err=%d\n",
+		   hook_state(vtd_armed, vtd_err, nr_dmars), vtd_err);
+	seq_printf(m, "hook=amd_iommu_report_page_fault state=%s err=%d\n",
+		   hook_state(amd_armed, amd_err, amd_present), amd_err);
+	seq_printf(m, "records=%lld dma=%lld ir=%lld overflow=%lld unmatched=%lld\n",
+		   atomic64_read(&nr_records), atomic64_read(&nr_dma),
+		   atomic64_read(&nr_ir), atomic64_read(&nr_overflow),
+		   atomic64_read(&nr_unmatched));
+	return 0;
+}
+
+DEFINE_SHOW_ATTRIBUTE(iommu);
+
+/* Never fails the load: a hook that cannot be placed is reported. */
+void bmcw_iommu_fault_init(void)
+{
+	struct dentry *dir;
+
+	find_dmars();
+	if (nr_dmars) {
+		vtd_err = register_kprobe(&vtd_kp);
+		vtd_armed = !vtd_err;
+		if (vtd_err) {
+			pr_warn("bmcwatch: cannot hook dmar_fault: %d\n",
+				vtd_err);
+			bmcw_emit_health(BMCW_HEALTH_HOOK_FAILED, vtd_err,
+					 "dmar_fault");
+		}
+	}
+	amd_present = have_ivrs();
+	amd_err = register_kprobe(&amd_kp);
+	amd_armed = !amd_err;
+	if (amd_err && amd_present) {
+		pr_warn("bmcwatch: cannot hook amd_iommu_report_page_fault: %d\n",
+			amd_err);
+		bmcw_emit_health(BMCW_HEALTH_HOOK_FAILED, amd_err,
+				 "amd_iommu_report_page_fault");
+	}
+	dir = debugfs_lookup("bmcwatch", NULL);
+	if (dir) {
+		dbg_file = debugfs_create_file("iommu", 0400, dir, NULL,
+					       &iommu_fops);
+		dput(dir);
+	}
+}
+
+void bmcw_iommu_fault_exit(void)
+{
+	unsigned int i;
+
+	debugfs_remove(dbg_file);
+	dbg_file = NULL;
+	/* unregister_kprobe() waits until no handler runs any more. */
+	if (vtd_armed)
+		unregister_kprobe(&vtd_kp);
+	if (amd_armed)
+		unregister_kprobe(&amd_kp);
+	vtd_armed = false;
+	amd_armed = false;
+	for (i = 0; i < nr_dmars; i++)
+		iounmap(dmars[i].reg);
+	nr_dmars = 0;
+}

@@ -1,0 +1,134 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Drive QEMU's edu device from user space through sysfs resource0, the way
+ * a bus master nobody controls would: DMA to or from any device address,
+ * raise interrupts. Register map: QEMU docs/specs/edu.txt.
+ *
+ *   edu_dma BDF read ADDR N      N DMAs ADDR -> device buffer (DMA reads)
+ *   edu_dma BDF write ADDR N     N DMAs device buffer -> ADDR (DMA writes)
+ *   edu_dma BDF raise N [RATE]   N interrupts, each acknowledged by the
+ *                                bound driver before the next; RATE per s
+ *                                (0: as fast as possible)
+ * The DMA count is 4 bytes and the device side stays inside the 4 KiB
+ * buffer at 0x40000 (QEMU 7.2 aborts otherwise). Exit 1 on a timeout.
+ */
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <time.h>
+#include <unistd.h>
+
+#define IRQ_STATUS	0x24
+#define IRQ_RAISE	0x60
+#define DMA_SRC		0x80
+#define DMA_DST		0x88
+#define DMA_CNT		0x90
+#define DMA_CMD		0x98
+#define DMA_RUN		0x1
+#define DMA_TO_RAM	0x2
+#define EDU_BUF		0x40000
+
+static volatile uint8_t *bar;
+
+static void w32(unsigned int off, uint32_t v)
+{
+	*(volatile uint32_t *)(bar + off) = v;
+}
+
+static uint32_t r32(unsigned int off)
+{
+	return *(volatile uint32_t *)(bar + off);
+}
+
+static void w64(unsigned int off, uint64_t v)
+{
+	*(volatile uint64_t *)(bar + off) = v;
+}
+
+static uint64_t r64(unsigned int off)
+{
+	return *(volatile uint64_t *)(bar + off);
+}
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* Spin until (reg & mask) == 0, at most @secs. */
+static int wait_clear(unsigned int off, uint64_t mask, int is64, double secs)
+{
+	double end = now() + secs;
+
+	while ((is64 ? r64(off) : r32(off)) & mask)
+		if (now() > end)
+			return -1;
+	return 0;
+}
+
+static int dma(int to_ram, uint64_t addr, long n)
+{
+	for (long i = 0; i < n; i++) {
+		w64(DMA_SRC, to_ram ? EDU_BUF : addr);
+		w64(DMA_DST, to_ram ? addr : EDU_BUF);
+		w64(DMA_CNT, 4);
+		w64(DMA_CMD, DMA_RUN | (to_ram ? DMA_TO_RAM : 0));
+		if (wait_clear(DMA_CMD, DMA_RUN, 1, 5)) {
+			fprintf(stderr, "edu_dma: DMA %ld did not finish\n", i);
+			return 1;
+		}
+	}
+	return 0;
+}
+
+static int raise_irqs(long n, double rate)
+{
+	double t0 = now();
+
+	for (long i = 0; i < n; i++) {
+		if (rate > 0)
+			while (now() < t0 + i / rate)
+				usleep(1000);
+		w32(IRQ_RAISE, 1);
+		if (wait_clear(IRQ_STATUS, ~0u, 0, 5)) {
+			fprintf(stderr, "edu_dma: interrupt %ld not acknowledged\n", i);
+			return 1;
+		}
+	}
+	printf("%.0f\n", n / (now() - t0));
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	char path[256];
+	int fd;
+
+	if (argc < 4) {
+		fprintf(stderr, "usage: edu_dma BDF read|write ADDR N | raise N [RATE]\n");
+		return 2;
+	}
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/resource0", argv[1]);
+	fd = open(path, O_RDWR | O_SYNC);
+	if (fd < 0) {
+		perror(path);
+		return 2;
+	}
+	bar = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (bar == MAP_FAILED) {
+		perror("mmap");
+		return 2;
+	}
+	if (!strcmp(argv[2], "raise"))
+		return raise_irqs(atol(argv[3]), argc > 4 ? atof(argv[4]) : 0);
+	if (argc < 5)
+		return 2;
+	return dma(!strcmp(argv[2], "write"), strtoull(argv[3], NULL, 0),
+		   atol(argv[4]));
+}

@@ -1,0 +1,204 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# IPMI KCS monitor, end to end inside the emulated host: ipmi_si/msghandler
+# kprobes -> bmcwatch_ipmi tracepoint -> BPF per-CPU counters / ring
+# buffer -> bmcwatchd rules -> JSON alerts. Prints KTAP. Run by host.sh as
+#   guest.sh sim       QEMU's BMC simulator: benign run, exact counts,
+#                      watchdog pretimeout, sensitive commands
+#   guest.sh extern    OpenIPMI's ipmi_sim: the same benign run
+#   guest.sh hostile   selftests/ipmi/hostile_bmc: each misbehaviour
+set -u
+cd "$(dirname "$0")/../.."
+. selftests/lib/ktap.sh
+. selftests/lib/bmcwatch.sh
+
+mode=${1:-sim}
+D=/sys/kernel/debug/bmcwatch
+
+# Kinds and origins, as in include/uapi/linux/bmcwatch.h.
+XACT=0 MSG_REQ=4 PRETIMEOUT=6
+ORIG_USER=2
+
+# ipmi_count NETFN CMD CC DIR ORIGIN KIND: the per-CPU counter summed.
+# Key layout: struct bmcw_ipmi_key.
+ipmi_count() {
+	local key sum=0 v
+	key=$(printf '%02x %02x %02x %02x %02x %02x 00 00' "$@")
+	# shellcheck disable=SC2086 # key is a list of hex bytes
+	for v in $(bpftool -j map lookup pinned "$BMCW_PIN/ipmi_counts" \
+			key hex $key 2>/dev/null | jq -r '
+		if .formatted then .formatted.values[].value
+		else .values[].value |
+			if type == "array" then
+				"0x" + (reverse | map(ltrimstr("0x")) | join(""))
+			else . end
+		end' 2>/dev/null); do
+		sum=$((sum + v))
+	done
+	echo "$sum"
+}
+
+# The benign run of the issue; every command must succeed.
+benign_run() {
+	local c rc=0
+	for c in "mc info" "sdr" "sel" "fru" "chassis status" "lan print" \
+		"sensor"; do
+		# shellcheck disable=SC2086 # c is a command line
+		ipmitool $c >/dev/null 2>&1 || {
+			ktap_diag "ipmitool $c failed"
+			# sim: no LAN channel, no sensors; only mc info must work
+			case $c in "mc info") rc=1 ;; esac
+		}
+	done
+	return $rc
+}
+
+wait_for() {	# wait_for SECONDS command...: poll until it succeeds
+	local t=$1 i
+	shift
+	for ((i = 0; i < t * 10; i++)); do
+		"$@" && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+ktap_header
+case $mode in
+sim) ktap_plan 10 ;;
+extern) ktap_plan 4 ;;
+hostile) ktap_plan 9 ;;
+esac
+
+bmcw_load || { ktap_fail "module loads"; exit 1; }
+# The module comes first: its hooks must follow ipmi_si when it loads.
+modprobe ipmi_si && modprobe ipmi_devintf
+wait_for 20 test -c /dev/ipmi0 || ktap_diag "no /dev/ipmi0"
+
+cat >/tmp/bmcw-ipmi.conf <<'EOF'
+[rule "ipmi.sensitive_command"]
+allow_process = ipmitool
+EOF
+
+if [ "$mode" = hostile ]; then
+	# every request of this suite is from ipmitool; nothing is allowed
+	: >/tmp/bmcw-ipmi.conf
+fi
+bmcw_start -c /tmp/bmcw-ipmi.conf || ktap_diag "daemon did not report start"
+
+failed_hooks=$(grep -v 'state=placed' $D/ipmi_hooks)
+if [ -z "$failed_hooks" ]; then
+	ktap_ok "every IPMI hook placed after ipmi_si loaded"
+else
+	ktap_fail "every IPMI hook placed after ipmi_si loaded" "$failed_hooks"
+fi
+
+case $mode in
+sim | extern)
+	benign_run
+	ktap_check "benign ipmitool run completes" test $? -eq 0
+	sleep 1
+	loud=$(bmcw_loud_alerts)
+	if [ -z "$loud" ]; then
+		ktap_ok "benign ipmitool run raises nothing at warning+"
+	else
+		ktap_fail "benign ipmitool run raises nothing at warning+" "$loud"
+	fi
+	;;
+esac
+
+if [ "$mode" = sim ]; then
+	# Exact counts: Get Self Test Results is sent by nothing else; QEMU's
+	# simulator answers it with cc 0xC1 (invalid command), counted as such.
+	b_req=$(ipmi_count 6 4 0 0 $ORIG_USER $XACT)
+	b_rsp=$(ipmi_count 6 4 0xc1 1 $ORIG_USER $XACT)
+	b_msg=$(ipmi_count 6 4 0 0 $ORIG_USER $MSG_REQ)
+	for ((i = 0; i < 25; i++)); do
+		ipmitool raw 0x06 0x04 >/dev/null 2>&1
+	done
+	a_req=$(ipmi_count 6 4 0 0 $ORIG_USER $XACT)
+	a_rsp=$(ipmi_count 6 4 0xc1 1 $ORIG_USER $XACT)
+	a_msg=$(ipmi_count 6 4 0 0 $ORIG_USER $MSG_REQ)
+	if [ $((a_req - b_req)) -eq 25 ] && [ $((a_rsp - b_rsp)) -eq 25 ] &&
+	   [ $((a_msg - b_msg)) -eq 25 ]; then
+		ktap_ok "25 Get Self Test requests count exactly 25 (KCS request, response, message layer)"
+	else
+		ktap_fail "25 Get Self Test requests count exactly 25 (KCS request, response, message layer)" \
+			"req $b_req->$a_req rsp $b_rsp->$a_rsp msg $b_msg->$a_msg"
+	fi
+
+	# Watchdog armed by the host with a pretimeout: counted, not flagged.
+	# Set Watchdog Timer: SMS/OS, don't log; pre-timeout messaging
+	# interrupt; 18 s pre-timeout on a 20 s countdown, so it fires after
+	# 2 s and is stopped long before it expires. QEMU's simulator does not
+	# run a watchdog whose timeout action is "none": the action is reset.
+	ipmitool raw 0x06 0x24 0x84 0x31 0x12 0x00 0xc8 0x00 >/dev/null &&
+		ipmitool raw 0x06 0x22 >/dev/null
+	pretimeouts() { [ "$(ipmi_count 0 0 0 0 7 $PRETIMEOUT)" -ge 1 ]; }
+	ktap_check "host-armed watchdog pretimeout is seen and counted" \
+		wait_for 15 pretimeouts
+	# stop it: Set Watchdog Timer without "don't stop"
+	ipmitool raw 0x06 0x24 0x04 0x00 0x00 0x00 0xc8 0x00 >/dev/null
+	sleep 1
+	un=$(bmcw_alerts '.rule.name == "ipmi.unsolicited_attention"')
+	ktap_check "the pretimeout raises no ipmi.unsolicited_attention" \
+		test -z "$un"
+
+	# Sensitive command: allowed for ipmitool by the config, flagged for
+	# an unexpected process with its pid and name.
+	ipmitool raw 0x00 0x08 0x05 0x00 0x00 0x00 0x00 0x00 >/dev/null 2>&1
+	cp "$(command -v ipmitool)" /tmp/rogue-tool
+	/tmp/rogue-tool raw 0x00 0x08 0x05 0x00 0x00 0x00 0x00 0x00 \
+		>/dev/null 2>&1 &
+	rogue=$!
+	wait $rogue
+	ktap_check "set boot options by an unexpected process: ipmi.sensitive_command with its pid and name" \
+		bmcw_wait_alert ipmi.sensitive_command 5 \
+		".process.name == \"rogue-tool\" and .process.pid == $rogue"
+	ktap_check "the same command by the allowed ipmitool raises nothing" \
+		test -z "$(bmcw_alerts '.rule.name == "ipmi.sensitive_command" and .process.name == "ipmitool"')"
+	ktap_check "debugfs transcript decodes the commands" \
+		grep -q "cmd=0x08(set_boot_options)" $D/ipmi_transcript
+fi
+
+if [ "$mode" = hostile ]; then
+	hostile() { ipmitool raw 0x30 0x99 "$1" >/dev/null; }
+	ipmitool raw 0x06 0x01 >/dev/null	# the identity to compare with
+	hostile 1
+	ktap_check "attention raised unasked: ipmi.unsolicited_attention" \
+		bmcw_wait_alert ipmi.unsolicited_attention 10 true
+	hostile 2
+	ktap_check "message pushed to the host: ipmi.bmc_initiated_message" \
+		bmcw_wait_alert ipmi.bmc_initiated_message 10 true
+	hostile 3
+	ipmitool raw 0x06 0x01 >/dev/null 2>&1
+	ktap_check "response with a mismatched cmd: ipmi.protocol_violation" \
+		bmcw_wait_alert ipmi.protocol_violation 10 true
+	hostile 4
+	ktap_check "attention storm: ipmi.unsolicited_attention at warning" \
+		bmcw_wait_alert ipmi.unsolicited_attention 20 \
+		'(.message | test("storm")) and .log.level == "warning"'
+	hostile 5
+	ktap_check "NMI injected by the BMC: doorbell.unknown_nmi" \
+		bmcw_wait_alert doorbell.unknown_nmi 10 true
+	hostile 6
+	ipmitool raw 0x06 0x01 >/dev/null
+	ktap_check "firmware revision changed: ipmi.identity_change" \
+		bmcw_wait_alert ipmi.identity_change 10 true
+	ktap_check "the OEM trigger is an ipmi.sensitive_command by ipmitool" \
+		bmcw_wait_alert ipmi.sensitive_command 5 \
+		'.process.name == "ipmitool" and .process.pid > 0'
+fi
+
+bmcw_stop
+cat $D/ipmi_state >"${BMCW_VM_OUT:-/tmp}/ipmi_state.$mode" 2>/dev/null
+cat $D/ipmi_transcript >"${BMCW_VM_OUT:-/tmp}/ipmi_transcript.$mode" 2>/dev/null
+cp "$BMCW_ALERTS" "${BMCW_VM_OUT:-/tmp}/alerts.$mode" 2>/dev/null
+# Unload in the order that shows the hooks follow their module.
+rmmod ipmi_devintf ipmi_si
+grep -q 'ipmi_si:kcs_event state=waiting' $D/ipmi_hooks
+ktap_check "ipmi_si unloaded: its hooks removed and waiting" test $? -eq 0
+rmmod ipmi_msghandler 2>/dev/null
+bmcw_unload
+ktap_finish

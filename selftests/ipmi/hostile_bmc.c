@@ -1,0 +1,325 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * A hostile BMC for the emulated host: serves QEMU's ipmi-bmc-extern socket
+ * ("VM" protocol) on 127.0.0.1:PORT, answers the usual requests sanely, and
+ * misbehaves on request. The guest picks the misbehaviour by sending the
+ * OEM command netfn 0x30 cmd 0x99 with one data byte:
+ *   1 attention   raise SMS_ATN with no message flag set
+ *   2 push        queue a message for the host nobody asked for
+ *   3 mismatch    answer the next Get Device ID with the wrong cmd
+ *   4 storm       raise attention 40 times in a row
+ *   5 nmi         inject an NMI (extern command 07)
+ *   6 identity    report a different firmware revision from now on
+ *
+ * Protocol (QEMU hw/ipmi/ipmi_bmc_extern.c): 0xA0 ends a message, 0xA1 a
+ * command, 0xAA escapes the next byte (sent with 0x10 OR-ed in). A message
+ * is msg_id, netfn << 2 | lun, cmd, [cc,] data, checksum (two's complement
+ * of the sum of the other bytes).
+ *
+ * usage: hostile_bmc PORT [READY-FILE]
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#define MSG_END		0xa0
+#define CMD_END		0xa1
+#define ESCAPE		0xaa
+
+#define VM_NOATTN	0x00
+#define VM_ATTN_IRQ	0x02
+#define VM_ENABLE_IRQ	0x05
+#define VM_SEND_NMI	0x07
+
+#define MAX_MSG		300
+
+static int conn = -1;
+static uint8_t msg_flags;		/* Get Message Flags answer */
+static uint8_t global_enables;
+static bool irq_enabled;
+static bool mismatch_next;
+static int storm_left;
+static bool new_identity;
+static uint8_t queued[32];		/* a pushed message, Get Message data */
+static int queued_len;
+static unsigned long served;
+
+static void put_raw(const uint8_t *b, size_t n)
+{
+	while (n) {
+		ssize_t w = write(conn, b, n);
+
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			perror("hostile_bmc: write");
+			exit(1);
+		}
+		b += w;
+		n -= w;
+	}
+}
+
+/* One framed unit: escape the body, then the terminator. */
+static void put_frame(const uint8_t *body, size_t n, uint8_t end)
+{
+	uint8_t out[2 * MAX_MSG + 1];
+	size_t o = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		if (body[i] == MSG_END || body[i] == CMD_END ||
+		    body[i] == ESCAPE) {
+			out[o++] = ESCAPE;
+			out[o++] = body[i] | 0x10;
+		} else {
+			out[o++] = body[i];
+		}
+	}
+	out[o++] = end;
+	put_raw(out, o);
+}
+
+/* A one-byte command, in its own write as QEMU wants. */
+static void vm_cmd(uint8_t cmd)
+{
+	put_frame(&cmd, 1, CMD_END);
+}
+
+static void respond(const uint8_t *req, uint8_t cmd, uint8_t cc,
+		    const uint8_t *data, size_t n)
+{
+	uint8_t m[MAX_MSG];
+	uint8_t sum = 0;
+	size_t len = 0;
+
+	m[len++] = req[0];				/* msg_id */
+	m[len++] = (req[1] | 0x04);			/* netfn + 1, same lun */
+	m[len++] = cmd;
+	m[len++] = cc;
+	memcpy(m + len, data, n);
+	len += n;
+	for (size_t i = 0; i < len; i++)
+		sum += m[i];
+	m[len++] = -sum;
+	put_frame(m, len, MSG_END);
+}
+
+static void raise_attention(void)
+{
+	/* With interrupts on, attention comes with an IRQ. */
+	vm_cmd(irq_enabled ? VM_ATTN_IRQ : 0x01);
+}
+
+static void scenario(int which)
+{
+	static const uint8_t pushed[] = {
+		0x00,			/* channel 0 */
+		0x18 << 2,		/* netfn App request from the BMC */
+		0x81,			/* requester: a remote software id */
+		0x20 << 2,		/* seq / lun */
+		0x01,			/* cmd */
+		0xde, 0xad, 0xbe, 0xef,	/* payload */
+		0x00,
+	};
+
+	fprintf(stderr, "hostile_bmc: scenario %d\n", which);
+	switch (which) {
+	case 1:
+		raise_attention();
+		break;
+	case 2:
+		memcpy(queued, pushed, sizeof(pushed));
+		queued_len = sizeof(pushed);
+		msg_flags |= 0x01;
+		raise_attention();
+		break;
+	case 3:
+		mismatch_next = true;
+		break;
+	case 4:
+		storm_left = 40;
+		raise_attention();
+		break;
+	case 5:
+		vm_cmd(VM_SEND_NMI);
+		break;
+	case 6:
+		new_identity = true;
+		break;
+	}
+}
+
+static void handle(const uint8_t *m, size_t n)
+{
+	static const uint8_t guid[16] = {
+		0x10, 0x32, 0x54, 0x76, 0x98, 0xba, 0xdc, 0xfe,
+		0x01, 0x23, 0x45, 0x67, 0x89, 0xab, 0xcd, 0xef,
+	};
+	uint8_t devid[] = { 0x20, 0x01, 0x02, 0x03, 0x02, 0xbf,
+			    0x57, 0x01, 0x00, 0x10, 0x00 };
+	uint8_t sum = 0, netfn, cmd, buf[32];
+	const uint8_t *data = m + 3;
+	size_t dlen;
+	int act = 0;
+
+	for (size_t i = 0; i < n; i++)
+		sum += m[i];
+	if (n < 4 || sum) {
+		fprintf(stderr, "hostile_bmc: bad message (%zu bytes)\n", n);
+		return;
+	}
+	served++;
+	netfn = m[1] >> 2;
+	cmd = m[2];
+	dlen = n - 4;
+
+	if (netfn == 0x06) {
+		switch (cmd) {
+		case 0x01:
+			if (new_identity)
+				devid[3] = 0x99;
+			respond(m, mismatch_next ? 0x02 : cmd, 0, devid,
+				sizeof(devid));
+			mismatch_next = false;
+			return;
+		case 0x04:
+			buf[0] = 0x55;
+			buf[1] = 0x00;
+			respond(m, cmd, 0, buf, 2);
+			return;
+		case 0x08:
+		case 0x37:
+			respond(m, cmd, 0, guid, sizeof(guid));
+			return;
+		case 0x22:
+		case 0x24:
+			respond(m, cmd, 0, NULL, 0);
+			return;
+		case 0x2e:
+			global_enables = dlen ? data[0] : 0;
+			if ((global_enables & 0x01) && !irq_enabled) {
+				irq_enabled = true;
+				vm_cmd(VM_ENABLE_IRQ);
+			}
+			respond(m, cmd, 0, NULL, 0);
+			return;
+		case 0x2f:
+			respond(m, cmd, 0, &global_enables, 1);
+			return;
+		case 0x30:
+			msg_flags &= ~(dlen ? data[0] : 0);
+			respond(m, cmd, 0, NULL, 0);
+			return;
+		case 0x31:
+			vm_cmd(VM_NOATTN);
+			respond(m, cmd, 0, &msg_flags, 1);
+			if (storm_left > 0 && --storm_left > 0)
+				raise_attention();
+			return;
+		case 0x33:
+			if (!queued_len) {
+				respond(m, cmd, 0x80, NULL, 0);
+				return;
+			}
+			respond(m, cmd, 0, queued, queued_len);
+			queued_len = 0;
+			msg_flags &= ~0x01;
+			return;
+		case 0x35:
+			respond(m, cmd, 0x80, NULL, 0);
+			return;
+		}
+	} else if (netfn == 0x00 && cmd == 0x01) {
+		memset(buf, 0, 3);
+		respond(m, cmd, 0, buf, 3);
+		return;
+	} else if (netfn == 0x30 && cmd == 0x99 && dlen >= 1) {
+		act = data[0];
+		respond(m, cmd, 0, NULL, 0);
+		scenario(act);
+		return;
+	}
+	respond(m, cmd, 0xc1, NULL, 0);	/* invalid command, well formed */
+}
+
+static void serve(void)
+{
+	uint8_t in[4096], m[MAX_MSG];
+	size_t len = 0;
+	bool esc = false;
+
+	for (;;) {
+		ssize_t r = read(conn, in, sizeof(in));
+
+		if (r <= 0) {
+			if (r < 0 && errno == EINTR)
+				continue;
+			return;
+		}
+		for (ssize_t i = 0; i < r; i++) {
+			uint8_t c = in[i];
+
+			if (esc) {
+				if (len < sizeof(m))
+					m[len++] = c & ~0x10;
+				esc = false;
+			} else if (c == ESCAPE) {
+				esc = true;
+			} else if (c == MSG_END) {
+				handle(m, len);
+				len = 0;
+			} else if (c == CMD_END) {
+				len = 0;	/* version, capabilities: noted */
+			} else if (len < sizeof(m)) {
+				m[len++] = c;
+			}
+		}
+	}
+}
+
+int main(int argc, char **argv)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET };
+	int one = 1, s;
+
+	if (argc < 2) {
+		fprintf(stderr, "usage: %s PORT [READY-FILE]\n", argv[0]);
+		return 2;
+	}
+	a.sin_port = htons(atoi(argv[1]));
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	s = socket(AF_INET, SOCK_STREAM, 0);
+	if (s < 0 || setsockopt(s, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) ||
+	    bind(s, (struct sockaddr *)&a, sizeof(a)) || listen(s, 1)) {
+		perror("hostile_bmc: listen");
+		return 1;
+	}
+	if (argc > 2) {
+		FILE *f = fopen(argv[2], "w");
+
+		if (f)
+			fclose(f);
+	}
+	/* QEMU reconnects after a reset: serve one connection after another. */
+	for (;;) {
+		conn = accept(s, NULL, NULL);
+		if (conn < 0) {
+			if (errno == EINTR)
+				continue;
+			perror("hostile_bmc: accept");
+			return 1;
+		}
+		irq_enabled = false;
+		serve();
+		close(conn);
+		fprintf(stderr, "hostile_bmc: connection closed after %lu requests\n",
+			served);
+	}
+}

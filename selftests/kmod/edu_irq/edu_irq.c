@@ -1,0 +1,173 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Test-only driver for QEMU's edu device (1234:11e8): takes its one MSI
+ * (or INTx) vector, acknowledges every interrupt and counts them, so a
+ * test can compare bmcwatch's interrupt counts with the driver's own.
+ * /sys/kernel/debug/edu_irq/: "count" (interrupts handled), "irq" (the
+ * Linux irq number), "raise" (write N: raise N interrupts through the
+ * device's raise-IRQ register, each handled before the next; user space
+ * cannot map the BAR while a driver owns it) and "prime" (write a 32-bit
+ * value: the driver DMAs it into the device buffer at 0x40000, which a
+ * later user-space DMA can write somewhere as a rogue bus master would).
+ */
+#include <linux/debugfs.h>
+#include <linux/delay.h>
+#include <linux/dma-mapping.h>
+#include <linux/interrupt.h>
+#include <linux/module.h>
+#include <linux/pci.h>
+
+#define EDU_IRQ_STATUS	0x24
+#define EDU_IRQ_RAISE	0x60
+#define EDU_IRQ_ACK	0x64
+#define EDU_DMA_SRC	0x80
+#define EDU_DMA_DST	0x88
+#define EDU_DMA_CNT	0x90
+#define EDU_DMA_CMD	0x98
+#define EDU_DMA_RUN	0x1
+#define EDU_BUF		0x40000
+
+struct edu {
+	struct pci_dev *pdev;
+	void __iomem *bar;
+	int irq;
+	atomic64_t count;
+	struct dentry *dir;
+};
+
+static irqreturn_t edu_isr(int irq, void *data)
+{
+	struct edu *e = data;
+	u32 st = readl(e->bar + EDU_IRQ_STATUS);
+
+	if (!st)
+		return IRQ_NONE;
+	writel(st, e->bar + EDU_IRQ_ACK);
+	atomic64_inc(&e->count);
+	return IRQ_HANDLED;
+}
+
+static int count_get(void *data, u64 *val)
+{
+	*val = atomic64_read(&((struct edu *)data)->count);
+	return 0;
+}
+DEFINE_DEBUGFS_ATTRIBUTE(count_fops, count_get, NULL, "%llu\n");
+
+static int irq_get(void *data, u64 *val)
+{
+	*val = ((struct edu *)data)->irq;
+	return 0;
+}
+DEFINE_DEBUGFS_ATTRIBUTE(irq_fops, irq_get, NULL, "%llu\n");
+
+static int raise_set(void *data, u64 n)
+{
+	struct edu *e = data;
+	u64 i, want;
+	int spin;
+
+	for (i = 0; i < n; i++) {
+		want = atomic64_read(&e->count) + 1;
+		writel(1, e->bar + EDU_IRQ_RAISE);
+		for (spin = 0; atomic64_read(&e->count) < want; spin++) {
+			if (spin > 100000)
+				return -ETIMEDOUT;
+			udelay(10);
+		}
+		if (!(i & 63))
+			cond_resched();
+	}
+	return 0;
+}
+DEFINE_DEBUGFS_ATTRIBUTE(raise_fops, NULL, raise_set, "%llu\n");
+
+/* Copy @val into the device buffer with a DMA the driver mapped. */
+static int prime_set(void *data, u64 val)
+{
+	struct edu *e = data;
+	dma_addr_t dma;
+	u32 *buf;
+	int i, ret = 0;
+
+	buf = dma_alloc_coherent(&e->pdev->dev, PAGE_SIZE, &dma, GFP_KERNEL);
+	if (!buf)
+		return -ENOMEM;
+	*buf = val;
+	writeq(dma, e->bar + EDU_DMA_SRC);
+	writeq(EDU_BUF, e->bar + EDU_DMA_DST);
+	writeq(sizeof(u32), e->bar + EDU_DMA_CNT);
+	writeq(EDU_DMA_RUN, e->bar + EDU_DMA_CMD);	/* RAM -> device */
+	for (i = 0; i < 200 && (readq(e->bar + EDU_DMA_CMD) & EDU_DMA_RUN); i++)
+		usleep_range(10000, 20000);
+	if (readq(e->bar + EDU_DMA_CMD) & EDU_DMA_RUN)
+		ret = -ETIMEDOUT;
+	dma_free_coherent(&e->pdev->dev, PAGE_SIZE, buf, dma);
+	return ret;
+}
+DEFINE_DEBUGFS_ATTRIBUTE(prime_fops, NULL, prime_set, "%llu\n");
+
+static int edu_probe(struct pci_dev *pdev, const struct pci_device_id *id)
+{
+	struct edu *e;
+	int ret;
+
+	e = devm_kzalloc(&pdev->dev, sizeof(*e), GFP_KERNEL);
+	if (!e)
+		return -ENOMEM;
+	e->pdev = pdev;
+	ret = pcim_enable_device(pdev);
+	if (ret)
+		return ret;
+	ret = pcim_iomap_regions(pdev, BIT(0), "edu_irq");
+	if (ret)
+		return ret;
+	e->bar = pcim_iomap_table(pdev)[0];
+	ret = dma_set_mask_and_coherent(&pdev->dev, DMA_BIT_MASK(28));
+	if (ret)
+		return ret;
+	pci_set_master(pdev);
+	ret = pci_alloc_irq_vectors(pdev, 1, 1, PCI_IRQ_MSI | PCI_IRQ_LEGACY);
+	if (ret < 0)
+		return ret;
+	e->irq = pci_irq_vector(pdev, 0);
+	ret = request_irq(e->irq, edu_isr, IRQF_SHARED, "edu_irq", e);
+	if (ret) {
+		pci_free_irq_vectors(pdev);
+		return ret;
+	}
+	pci_set_drvdata(pdev, e);
+	e->dir = debugfs_create_dir("edu_irq", NULL);
+	debugfs_create_file("count", 0400, e->dir, e, &count_fops);
+	debugfs_create_file("irq", 0400, e->dir, e, &irq_fops);
+	debugfs_create_file("prime", 0200, e->dir, e, &prime_fops);
+	debugfs_create_file("raise", 0200, e->dir, e, &raise_fops);
+	return 0;
+}
+
+static void edu_remove(struct pci_dev *pdev)
+{
+	struct edu *e = pci_get_drvdata(pdev);
+
+	debugfs_remove_recursive(e->dir);
+	free_irq(e->irq, e);
+	pci_free_irq_vectors(pdev);
+	pci_clear_master(pdev);
+}
+
+static const struct pci_device_id edu_ids[] = {
+	{ PCI_DEVICE(0x1234, 0x11e8) },
+	{ }
+};
+MODULE_DEVICE_TABLE(pci, edu_ids);
+
+static struct pci_driver edu_driver = {
+	.name = "edu_irq",
+	.id_table = edu_ids,
+	.probe = edu_probe,
+	.remove = edu_remove,
+};
+module_pci_driver(edu_driver);
+
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("Test-only driver for QEMU edu interrupts (bmcwatch selftests)");

@@ -1,0 +1,178 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Inside the emulated host. Prints KTAP.
+# Module input: every file under /sys/kernel/bmcwatch, the module's
+# parameters and its debugfs directory is root-only; malformed values fail
+# with EINVAL and change nothing; an unprivileged user reads and writes
+# nothing. Tamper evidence: unloading under the daemon fails visibly, a hook
+# that disappears, a daemon stopped and a daemon killed all reach the alert
+# log.
+set -u
+cd "$(dirname "$0")/../.."
+. selftests/lib/ktap.sh
+. selftests/lib/bmcwatch.sh
+
+SYS=/sys/kernel/bmcwatch
+PAR=/sys/module/bmcwatch/parameters
+DBG=/sys/kernel/debug/bmcwatch
+STATUS=/run/bmcwatch/status.json
+nobody() { setpriv --reuid=65534 --regid=65534 --clear-groups -- "$@"; }
+
+# try_write FILE PRINTF-FORMAT: the shell's error text, "" if accepted.
+# printf writes its whole output in one write(2), NULs included.
+try_write() {
+	{ printf -- "$2" >"$1"; } 2>&1
+}
+
+ktap_header
+ktap_plan 19
+
+# 1-3. A malformed module parameter fails the load with EINVAL.
+for bad in garbage 1234:11e8,zz 12345:11e8; do
+	out=$(insmod kmod/bmcwatch.ko "bmc_devices=$bad" 2>&1)
+	if [[ $? -ne 0 && $out == *"Invalid"* && ! -d /sys/module/bmcwatch ]]; then
+		ktap_ok "insmod bmc_devices=$bad fails with EINVAL"
+	else
+		ktap_fail "insmod bmc_devices=$bad fails with EINVAL" "$out"
+		rmmod bmcwatch 2>/dev/null
+	fi
+done
+
+# 4. A valid one loads and reads back.
+bmcw_load bmc_devices=1234:11e8 || { ktap_fail "module loads"; exit 1; }
+ktap_check "insmod bmc_devices=1234:11e8 loads and reads back" \
+	test "$(cat $PAR/bmc_devices)" = 1234:11e8
+
+# 5. Every file root-only: no group or other bits.
+files=("$SYS"/* "$PAR"/* "$DBG"/*)
+loose=
+for f in "${files[@]}"; do
+	m=$(stat -c %a "$f")
+	((8#$m & 8#077)) && loose+=" $f=$m"
+done
+if [[ -z $loose ]]; then
+	ktap_ok "all ${#files[@]} sysfs, parameter and debugfs files are root-only"
+else
+	ktap_fail "all sysfs, parameter and debugfs files are root-only" "$loose"
+fi
+
+# 6-7. Malformed values: EINVAL, value unchanged. Every writable knob gets
+# the generic set; the known ones their own traps too.
+many=$(for ((i = 0; i < 33; i++)); do printf '1234:%04x ' $i; done)
+long=$(printf 'a%.0s' {1..300})
+generic=('garbage' '\001\002' "$long" '\0' '-1' '99999999999999999999999')
+declare -A extra=(
+	[enabled]='2|1x|yes-please|0x1|1\0garbage|-0| 1 1'
+	[bmc_devices]="1234:11e8 zz|1234:11e8x|0000:00:20.0|00:03.8|12345:11e8|1234:11e8\\0zz|$many|1234-11e8|g234:11e8|00:03.0.1"
+)
+nwrit=0
+for f in "$SYS"/*; do
+	[[ $(stat -c %A "$f") == ?rw* ]] || continue
+	nwrit=$((nwrit + 1))
+	k=$(basename "$f")
+	IFS='|' read -r -a vals <<<"${extra[$k]:-}"
+	bad=
+	for v in "${generic[@]}" "${vals[@]}"; do
+		before=$(cat "$f")
+		err=$(try_write "$f" "$v")
+		after=$(cat "$f")
+		if [[ $err != *"Invalid argument"* || $before != "$after" ]]; then
+			bad+=" [$v]: '${err:-accepted}' $before->$after;"
+		fi
+	done
+	if [[ -z $bad ]]; then
+		ktap_ok "$k: $((${#generic[@]} + ${#vals[@]})) malformed values fail with EINVAL, value unchanged"
+	else
+		ktap_fail "$k: malformed values fail with EINVAL, value unchanged" "$bad"
+	fi
+done
+((nwrit == 2)) || ktap_diag "expected 2 writable knobs, found $nwrit: update the plan"
+
+# 8. The parameter is load-time only (its set op cannot see embedded NULs).
+err=$(try_write $PAR/bmc_devices '1234:11e9\n')
+ktap_check "parameter bmc_devices is not writable at run time" \
+	test -n "$err" -a "$(cat $PAR/bmc_devices)" = 1234:11e8
+
+# 9. Valid values are accepted and read back normalised.
+ok=1
+try_write $SYS/enabled '0\n' >/dev/null; [[ $(cat $SYS/enabled) == 0 ]] || ok=0
+try_write $SYS/enabled '1' >/dev/null; [[ $(cat $SYS/enabled) == 1 ]] || ok=0
+[[ -z $(try_write $SYS/bmc_devices '1234:11e8 00:03.0,0000:00:04.1\n') ]] || ok=0
+[[ $(cat $SYS/bmc_devices) == "1234:11e8 0000:00:03.0 0000:00:04.1" ]] || ok=0
+try_write $SYS/bmc_devices '\n' >/dev/null; [[ -z $(cat $SYS/bmc_devices) ]] || ok=0
+try_write $SYS/bmc_devices '1234:11e8' >/dev/null
+ktap_check "valid values accepted: enabled 0/1, device lists, empty list" test $ok = 1
+
+# 10-11. An unprivileged user reads and changes nothing.
+leak=
+for f in "${files[@]}"; do
+	nobody cat "$f" >/dev/null 2>&1 && leak+=" $f"
+done
+ktap_check "nobody cannot read any of the ${#files[@]} files${leak:+ (read:$leak)}" \
+	test -z "$leak"
+leak=
+for f in "$SYS"/* "$PAR"/*; do
+	before=$(cat "$f")
+	nobody sh -c "printf 0 >'$f'" 2>/dev/null && leak+=" $f"
+	[[ $(cat "$f") == "$before" ]] || leak+=" $f(changed)"
+done
+ktap_check "nobody cannot write any knob${leak:+ (wrote:$leak)}" test -z "$leak"
+
+# Tamper evidence. ipmi_si first, so the IPMI hooks are in place.
+modprobe ipmi_si 2>/dev/null
+bmcw_start || ktap_diag "daemon did not report start"
+
+# 13. Unloading under the daemon fails, visibly; everything keeps running.
+out=$(rmmod bmcwatch 2>&1)
+rc=$?
+if ((rc != 0)) && [[ $out == *"in use"* ]] && [ -d /sys/module/bmcwatch ] &&
+   kill -0 "$BMCW_DAEMON_PID" 2>/dev/null; then
+	ktap_ok "rmmod under the daemon fails: '$out'"
+else
+	ktap_fail "rmmod under the daemon fails visibly" "rc=$rc: $out"
+fi
+
+# 14. A hook that disappears (its module unloaded) reaches the outputs.
+if grep -q 'ipmi_si:.*state=placed' $DBG/ipmi_hooks 2>/dev/null; then
+	rmmod ipmi_si 2>/dev/null
+	ktap_check "a hook removed under the daemon raises health.hook_failed" \
+		bmcw_wait_alert health.hook_failed 10 \
+		'.message | test("removed \\(error 0\\)")'
+else
+	ktap_skip "a hook removed under the daemon raises health.hook_failed" \
+		"no ipmi_si hook placed"
+fi
+
+# 15. SIGTERM: the daemon says it stops, and so does its status file.
+pid=$BMCW_DAEMON_PID
+kill "$pid"
+wait "$pid" 2>/dev/null
+BMCW_DAEMON_PID=
+ktap_check "SIGTERM: health.monitor_stopped reaches the alert log" \
+	bmcw_wait_alert health.monitor_stopped 1
+ktap_check "SIGTERM: status file says stopped" \
+	test "$(jq -r .state $STATUS 2>/dev/null)" = stopped
+
+# 16. A restart after a clean stop reports nothing about the previous one.
+bmcw_start || ktap_diag "daemon did not restart"
+sleep 0.5
+ktap_check "restart after a clean stop: no unclean-stop report" \
+	test -z "$(bmcw_alerts '.rule.name == "health.monitor_stopped"')"
+
+# 17-18. SIGKILL: the daemon cannot speak, its successor does.
+pid=$BMCW_DAEMON_PID
+kill -KILL "$pid"
+wait "$pid" 2>/dev/null
+BMCW_DAEMON_PID=
+ktap_check "SIGKILL: status file still says running with the dead pid" \
+	test "$(jq -r '"\(.state) \(.pid)"' $STATUS 2>/dev/null)" = "running $pid"
+bmcw_start || ktap_diag "daemon did not restart"
+ktap_check "restart after SIGKILL reports the dead daemon (pid $pid)" \
+	bmcw_wait_alert health.monitor_stopped 5 \
+	"(.message | test(\"pid $pid\\\\) died without stopping cleanly\"))"
+bmcw_stop
+
+# 19. With the daemon gone the module unloads.
+ktap_check "rmmod succeeds once the daemon has stopped" rmmod bmcwatch
+ktap_finish

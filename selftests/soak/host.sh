@@ -1,0 +1,13 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Load/unload soak in the emulated host (guest.sh prints KTAP).
+#   selftests/soak/host.sh [CYCLES]   default 20 (make soak: SOAK_CYCLES=200)
+# The daemon restarts every BMCW_SOAK_RESTART_EVERY cycles (default 5);
+# BMCW_SOAK_IRQ=0 leaves out the edu interrupt traffic.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+export BMCW_SOAK_CYCLES=${1:-${BMCW_SOAK_CYCLES:-20}}
+export BMCW_SOAK_RESTART_EVERY=${BMCW_SOAK_RESTART_EVERY:-5}
+exec selftests/vm/run --smp 2 --timeout $((270 + BMCW_SOAK_CYCLES * 6)) \
+	-- selftests/soak/guest.sh

@@ -1,0 +1,211 @@
+// SPDX-License-Identifier: GPL-2.0
+/* See parse.h. */
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <json-c/json.h>
+
+#include "parse.h"
+#include "../errmsg.h"
+
+
+/* Whole buffer as one JSON object, or NULL with a message. */
+static struct json_object *parse_object(const char *text, size_t len, char *err,
+					size_t errlen)
+{
+	struct json_tokener *tok;
+	struct json_object *o;
+	size_t end;
+
+	if (len > (16u << 20) || memchr(text, '\0', len)) {
+		errmsg_set(err, errlen, "not JSON text");
+		return NULL;
+	}
+	tok = json_tokener_new();
+	if (!tok) {
+		errmsg_set(err, errlen, "out of memory");
+		return NULL;
+	}
+	json_tokener_set_flags(tok, JSON_TOKENER_STRICT);
+	o = json_tokener_parse_ex(tok, text, (int)len);
+	end = json_tokener_get_parse_end(tok);
+	if (!o) {
+		errmsg_set(err, errlen, "not valid JSON at byte %zu: %s", end,
+			json_tokener_get_error(tok) == json_tokener_continue ?
+			"unexpected end" : json_tokener_error_desc(json_tokener_get_error(tok)));
+		json_tokener_free(tok);
+		return NULL;
+	}
+	json_tokener_free(tok);
+	while (end < len && strchr(" \t\r\n", text[end]))
+		end++;
+	if (end < len) {
+		errmsg_set(err, errlen, "data after the JSON object at byte %zu", end);
+		json_object_put(o);
+		return NULL;
+	}
+	if (!json_object_is_type(o, json_type_object)) {
+		errmsg_set(err, errlen, "not a JSON object");
+		json_object_put(o);
+		return NULL;
+	}
+	return o;
+}
+
+static struct json_object *get(struct json_object *o, const char *key, enum json_type t)
+{
+	struct json_object *v;
+
+	if (!o || !json_object_object_get_ex(o, key, &v) || !json_object_is_type(v, t))
+		return NULL;
+	return v;
+}
+
+/* Dotted path lookup: "bmcwatch.device.bdf". */
+static struct json_object *path(struct json_object *o, const char *p, enum json_type t)
+{
+	char key[64];
+
+	while (o) {
+		const char *dot = strchr(p, '.');
+		size_t n = dot ? (size_t)(dot - p) : strlen(p);
+
+		if (n >= sizeof(key))
+			return NULL;
+		memcpy(key, p, n);
+		key[n] = '\0';
+		if (!dot)
+			return get(o, key, t);
+		o = get(o, key, json_type_object);
+		p = dot + 1;
+	}
+	return NULL;
+}
+
+static void copy(char *dst, size_t len, struct json_object *s)
+{
+	snprintf(dst, len, "%s", s ? json_object_get_string(s) : "");
+}
+
+static uint64_t u64(struct json_object *v)
+{
+	int64_t x = v ? json_object_get_int64(v) : 0;
+
+	return x < 0 ? 0 : (uint64_t)x;
+}
+
+int cli_status_parse(const char *text, size_t len, struct cli_status *st,
+		     char *err, size_t errlen)
+{
+	struct json_object *root, *v, *arr;
+	char e[160];
+
+	memset(st, 0, sizeof(*st));
+	root = parse_object(text, len, e, sizeof(e));
+	if (!root) {
+		errmsg_set(err, errlen, "%s", e);
+		return -1;
+	}
+	/* What status needs to decide health is required; the rest is shown if there. */
+	if (!(v = get(root, "pid", json_type_int)) || json_object_get_int64(v) <= 0 ||
+	    json_object_get_int64(v) > INT32_MAX) {
+		errmsg_set(err, errlen, "no valid \"pid\"");
+		goto fail;
+	}
+	st->pid = json_object_get_int(v);
+	if (!(arr = get(root, "monitors", json_type_array))) {
+		errmsg_set(err, errlen, "no \"monitors\" array");
+		goto fail;
+	}
+	for (size_t i = 0; i < json_object_array_length(arr); i++) {
+		struct json_object *m = json_object_array_get_idx(arr, i), *name, *en;
+
+		name = get(m, "name", json_type_string);
+		en = get(m, "enabled", json_type_boolean);
+		if (!name || !en) {
+			errmsg_set(err, errlen, "monitors[%zu]: needs \"name\" and \"enabled\"", i);
+			goto fail;
+		}
+		if (st->n_monitors == CLI_STATUS_MAX_MONITORS)
+			break;
+		copy(st->mon[st->n_monitors].name, sizeof(st->mon[0].name), name);
+		st->mon[st->n_monitors].enabled = json_object_get_boolean(en);
+		copy(st->mon[st->n_monitors].why, sizeof(st->mon[0].why),
+		     get(m, "why", json_type_string));
+		st->n_monitors++;
+	}
+	copy(st->version, sizeof(st->version), get(root, "version", json_type_string));
+	copy(st->host, sizeof(st->host), get(root, "host", json_type_string));
+	copy(st->config, sizeof(st->config), get(root, "config", json_type_string));
+	st->uptime_s = u64(get(root, "uptime_s", json_type_int));
+	st->interval_ms = u64(get(root, "interval_ms", json_type_int));
+	st->last_seq = u64(get(root, "last_seq", json_type_int));
+	if ((v = get(root, "rules", json_type_object)) &&
+	    (v = get(v, "health.hook_failed", json_type_object)))
+		st->hook_failures = u64(get(v, "occurrences", json_type_int));
+	arr = get(root, "outputs", json_type_array);
+	for (size_t i = 0; arr && i < json_object_array_length(arr) &&
+	     st->n_outputs < CLI_STATUS_MAX_OUTPUTS; i++) {
+		struct json_object *o = json_object_array_get_idx(arr, i);
+
+		if (!get(o, "spec", json_type_string))
+			continue;
+		copy(st->out[st->n_outputs].spec, sizeof(st->out[0].spec),
+		     get(o, "spec", json_type_string));
+		st->out[st->n_outputs].emitted = u64(get(o, "emitted", json_type_int));
+		st->out[st->n_outputs].errors = u64(get(o, "errors", json_type_int));
+		st->out[st->n_outputs].spool_records = u64(get(o, "spool_records", json_type_int));
+		v = get(o, "connected", json_type_boolean);
+		st->out[st->n_outputs].connected = v && json_object_get_boolean(v);
+		st->n_outputs++;
+	}
+	json_object_put(root);
+	return 0;
+fail:
+	json_object_put(root);
+	return -1;
+}
+
+const char *cli_status_json_log(const struct cli_status *st)
+{
+	for (size_t i = 0; i < st->n_outputs; i++)
+		if (!strncmp(st->out[i].spec, "json:", 5) && strcmp(st->out[i].spec, "json:-"))
+			return st->out[i].spec + 5;
+	return NULL;
+}
+
+int cli_event_parse(const char *line, size_t len, struct cli_event *ev,
+		    char *err, size_t errlen)
+{
+	struct json_object *root, *v, *pid;
+	char e[160];
+
+	memset(ev, 0, sizeof(*ev));
+	root = parse_object(line, len, e, sizeof(e));
+	if (!root) {
+		errmsg_set(err, errlen, "%s", e);
+		return -1;
+	}
+	v = path(root, "rule.name", json_type_string);
+	if (!v || !path(root, "@timestamp", json_type_string)) {
+		errmsg_set(err, errlen, "not a bmcwatch alert (no rule.name or @timestamp)");
+		json_object_put(root);
+		return -1;
+	}
+	copy(ev->rule, sizeof(ev->rule), v);
+	copy(ev->time, sizeof(ev->time), path(root, "@timestamp", json_type_string));
+	copy(ev->level, sizeof(ev->level), path(root, "log.level", json_type_string));
+	copy(ev->message, sizeof(ev->message), path(root, "message", json_type_string));
+	copy(ev->bdf, sizeof(ev->bdf), path(root, "bmcwatch.device.bdf", json_type_string));
+	ev->seq = u64(path(root, "bmcwatch.seq", json_type_int));
+	ev->count = u64(path(root, "bmcwatch.count", json_type_int));
+	v = path(root, "process.name", json_type_string);
+	pid = path(root, "process.pid", json_type_int);
+	if (v || pid)
+		snprintf(ev->process, sizeof(ev->process), "%.15s[%" PRId64 "]",
+			 v ? json_object_get_string(v) : "?", pid ? json_object_get_int64(pid) : 0);
+	json_object_put(root);
+	return 0;
+}

@@ -1,0 +1,60 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Parsers of what the CLI reads from the daemon: the status file and the
+ * lines of the JSON alert log. Pure functions over a buffer (no I/O), so
+ * that unit tests and fuzzers drive them directly.
+ */
+#ifndef BMCW_CLI_PARSE_H
+#define BMCW_CLI_PARSE_H
+
+#include <limits.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define CLI_STATUS_MAX_MONITORS	32
+#define CLI_STATUS_MAX_OUTPUTS	16
+
+struct cli_status {
+	char version[32];
+	int pid;
+	char host[256];
+	uint64_t uptime_s;
+	unsigned int interval_ms;	/* 0 if an older daemon did not say */
+	uint64_t last_seq;
+	char config[PATH_MAX];
+	size_t n_monitors;
+	struct {
+		char name[32];
+		bool enabled;
+		char why[128];
+	} mon[CLI_STATUS_MAX_MONITORS];
+	size_t n_outputs;
+	struct {
+		char spec[256];
+		uint64_t emitted, errors, spool_records;
+		bool connected;
+	} out[CLI_STATUS_MAX_OUTPUTS];
+	uint64_t hook_failures;		/* health.hook_failed occurrences */
+};
+
+int cli_status_parse(const char *text, size_t len, struct cli_status *st,
+		     char *err, size_t errlen);
+/* The first json:PATH output (not json:-), or NULL. */
+const char *cli_status_json_log(const struct cli_status *st);
+
+struct cli_event {
+	char time[40];
+	uint64_t seq, count;
+	char level[16];
+	char rule[48];
+	char bdf[16];			/* "" if none */
+	char process[40];		/* "comm[pid]" or "" */
+	char message[256];
+};
+
+/* One line of the json: output (without the newline). */
+int cli_event_parse(const char *line, size_t len, struct cli_event *ev,
+		    char *err, size_t errlen);
+
+#endif /* BMCW_CLI_PARSE_H */

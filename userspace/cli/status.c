@@ -1,0 +1,231 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * bmcwatch status: healthy (exit 0) only when
+ *  - bmcwatch.ko is loaded,
+ *  - the daemon named in the status file is alive (pid with comm bmcwatchd)
+ *    and keeps rewriting the file (not older than 3 intervals + 5 s),
+ *  - the pcicfg monitor (the core one) is attached, and
+ *  - no hook was lost after start: health.hook_failed occurrences do not
+ *    exceed the monitors that could not be placed at start (those are
+ *    "hooks it could not place" and are shown, not counted as failure).
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <linux/bmcwatch.h>
+
+#include "cli.h"
+#include "parse.h"
+
+#define MAX_PROBLEMS 8
+
+struct health {
+	bool module_loaded;
+	char module_version[32];
+	bool status_read;
+	struct cli_status st;
+	double age_s;
+	bool daemon_alive;
+	size_t n_problems;
+	char problems[MAX_PROBLEMS][192];
+};
+
+static void problem(struct health *h, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void problem(struct health *h, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (h->n_problems == MAX_PROBLEMS)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(h->problems[h->n_problems++], sizeof(h->problems[0]), fmt, ap);
+	va_end(ap);
+}
+
+static int read_small(const char *path, char *buf, size_t len)
+{
+	FILE *f = fopen(path, "re");
+	size_t n;
+
+	if (!f)
+		return -errno;
+	n = fread(buf, 1, len - 1, f);
+	buf[n] = '\0';
+	fclose(f);
+	buf[strcspn(buf, "\n")] = '\0';
+	return 0;
+}
+
+static bool pid_is_daemon(int pid)
+{
+	char path[64], comm[32];
+
+	snprintf(path, sizeof(path), "/proc/%d/comm", pid);
+	return !read_small(path, comm, sizeof(comm)) && !strcmp(comm, "bmcwatchd");
+}
+
+static void check(struct health *h, const char *status_path)
+{
+	char *buf, err[256];
+	struct timespec now;
+	struct stat sb;
+	size_t disabled = 0, n;
+	bool pcicfg = false;
+	FILE *f;
+
+	h->module_loaded = !access("/sys/module/bmcwatch", F_OK);
+	if (h->module_loaded)
+		read_small("/sys/module/bmcwatch/version", h->module_version,
+			   sizeof(h->module_version));
+	else
+		problem(h, "bmcwatch.ko is not loaded");
+
+	f = fopen(status_path, "re");
+	if (!f) {
+		problem(h, "daemon status %s: %s", status_path, strerror(errno));
+		return;
+	}
+	buf = malloc(1 << 20);
+	n = buf ? fread(buf, 1, (1 << 20) - 1, f) : 0;
+	fstat(fileno(f), &sb);
+	fclose(f);
+	if (!buf || cli_status_parse(buf, n, &h->st, err, sizeof(err))) {
+		problem(h, "daemon status %s: %s", status_path, buf ? err : "out of memory");
+		free(buf);
+		return;
+	}
+	free(buf);
+	h->status_read = true;
+	clock_gettime(CLOCK_REALTIME, &now);
+	h->age_s = (now.tv_sec - sb.st_mtim.tv_sec) +
+		   (now.tv_nsec - sb.st_mtim.tv_nsec) / 1e9;
+	h->daemon_alive = pid_is_daemon(h->st.pid);
+	if (!h->daemon_alive) {
+		problem(h, "bmcwatchd (pid %d) is not running", h->st.pid);
+	} else {
+		unsigned int iv = h->st.interval_ms ? h->st.interval_ms : 1000;
+		double limit = 3.0 * iv / 1000 + 5;
+
+		if (h->age_s > limit)
+			problem(h, "bmcwatchd (pid %d) has not updated its status for %.0f s (hung?)",
+				h->st.pid, h->age_s);
+	}
+	for (size_t i = 0; i < h->st.n_monitors; i++) {
+		if (!strcmp(h->st.mon[i].name, "pcicfg"))
+			pcicfg = h->st.mon[i].enabled;
+		if (!h->st.mon[i].enabled)
+			disabled++;
+	}
+	if (!pcicfg)
+		problem(h, "the pcicfg monitor is not attached");
+	if (h->st.hook_failures > disabled)
+		problem(h, "%llu hook(s) lost after start (see health.hook_failed alerts)",
+			(unsigned long long)(h->st.hook_failures - disabled));
+}
+
+static void print_json(const struct health *h)
+{
+	struct json_object *root = json_object_new_object(), *o, *arr;
+
+	json_object_object_add(root, "healthy", json_object_new_boolean(!h->n_problems));
+	arr = json_object_new_array();
+	for (size_t i = 0; i < h->n_problems; i++)
+		json_object_array_add(arr, jsonw_str(h->problems[i]));
+	json_object_object_add(root, "problems", arr);
+	o = json_object_new_object();
+	json_object_object_add(o, "loaded", json_object_new_boolean(h->module_loaded));
+	if (h->module_version[0])
+		json_object_object_add(o, "version", jsonw_str(h->module_version));
+	json_object_object_add(root, "module", o);
+	o = json_object_new_object();
+	json_object_object_add(o, "running", json_object_new_boolean(h->daemon_alive));
+	if (h->status_read) {
+		json_object_object_add(o, "pid", json_object_new_int(h->st.pid));
+		json_object_object_add(o, "version", jsonw_str(h->st.version));
+		json_object_object_add(o, "uptime_s", json_object_new_uint64(h->st.uptime_s));
+		json_object_object_add(o, "status_age_s", json_object_new_double(h->age_s));
+		json_object_object_add(o, "config", jsonw_str(h->st.config));
+		json_object_object_add(o, "last_seq", json_object_new_uint64(h->st.last_seq));
+	}
+	json_object_object_add(root, "daemon", o);
+	arr = json_object_new_array();
+	for (size_t i = 0; i < h->st.n_monitors; i++) {
+		o = json_object_new_object();
+		json_object_object_add(o, "name", jsonw_str(h->st.mon[i].name));
+		json_object_object_add(o, "attached", json_object_new_boolean(h->st.mon[i].enabled));
+		if (!h->st.mon[i].enabled)
+			json_object_object_add(o, "why", jsonw_str(h->st.mon[i].why));
+		json_object_array_add(arr, o);
+	}
+	json_object_object_add(root, "monitors", arr);
+	arr = json_object_new_array();
+	for (size_t i = 0; i < h->st.n_outputs; i++) {
+		o = json_object_new_object();
+		json_object_object_add(o, "spec", jsonw_str(h->st.out[i].spec));
+		json_object_object_add(o, "emitted", json_object_new_uint64(h->st.out[i].emitted));
+		json_object_object_add(o, "errors", json_object_new_uint64(h->st.out[i].errors));
+		json_object_object_add(o, "spool_records",
+				       json_object_new_uint64(h->st.out[i].spool_records));
+		json_object_array_add(arr, o);
+	}
+	json_object_object_add(root, "outputs", arr);
+	jsonw_print(root);
+}
+
+static void print_text(const struct health *h)
+{
+	printf("bmcwatch: %s\n", h->n_problems ? "NOT HEALTHY" : "healthy");
+	for (size_t i = 0; i < h->n_problems; i++)
+		printf("  problem: %s\n", h->problems[i]);
+	printf("%-10s %s%s%s\n", "module", h->module_loaded ? "loaded" : "not loaded",
+	       h->module_version[0] ? ", version " : "", h->module_version);
+	if (!h->status_read)
+		return;
+	printf("%-10s %s, pid %d, version %s, up %llu s, status %.1f s old\n", "daemon",
+	       h->daemon_alive ? "running" : "not running", h->st.pid, h->st.version,
+	       (unsigned long long)h->st.uptime_s, h->age_s);
+	printf("%-10s %s\n", "config", h->st.config);
+	for (size_t i = 0; i < h->st.n_monitors; i++)
+		printf("%-10s %-12s %s%s\n", i ? "" : "monitors", h->st.mon[i].name,
+		       h->st.mon[i].enabled ? "attached" : "not placed: ",
+		       h->st.mon[i].enabled ? "" : h->st.mon[i].why);
+	for (size_t i = 0; i < h->st.n_outputs; i++)
+		printf("%-10s %s: %llu emitted, %llu lost, %llu spooled\n", i ? "" : "outputs",
+		       h->st.out[i].spec, (unsigned long long)h->st.out[i].emitted,
+		       (unsigned long long)h->st.out[i].errors,
+		       (unsigned long long)h->st.out[i].spool_records);
+	printf("%-10s %llu\n", "last seq", (unsigned long long)h->st.last_seq);
+}
+
+int do_status(int argc, char **argv)
+{
+	const char *path = cli.policy.status_file;
+	struct health *h;
+	int ret;
+
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--file") && i + 1 < argc)
+			path = argv[++i];
+		else
+			return cli_usage_err("status: unexpected argument '%s'", argv[i]);
+	}
+	h = calloc(1, sizeof(*h));
+	if (!h)
+		return cli_err("out of memory");
+	check(h, path);
+	if (cli.json)
+		print_json(h);
+	else
+		print_text(h);
+	ret = h->n_problems ? 1 : 0;
+	free(h);
+	return ret;
+}

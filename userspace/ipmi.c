@@ -1,0 +1,203 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Loader and reader of the IPMI monitor: opens the skeleton, attaches to
+ * the bmcwatch_ipmi tracepoint, pins the counters, runs each ring buffer
+ * record through the IPMI rules, and every interval checks the losses and
+ * compares the attentions seen with the driver's own SI counter.
+ */
+#include <errno.h>
+#include <glob.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <linux/bmcwatch.h>
+
+#include "ipmi.h"
+#include "ipmi_mon.h"
+#include "ipmi.skel.h"
+#include "ipmi_rules.h"
+#include "bpf_monitor.h"
+#include "log.h"
+#include "percpu_sweep.h"
+#include "sysfs_pci.h"
+
+/* Attentions the two sides may disagree by (sampling races). */
+#define DRIFT_SLACK	2
+
+struct ipmi_mon {
+	struct bpfmon mon;		/* first: bpfmon_fd() uses it */
+	struct bmcw_daemon *d;
+	struct ipmi_bpf *skel;
+	struct ipmi_state st;
+	uint64_t stats[IPMI_STAT_MAX];
+	int64_t si_attn_base;		/* driver's counter at start, -1 none */
+	uint64_t our_attn_base;
+	int64_t drift_reported;
+};
+
+static int on_record(void *ctx, void *data, size_t len)
+{
+	struct ipmi_mon *m = ctx;
+	const struct bmcw_rec_hdr *h = data;
+	struct bmcw_alert al[IPMI_RULES_MAX_ALERTS];
+	char exe[PATH_MAX] = "";
+	struct ipmi_ctx c = { .exe = exe };
+	const struct bmcw_ipmi_event *e = (const void *)(h + 1);
+	int n;
+
+	if (len < sizeof(*h) || len - sizeof(*h) < h->len ||
+	    h->type != BMCW_REC_IPMI || h->len < sizeof(*e))
+		return 0;
+	if (e->pid)
+		proc_exe(e->pid, exe, sizeof(exe));
+	n = ipmi_rules_event(&m->st, e, &c, al);
+	for (int i = 0; i < n; i++)
+		pipeline_submit(m->d->pipeline, &al[i]);
+	return 0;
+}
+
+/* The SI driver's "attentions" counter (sum over interfaces), or -1. */
+static int64_t si_attentions(void)
+{
+	glob_t g;
+	int64_t sum = -1;
+
+	if (glob("/sys/class/ipmi/ipmi*/device/attentions", 0, NULL, &g))
+		return -1;
+	for (size_t i = 0; i < g.gl_pathc; i++) {
+		FILE *f = fopen(g.gl_pathv[i], "re");
+		unsigned long long v;
+
+		if (!f)
+			continue;
+		if (fscanf(f, "%llu", &v) == 1)
+			sum = (sum < 0 ? 0 : sum) + (int64_t)v;
+		fclose(f);
+	}
+	globfree(&g);
+	return sum;
+}
+
+static void check_drift(struct ipmi_mon *m)
+{
+	int64_t si = si_attentions(), theirs, ours, diff;
+	struct bmcw_alert al = { 0 };
+
+	if (si < 0)
+		return;
+	if (m->si_attn_base < 0 || si < m->si_attn_base) {
+		/* first sight, or ipmi_si reloaded: start over */
+		m->si_attn_base = si;
+		m->our_attn_base = m->stats[IPMI_STAT_ATTN];
+		return;
+	}
+	theirs = si - m->si_attn_base;
+	ours = (int64_t)(m->stats[IPMI_STAT_ATTN] - m->our_attn_base);
+	diff = theirs - ours;
+	if (diff < 0)
+		diff = -diff;
+	if (diff <= DRIFT_SLACK || diff == m->drift_reported)
+		return;
+	m->drift_reported = diff;
+	al.rule = "health.counter_drift";
+	snprintf(al.subject.locus, sizeof(al.subject.locus), "ipmi attentions");
+	snprintf(al.message, sizeof(al.message),
+		 "ipmi_si counted %" PRId64 " attentions, bmcwatch saw %" PRId64,
+		 theirs, ours);
+	snprintf(al.why, sizeof(al.why),
+		 "the driver's own SI counter and the state machine hook disagree: attentions are being missed or the hook was bypassed");
+	pipeline_submit(m->d->pipeline, &al);
+}
+
+static void fini(void *state)
+{
+	struct ipmi_mon *m = state;
+
+	if (!m)
+		return;
+	ring_buffer__free(m->mon.rb);
+	if (m->skel) {
+		bpf_map__unpin(m->skel->maps.ipmi_counts, NULL);
+		bpf_map__unpin(m->skel->maps.ipmi_stats, NULL);
+	}
+	ipmi_bpf__destroy(m->skel);
+	free(m);
+}
+
+static int init(struct bmcw_daemon *d, void **state)
+{
+	struct ipmi_mon *m = calloc(1, sizeof(*m));
+	int err;
+
+	if (!m)
+		return -ENOMEM;
+	*state = m;
+	m->d = d;
+	m->si_attn_base = -1;
+	ipmi_state_init(&m->st);
+	bpfmon_libbpf_logging();
+	m->skel = ipmi_bpf__open();
+	if (!m->skel)
+		return -errno;
+	m->skel->rodata->send_all = getenv("BMCW_IPMI_SEND_ALL") != NULL;
+	err = ipmi_bpf__load(m->skel);
+	if (!err)
+		err = ipmi_bpf__attach(m->skel);
+	if (err) {
+		bmcw_log(LOG_ERR, "ipmi: cannot attach to the bmcwatch_ipmi tracepoint (%s); is the module loaded?",
+			 strerror(-err));
+		return err;
+	}
+	if (bpfmon_pin(m->skel->maps.ipmi_counts, "ipmi_counts") ||
+	    bpfmon_pin(m->skel->maps.ipmi_stats, "ipmi_stats"))
+		bmcw_log(LOG_WARNING, "ipmi: cannot pin maps under %s",
+			 IPMI_PIN_DIR);
+	m->mon.rb = ring_buffer__new(bpf_map__fd(m->skel->maps.ipmi_events),
+				 on_record, m, NULL);
+	if (!m->mon.rb)
+		return -errno;
+	return 0;
+}
+
+static int on_interval(void *state, uint64_t now_ns)
+{
+	static const struct bpfmon_hop hops[] = {
+		{ IPMI_STAT_MAP_FULL, "bpf_map_full" },
+		{ IPMI_STAT_RB_FULL, "ringbuf" },
+		{ IPMI_STAT_READ_FAIL, "bpf_read" },
+	};
+	struct ipmi_mon *m = state;
+	uint64_t now[IPMI_STAT_MAX];
+
+	(void)now_ns;
+	ring_buffer__consume(m->mon.rb);
+	if (bpfmon_report_losses(m->d->pipeline,
+				 bpf_map__fd(m->skel->maps.ipmi_stats),
+				 IPMI_STAT_MAX, hops,
+				 sizeof(hops) / sizeof(hops[0]), m->stats, now))
+		return 0;
+	if (m->d->metrics) {
+		metrics_set(m->d->metrics, "bmcwatch_ipmi_events_seen_total", "",
+			    now[IPMI_STAT_SEEN]);
+		metrics_set(m->d->metrics, "bmcwatch_ringbuf_records_total",
+			    "monitor=\"ipmi\"", now[IPMI_STAT_RB_SENT]);
+	}
+	check_drift(m);
+	return 0;
+}
+
+const struct bmcw_monitor_ops ipmi_monitor = {
+	.name = "ipmi",
+	.init = init,
+	.fd = bpfmon_fd,
+	.on_readable = bpfmon_on_readable,
+	.on_interval = on_interval,
+	.fini = fini,
+};

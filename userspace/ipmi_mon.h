@@ -1,0 +1,13 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* The IPMI system interface monitor (bpf/ipmi.bpf.c + this loader). */
+#ifndef BMCW_IPMI_MON_H
+#define BMCW_IPMI_MON_H
+
+#include "monitor.h"
+
+/* Pinned next to the PCIe maps, for the CLI and for tests. */
+#define IPMI_PIN_DIR		"/sys/fs/bpf/bmcwatch"
+
+extern const struct bmcw_monitor_ops ipmi_monitor;
+
+#endif /* BMCW_IPMI_MON_H */

@@ -1,0 +1,554 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * IPMI rules. The facts they rest on (IPMI 2.0 rev 1.1):
+ *  - a response's netfn is its request's netfn + 1 and its cmd the same
+ *    (5.2); a message is at most IPMI_MAX_MSG_LENGTH (272) bytes in Linux;
+ *  - Get Message Flags (22.4) bit 0 receive message available, bit 1 event
+ *    message buffer full, bit 3 watchdog pre-timeout, bits 5-7 OEM;
+ *  - Set Watchdog Timer (27.6) byte 2 bits 6:4 pre-timeout interrupt
+ *    (0 none), byte 3 the pre-timeout interval;
+ *  - Send Message (22.7) answers come back through the receive message
+ *    queue, i.e. as "message available" + Get Message (22.6);
+ *  - Get Device ID (20.1): device id, revision, firmware revision 1 (bit 7
+ *    "device available" flips during updates), revision 2, IPMI version,
+ *    additional support, manufacturer, product, aux revision.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "ipmi_rules.h"
+
+#define NETFN_CHASSIS	0x00
+#define NETFN_APP	0x06
+#define NETFN_FIRMWARE	0x08
+#define NETFN_TRANSPORT	0x0c
+#define NETFN_GROUP	0x2c
+#define NETFN_OEM_GROUP	0x2e
+
+#define FLAG_RECV_MSG	0x01
+#define FLAG_EVENT_BUF	0x02
+#define FLAG_PRETIMEOUT	0x08
+#define FLAG_OEM	0xe0
+
+void ipmi_state_init(struct ipmi_state *st)
+{
+	memset(st, 0, sizeof(*st));
+}
+
+const char *ipmi_netfn_name(uint8_t netfn)
+{
+	switch (netfn & ~1) {
+	case NETFN_CHASSIS:	return "chassis";
+	case 0x02:		return "bridge";
+	case 0x04:		return "sensor";
+	case NETFN_APP:		return "app";
+	case NETFN_FIRMWARE:	return "firmware";
+	case 0x0a:		return "storage";
+	case NETFN_TRANSPORT:	return "transport";
+	case NETFN_GROUP:	return "group_ext";
+	case NETFN_OEM_GROUP:	return "oem_group";
+	default:
+		return (netfn & ~1) >= 0x30 && (netfn & ~1) <= 0x3e ? "oem" :
+		       "reserved";
+	}
+}
+
+static const struct {
+	uint8_t netfn, cmd;
+	const char *name;
+} cmd_names[] = {
+	{ 0x00, 0x00, "get_chassis_capabilities" },
+	{ 0x00, 0x01, "get_chassis_status" },
+	{ 0x00, 0x02, "chassis_control" },
+	{ 0x00, 0x04, "chassis_identify" },
+	{ 0x00, 0x08, "set_system_boot_options" },
+	{ 0x00, 0x09, "get_system_boot_options" },
+	{ 0x04, 0x20, "get_device_sdr_info" },
+	{ 0x04, 0x21, "get_device_sdr" },
+	{ 0x04, 0x22, "reserve_device_sdr_repository" },
+	{ 0x04, 0x27, "get_sensor_thresholds" },
+	{ 0x04, 0x2d, "get_sensor_reading" },
+	{ 0x06, 0x01, "get_device_id" },
+	{ 0x06, 0x02, "cold_reset" },
+	{ 0x06, 0x03, "warm_reset" },
+	{ 0x06, 0x04, "get_self_test_results" },
+	{ 0x06, 0x08, "get_device_guid" },
+	{ 0x06, 0x22, "reset_watchdog_timer" },
+	{ 0x06, 0x24, "set_watchdog_timer" },
+	{ 0x06, 0x25, "get_watchdog_timer" },
+	{ 0x06, 0x2e, "set_bmc_global_enables" },
+	{ 0x06, 0x2f, "get_bmc_global_enables" },
+	{ 0x06, 0x30, "clear_message_flags" },
+	{ 0x06, 0x31, "get_message_flags" },
+	{ 0x06, 0x33, "get_message" },
+	{ 0x06, 0x34, "send_message" },
+	{ 0x06, 0x35, "read_event_message_buffer" },
+	{ 0x06, 0x37, "get_system_guid" },
+	{ 0x06, 0x40, "set_channel_access" },
+	{ 0x06, 0x41, "get_channel_access" },
+	{ 0x06, 0x42, "get_channel_info" },
+	{ 0x06, 0x43, "set_user_access" },
+	{ 0x06, 0x44, "get_user_access" },
+	{ 0x06, 0x45, "set_user_name" },
+	{ 0x06, 0x46, "get_user_name" },
+	{ 0x06, 0x47, "set_user_password" },
+	{ 0x06, 0x52, "master_write_read" },
+	{ 0x0a, 0x10, "get_fru_inventory_area_info" },
+	{ 0x0a, 0x11, "read_fru_data" },
+	{ 0x0a, 0x12, "write_fru_data" },
+	{ 0x0a, 0x20, "get_sdr_repository_info" },
+	{ 0x0a, 0x22, "reserve_sdr_repository" },
+	{ 0x0a, 0x23, "get_sdr" },
+	{ 0x0a, 0x40, "get_sel_info" },
+	{ 0x0a, 0x42, "reserve_sel" },
+	{ 0x0a, 0x43, "get_sel_entry" },
+	{ 0x0a, 0x47, "clear_sel" },
+	{ 0x0a, 0x48, "get_sel_time" },
+	{ 0x0c, 0x01, "set_lan_configuration" },
+	{ 0x0c, 0x02, "get_lan_configuration" },
+	{ 0x0c, 0x21, "set_sol_configuration" },
+	{ 0x0c, 0x22, "get_sol_configuration" },
+};
+
+const char *ipmi_cmd_name(uint8_t netfn, uint8_t cmd)
+{
+	for (size_t i = 0; i < sizeof(cmd_names) / sizeof(cmd_names[0]); i++)
+		if (cmd_names[i].netfn == (netfn & ~1) && cmd_names[i].cmd == cmd)
+			return cmd_names[i].name;
+	return "unnamed";
+}
+
+const char *ipmi_origin_name(unsigned int origin)
+{
+	static const char *const names[BMCW_IPMI_ORIG_MAX] = {
+		"ipmi_si", "ipmi_msghandler", "process", "ipmi_watchdog",
+		"ipmi_poweroff", "acpi_ipmi", "kernel", "bmc",
+	};
+
+	return origin < BMCW_IPMI_ORIG_MAX ? names[origin] : "unknown";
+}
+
+const char *ipmi_kind_name(unsigned int kind)
+{
+	static const char *const names[BMCW_IPMI_KIND_MAX] = {
+		"transaction", "attention", "hosed", "abort", "request",
+		"response", "pretimeout", "unknown_nmi",
+	};
+
+	return kind < BMCW_IPMI_KIND_MAX ? names[kind] : "unknown";
+}
+
+const char *ipmi_sensitive(uint8_t netfn, uint8_t cmd, const uint8_t *data,
+			   unsigned int len)
+{
+	netfn &= ~1;
+	if (netfn == NETFN_FIRMWARE)
+		return "firmware netfn: firmware update commands";
+	if (netfn == NETFN_OEM_GROUP || (netfn >= 0x30 && netfn <= 0x3e))
+		return "OEM netfn: vendor firmware, flash and configuration commands";
+	/* PICMG (defining body 0) HPM.1 upgrade commands 0x2E-0x37 */
+	if (netfn == NETFN_GROUP && len >= 1 && data[0] == 0x00 &&
+	    cmd >= 0x2e && cmd <= 0x37)
+		return "HPM.1 firmware upgrade";
+	switch (netfn << 8 | cmd) {
+	case NETFN_APP << 8 | 0x02:
+	case NETFN_APP << 8 | 0x03:
+		return "resets the BMC";
+	case NETFN_APP << 8 | 0x40:
+		return "changes channel access";
+	case NETFN_APP << 8 | 0x43:
+	case NETFN_APP << 8 | 0x45:
+	case NETFN_APP << 8 | 0x47:
+		return "changes BMC users or passwords";
+	case NETFN_APP << 8 | 0x52:
+		return "raw I2C/SMBus access behind the BMC (master write-read)";
+	case NETFN_CHASSIS << 8 | 0x02:
+		return "chassis control: power off, reset, NMI";
+	case NETFN_CHASSIS << 8 | 0x08:
+		return "changes the system boot options";
+	case NETFN_TRANSPORT << 8 | 0x01:
+		return "changes the BMC's LAN configuration";
+	case NETFN_TRANSPORT << 8 | 0x21:
+		return "changes serial-over-LAN configuration";
+	default:
+		return NULL;
+	}
+}
+
+static struct bmcw_alert *start(struct bmcw_alert *out, int *n,
+				const char *rule, enum bmcw_severity sev,
+				const struct bmcw_ipmi_event *e,
+				const struct ipmi_ctx *c)
+{
+	struct bmcw_alert *al = &out[(*n)++];
+	struct bmcw_subject *s = &al->subject;
+
+	memset(al, 0, sizeof(*al));
+	al->rule = rule;
+	al->severity = sev;
+	if (e->pid) {
+		s->has_process = 1;
+		s->pid = e->pid;
+		memcpy(s->comm, e->comm, sizeof(s->comm) - 1);
+		snprintf(s->exe, sizeof(s->exe), "%s", c && c->exe ? c->exe : "");
+	}
+	if (e->kind == BMCW_IPMI_UNKNOWN_NMI)
+		snprintf(s->locus, sizeof(s->locus), "nmi cpu %u", e->cpu);
+	else
+		snprintf(s->locus, sizeof(s->locus), "ipmi %s si%d",
+			 e->iface == BMCW_IPMI_IF_BT ? "bt" :
+			 e->iface == BMCW_IPMI_IF_KCS ? "kcs" : "msg",
+			 e->sm == 0xff ? 0 : e->sm);
+	alert_add_extra(al, "origin", "%s", ipmi_origin_name(e->origin));
+	if (e->kind == BMCW_IPMI_XACT || e->kind == BMCW_IPMI_MSG_REQ ||
+	    e->kind == BMCW_IPMI_MSG_RSP) {
+		alert_add_extra(al, "netfn", "0x%02x %s", e->netfn,
+				ipmi_netfn_name(e->netfn));
+		alert_add_extra(al, "cmd", "0x%02x %s", e->cmd,
+				ipmi_cmd_name(e->netfn, e->cmd));
+	}
+	return al;
+}
+
+static void hex(char *buf, size_t len, const uint8_t *b, unsigned int n)
+{
+	size_t off = 0;
+
+	buf[0] = '\0';
+	for (unsigned int i = 0; i < n && off + 3 < len; i++)
+		off += snprintf(buf + off, len - off, "%s%02x", i ? " " : "",
+				b[i]);
+}
+
+/* Who asked, for messages: "ipmitool (pid 42)" or "ipmi_si". */
+static void actor(char *buf, size_t len, const struct bmcw_ipmi_event *e)
+{
+	if (e->pid)
+		snprintf(buf, len, "%.16s (pid %u%s%s)", e->comm, e->pid,
+			 e->origin == BMCW_IPMI_ORIG_USER ? "" : ", via ",
+			 e->origin == BMCW_IPMI_ORIG_USER ? "" :
+			 ipmi_origin_name(e->origin));
+	else
+		snprintf(buf, len, "%s", ipmi_origin_name(e->origin));
+}
+
+static unsigned int rsp_bytes(const struct bmcw_ipmi_event *e)
+{
+	return e->rsp_len < BMCW_IPMI_DATA ? e->rsp_len : BMCW_IPMI_DATA;
+}
+
+static int rule_mismatch(const struct bmcw_ipmi_event *e,
+			 const struct ipmi_ctx *c, struct bmcw_alert *out,
+			 int n)
+{
+	struct bmcw_alert *al;
+	char bytes[3 * BMCW_IPMI_DATA + 1];
+	const char *what = NULL;
+
+	if (e->flags & BMCW_IPMI_F_NO_REQ)
+		what = "a response arrived with no request in flight";
+	else if (e->rsp_len > 272)
+		what = "the response is longer than any IPMI message can be";
+	else if (e->rsp_len >= 2 &&
+		 (e->rsp_netfn != (e->netfn | 1) || e->rsp_cmd != e->cmd))
+		what = "the response's netfn/cmd does not answer the request";
+	if (!what)
+		return n;
+	al = start(out, &n, "ipmi.protocol_violation", BMCW_SEV_WARNING, e, c);
+	snprintf(al->message, sizeof(al->message),
+		 "BMC answered %s/%s (netfn 0x%02x cmd 0x%02x) with netfn 0x%02x cmd 0x%02x, %u bytes",
+		 ipmi_netfn_name(e->netfn), ipmi_cmd_name(e->netfn, e->cmd),
+		 e->netfn, e->cmd, e->rsp_netfn, e->rsp_cmd, e->rsp_len);
+	snprintf(al->why, sizeof(al->why),
+		 "%s (IPMI 2.0 5.2: a response carries netfn+1 and the same cmd); malformed answers aim at the host driver's parser or at confusing its users",
+		 what);
+	hex(bytes, sizeof(bytes), e->rsp, rsp_bytes(e));
+	alert_add_extra(al, "response", "%s", bytes);
+	return n;
+}
+
+/* Flags byte of a Get Message Flags answer, against what the host did. */
+static int rule_flags(struct ipmi_state *st, const struct bmcw_ipmi_event *e,
+		      const struct ipmi_ctx *c, struct bmcw_alert *out, int n)
+{
+	uint8_t flags = e->rsp[3], unexplained = 0;
+	struct bmcw_alert *al;
+	char why[160] = "";
+	bool attn = st->attn_pending;
+
+	st->attn_pending = false;
+	if (e->cc || e->rsp_len < 4)
+		return n;
+	if ((flags & FLAG_PRETIMEOUT) && !st->wd_pretimeout)
+		unexplained |= FLAG_PRETIMEOUT;
+	if ((flags & FLAG_RECV_MSG) && !st->pending_send)
+		unexplained |= FLAG_RECV_MSG;
+	unexplained |= flags & FLAG_OEM;
+	/*
+	 * A BMC logs a host-armed pre-timeout as a watchdog 2 sensor event
+	 * (QEMU's simulator does even with "don't log"); the event itself is
+	 * checked when it is read (rule_delivery).
+	 */
+	if ((flags & FLAG_PRETIMEOUT) && st->wd_pretimeout)
+		st->wd_event_due = true;
+	if ((flags & FLAG_EVENT_BUF) && !st->wd_event_due)
+		unexplained |= FLAG_EVENT_BUF;
+	if (!unexplained && !(attn && !flags))
+		return n;
+	if (unexplained & FLAG_RECV_MSG)
+		strcat(why, "a message for the host although it sent none; ");
+	if (unexplained & FLAG_EVENT_BUF)
+		strcat(why, "an event in the event message buffer; ");
+	if (unexplained & FLAG_PRETIMEOUT)
+		strcat(why, "a watchdog pre-timeout the host never armed; ");
+	if (unexplained & FLAG_OEM)
+		strcat(why, "OEM flags; ");
+	if (!flags)
+		strcat(why, "nothing at all: attention with no flag set; ");
+	al = start(out, &n, "ipmi.unsolicited_attention", BMCW_SEV_NOTICE, e,
+		   c);
+	al->subject.has_process = 0;
+	snprintf(al->message, sizeof(al->message),
+		 "BMC %s: message flags 0x%02x",
+		 attn ? "raised SMS_ATN unasked" : "set message flags unasked",
+		 flags);
+	snprintf(al->why, sizeof(al->why), "the BMC signalled %.180s",
+		 why);
+	alert_add_extra(al, "flags", "0x%02x", flags);
+	return n;
+}
+
+/* A message the BMC delivered through Get Message / Read Event Buffer. */
+static int rule_delivery(struct ipmi_state *st,
+			 const struct bmcw_ipmi_event *e,
+			 const struct ipmi_ctx *c, struct bmcw_alert *out,
+			 int n)
+{
+	char bytes[3 * BMCW_IPMI_DATA + 1];
+	struct bmcw_alert *al;
+	bool event = e->cmd == 0x35;
+
+	if (e->cc || e->rsp_len < 4)
+		return n;
+	if (!event && st->pending_send) {
+		st->pending_send--;	/* the answer to the host's Send Message */
+		return n;
+	}
+	/* Event record byte 10 (rsp[3 + 10]) is the sensor type; 0x23 watchdog 2 */
+	if (event && st->wd_event_due && e->rsp_len >= 14 &&
+	    e->rsp[13] == 0x23) {
+		st->wd_event_due = false;
+		return n;
+	}
+	al = start(out, &n, "ipmi.bmc_initiated_message", BMCW_SEV_WARNING, e,
+		   c);
+	al->subject.has_process = 0;
+	if (event)
+		snprintf(al->message, sizeof(al->message),
+			 "BMC pushed an event message to the host (%u bytes)",
+			 e->rsp_len - 3);
+	else
+		snprintf(al->message, sizeof(al->message),
+			 "BMC pushed a message to the host: channel %u, netfn 0x%02x cmd 0x%02x (%u bytes)",
+			 e->rsp[3] & 0x0f,
+			 e->rsp_len > 4 ? e->rsp[4] >> 2 : 0,
+			 e->rsp_len > 7 ? e->rsp[7] : 0, e->rsp_len - 3);
+	snprintf(al->why, sizeof(al->why),
+		 "%s",
+		 event ? "no host request explains an event: it is the BMC speaking on its own (sensor events, or a message disguised as one)" :
+		 "the host sent no Send Message this could answer: the BMC is talking to the host on its own");
+	hex(bytes, sizeof(bytes), e->rsp + 3, rsp_bytes(e) - 3);
+	alert_add_extra(al, "payload", "%s", bytes);
+	return n;
+}
+
+static int rule_identity(struct ipmi_state *st,
+			 const struct bmcw_ipmi_event *e,
+			 const struct ipmi_ctx *c, struct bmcw_alert *out,
+			 int n)
+{
+	struct ipmi_identity *id, now = { .seen = true };
+	char was[3 * IPMI_ID_BYTES + 1], is[3 * IPMI_ID_BYTES + 1];
+	struct bmcw_alert *al;
+	const char *what;
+
+	if (e->cc || e->rsp_len < 4)
+		return n;
+	if (e->cmd == 0x01) {
+		id = &st->device_id;
+		what = "Get Device ID";
+	} else if (e->cmd == 0x08) {
+		id = &st->device_guid;
+		what = "Get Device GUID";
+	} else {
+		id = &st->system_guid;
+		what = "Get System GUID";
+	}
+	now.len = rsp_bytes(e) - 3;
+	if (now.len > IPMI_ID_BYTES)
+		now.len = IPMI_ID_BYTES;
+	memcpy(now.b, e->rsp + 3, now.len);
+	if (e->cmd == 0x01 && now.len > 2)
+		now.b[2] &= 0x7f;	/* "device available": update in progress */
+	if (!id->seen) {
+		*id = now;
+		return n;
+	}
+	if (id->len == now.len && !memcmp(id->b, now.b, now.len))
+		return n;
+	hex(was, sizeof(was), id->b, id->len);
+	hex(is, sizeof(is), now.b, now.len);
+	al = start(out, &n, "ipmi.identity_change", BMCW_SEV_WARNING, e, c);
+	snprintf(al->message, sizeof(al->message),
+		 "BMC's %s answer changed: %s -> %s", what, was, is);
+	snprintf(al->why, sizeof(al->why),
+		 "the BMC now reports a different device, firmware or GUID than when first seen; without a planned update, different firmware is answering");
+	alert_add_extra(al, "was", "%s", was);
+	alert_add_extra(al, "now", "%s", is);
+	*id = now;
+	return n;
+}
+
+static int on_xact(struct ipmi_state *st, const struct bmcw_ipmi_event *e,
+		   const struct ipmi_ctx *c, struct bmcw_alert *out)
+{
+	int n = 0;
+
+	st->saw_xact = true;
+	n = rule_mismatch(e, c, out, n);
+	if (n || (e->netfn & ~1) != NETFN_APP)
+		return n;
+	switch (e->cmd) {
+	case 0x24:	/* Set Watchdog Timer: pre-timeout interrupt armed? */
+		if (!e->cc && e->req_len >= 5)
+			st->wd_pretimeout = (e->req[3] & 0x70) != 0;
+		break;
+	case 0x34:	/* Send Message: its answer will come as a delivery */
+		if (!e->cc && st->pending_send < 64)
+			st->pending_send++;
+		break;
+	case 0x31:
+		n = rule_flags(st, e, c, out, n);
+		break;
+	case 0x33:
+	case 0x35:
+		n = rule_delivery(st, e, c, out, n);
+		break;
+	case 0x01:
+	case 0x08:
+	case 0x37:
+		n = rule_identity(st, e, c, out, n);
+		break;
+	}
+	return n;
+}
+
+static int on_request(const struct bmcw_ipmi_event *e,
+		      const struct ipmi_ctx *c, struct bmcw_alert *out)
+{
+	unsigned int dlen = e->req_len > 2 ? e->req_len - 2 : 0;
+	struct bmcw_alert *al;
+	const char *why;
+	char who[64];
+	int n = 0;
+
+	if (e->origin != BMCW_IPMI_ORIG_USER)
+		return 0;
+	if (dlen > BMCW_IPMI_DATA - 2)
+		dlen = BMCW_IPMI_DATA - 2;
+	why = ipmi_sensitive(e->netfn, e->cmd, e->req + 2, dlen);
+	if (!why)
+		return 0;
+	actor(who, sizeof(who), e);
+	al = start(out, &n, "ipmi.sensitive_command", BMCW_SEV_WARNING, e, c);
+	snprintf(al->message, sizeof(al->message),
+		 "%s sent %s/%s (netfn 0x%02x cmd 0x%02x) to the BMC", who,
+		 ipmi_netfn_name(e->netfn), ipmi_cmd_name(e->netfn, e->cmd),
+		 e->netfn, e->cmd);
+	snprintf(al->why, sizeof(al->why),
+		 "%s; from the host this needs no BMC credentials, and this process is not on the rule's allow_process list",
+		 why);
+	return n;
+}
+
+static int on_attention(struct ipmi_state *st,
+			const struct bmcw_ipmi_event *e,
+			const struct ipmi_ctx *c, struct bmcw_alert *out)
+{
+	struct bmcw_alert *al;
+	int n = 0;
+
+	st->attentions++;
+	st->attn_pending = true;
+	if (e->ts_ns - st->attn_window_start > IPMI_ATTN_WINDOW_NS) {
+		st->attn_window_start = e->ts_ns;
+		st->attn_in_window = 0;
+		st->storm_reported = false;
+	}
+	if (++st->attn_in_window <= IPMI_ATTN_MAX || st->storm_reported)
+		return 0;
+	st->storm_reported = true;
+	al = start(out, &n, "ipmi.unsolicited_attention", BMCW_SEV_WARNING, e,
+		   c);
+	/* its own subject: not folded into the single attentions' aggregate */
+	strncat(al->subject.locus, " storm",
+		sizeof(al->subject.locus) - strlen(al->subject.locus) - 1);
+	snprintf(al->message, sizeof(al->message),
+		 "attention storm: BMC raised SMS_ATN more than %u times in %llu s",
+		 IPMI_ATTN_MAX, IPMI_ATTN_WINDOW_NS / 1000000000ULL);
+	snprintf(al->why, sizeof(al->why),
+		 "each attention makes the host driver fetch flags and messages; a storm keeps the host busy or hides a channel in the noise");
+	return n;
+}
+
+int ipmi_rules_event(struct ipmi_state *st, const struct bmcw_ipmi_event *e,
+		     const struct ipmi_ctx *c, struct bmcw_alert *out)
+{
+	struct bmcw_alert *al;
+	int n = 0;
+
+	switch (e->kind) {
+	case BMCW_IPMI_XACT:
+		return on_xact(st, e, c, out);
+	case BMCW_IPMI_MSG_REQ:
+		return on_request(e, c, out);
+	case BMCW_IPMI_MSG_RSP:
+		/* the state machine view reports mismatches when it works */
+		return st->saw_xact ? 0 : rule_mismatch(e, c, out, 0);
+	case BMCW_IPMI_ATTN:
+		return on_attention(st, e, c, out);
+	case BMCW_IPMI_HOSED:
+	case BMCW_IPMI_ABORT:
+		al = start(out, &n, "ipmi.protocol_violation", BMCW_SEV_WARNING,
+			   e, c);
+		snprintf(al->message, sizeof(al->message),
+			 "%s state machine %s during netfn 0x%02x cmd 0x%02x",
+			 e->iface == BMCW_IPMI_IF_BT ? "BT" : "KCS",
+			 e->kind == BMCW_IPMI_HOSED ? "hosed (gave up)" :
+			 "entered error recovery (GET_STATUS/ABORT)",
+			 e->netfn, e->cmd);
+		snprintf(al->why, sizeof(al->why),
+			 "the BMC's side of the interface broke the handshake; a BMC being reset or misbehaving does this");
+		return n;
+	case BMCW_IPMI_PRETIMEOUT:
+		if (st->wd_pretimeout)
+			return 0;	/* armed by the host: counted only */
+		al = start(out, &n, "ipmi.unsolicited_attention",
+			   BMCW_SEV_WARNING, e, c);
+		snprintf(al->message, sizeof(al->message),
+			 "watchdog pre-timeout delivered but the host armed none");
+		snprintf(al->why, sizeof(al->why),
+			 "the host never set a pre-timeout interrupt; the BMC invented one");
+		return n;
+	case BMCW_IPMI_UNKNOWN_NMI:
+		al = start(out, &n, "doorbell.unknown_nmi", BMCW_SEV_WARNING, e,
+			   c);
+		snprintf(al->message, sizeof(al->message),
+			 "NMI on CPU %u that no handler claimed", e->cpu);
+		snprintf(al->why, sizeof(al->why),
+			 "no NMI source on the host owns it; a BMC can inject NMIs (chassis control, diagnostic interrupt)");
+		return n;
+	default:
+		return 0;
+	}
+}

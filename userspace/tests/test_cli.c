@@ -1,0 +1,87 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The CLI's parsers: the daemon's status file and the lines of its JSON
+ * alert log (golden/alert.json, what the json: output writes).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/parse.h"
+#include "tap.h"
+
+static const char status_text[] =
+	"{\"version\":\"0.1.0\",\"abi\":65536,\"pid\":4242,\"host\":\"h1\",\"uptime_s\":12,"
+	"\"config\":\"(defaults)\",\"interval_ms\":200,\"last_seq\":17,"
+	"\"monitors\":[{\"name\":\"pcicfg\",\"enabled\":true},"
+	"{\"name\":\"ipmi\",\"enabled\":false,\"why\":\"init failed: No such device\"}],"
+	"\"outputs\":[{\"spec\":\"json:-\",\"emitted\":1},"
+	"{\"spec\":\"json:/var/log/bmcwatch/alerts.json\",\"emitted\":5,\"errors\":1,"
+	"\"spool_records\":0,\"connected\":false}],"
+	"\"rules\":{\"health.hook_failed\":{\"occurrences\":1}}}\n";
+
+static void test_status(void)
+{
+	static const struct {
+		const char *text, *msg;
+	} bad[] = {
+		{ "", "not valid JSON at byte 0: unexpected end" },
+		{ "{\"pid\":1", "not valid JSON at byte 8: unexpected end" },
+		{ "[]", "not a JSON object" },
+		{ "{} {}", "not valid JSON at byte 3: unexpected character" },
+		{ "{\"monitors\":[]}", "no valid \"pid\"" },
+		{ "{\"pid\":-3,\"monitors\":[]}", "no valid \"pid\"" },
+		{ "{\"pid\":3}", "no \"monitors\" array" },
+		{ "{\"pid\":3,\"monitors\":[{\"name\":\"x\"}]}", "monitors[0]: needs \"name\" and \"enabled\"" },
+	};
+	struct cli_status *st = calloc(1, sizeof(*st));
+	char err[256] = "";
+
+	ok(!cli_status_parse(status_text, strlen(status_text), st, err, sizeof(err)),
+	   "status file parses (%s)", err);
+	ok(st->pid == 4242 && st->interval_ms == 200 && st->last_seq == 17 &&
+	   st->uptime_s == 12, "pid, interval, last seq, uptime");
+	ok(st->n_monitors == 2 && st->mon[0].enabled && !st->mon[1].enabled &&
+	   !strcmp(st->mon[1].why, "init failed: No such device"), "monitors");
+	is_int(st->hook_failures, 1, "health.hook_failed occurrences");
+	is_str(cli_status_json_log(st), "/var/log/bmcwatch/alerts.json",
+	       "the event log is the first json:PATH output, not json:-");
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		ok(cli_status_parse(bad[i].text, strlen(bad[i].text), st, err, sizeof(err)) == -1,
+		   "status rejected: %s", bad[i].msg);
+		is_str(err, bad[i].msg, "  with its message");
+	}
+	free(st);
+}
+
+static void test_events(void)
+{
+	struct cli_event ev;
+	char err[256] = "", line[8192];
+	FILE *f = fopen("golden/alert.json", "re");
+	size_t n = f ? fread(line, 1, sizeof(line) - 1, f) : 0;
+
+	if (f)
+		fclose(f);
+	line[n] = '\0';
+	n = strcspn(line, "\n");
+	ok(n > 0 && !cli_event_parse(line, n, &ev, err, sizeof(err)), "golden alert parses (%s)", err);
+	is_str(ev.rule, "pcie.config_write", "rule");
+	is_str(ev.time, "2024-05-01T12:00:02.123Z", "time");
+	is_str(ev.level, "warning", "level");
+	is_str(ev.bdf, "0000:03:00.0", "device");
+	is_str(ev.process, "set|pci[4242]", "process");
+	ok(ev.seq == 17 && ev.count == 3, "seq and count");
+	ok(!strncmp(ev.message, "BAR write \"0xf000\"", 18), "message");
+	ok(cli_event_parse("{\"rule\":{}}", 11, &ev, err, sizeof(err)) == -1 &&
+	   !strcmp(err, "not a bmcwatch alert (no rule.name or @timestamp)"), "not an alert: %s", err);
+	ok(cli_event_parse("{\"rule\":", 8, &ev, err, sizeof(err)) == -1 &&
+	   !strcmp(err, "not valid JSON at byte 8: unexpected end"), "torn line: %s", err);
+}
+
+int main(void)
+{
+	test_status();
+	test_events();
+	return tap_done();
+}

@@ -1,0 +1,206 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* DMA and doorbell rules, driven with hand-made records. */
+#include <string.h>
+
+#include "dma_rules.h"
+#include "tap.h"
+
+static const char *extra(const struct bmcw_alert *a, const char *key)
+{
+	for (unsigned int i = 0; i < a->n_extra; i++)
+		if (!strcmp(a->extra[i].key, key))
+			return a->extra[i].value;
+	return NULL;
+}
+
+static void test_faults(void)
+{
+	struct bmcw_dma_fault f = {
+		.seg = 0, .bus = 0, .devfn = 1 << 3, .kind = BMCW_DMA_FAULT_DMA,
+		.dir = BMCW_DIR_READ, .reason = 0x06, .addr = 0x1000,
+		.fn_flags = BMCW_FN_BMC | BMCW_FN_KNOWN, .seq = 7,
+	};
+	struct dma_fn_ctx c = { .vendor = 0x1234, .device = 0x11e8, .owner = "" };
+	struct bmcw_alert al[DMA_RULES_MAX_ALERTS];
+
+	is_int(dma_rules_fault(&f, &c, al), 1, "a DMA fault gives one alert");
+	is_str(al[0].rule, "dma.iommu_fault", "named dma.iommu_fault");
+	is_int(al[0].severity, BMCW_SEV_CRITICAL, "critical for a BMC function");
+	is_str(al[0].subject.bdf, "0000:00:01.0", "names the requester's BDF");
+	is_str(extra(&al[0], "address"), "0x1000", "carries the address");
+	is_str(extra(&al[0], "direction"), "read", "carries the direction");
+	ok(strstr(al[0].message, "read of a page not mapped readable"),
+	   "decodes the VT-d reason: %s", al[0].message);
+
+	f.dir = BMCW_DIR_WRITE;
+	f.fn_flags = BMCW_FN_BMC_ALIAS;
+	c.owner = "0000:06:00.0";
+	dma_rules_fault(&f, &c, al);
+	ok(strstr(al[0].message, "alias of 0000:06:00.0") &&
+	   strstr(al[0].message, "DMA write"),
+	   "an alias names the BMC function behind it: %s", al[0].message);
+
+	f.fn_flags = 0;
+	c.owner = "";
+	dma_rules_fault(&f, &c, al);
+	is_int(al[0].severity, BMCW_SEV_WARNING,
+	       "a fault of another device is still an alert (warning)");
+
+	f.kind = BMCW_DMA_FAULT_IR;
+	f.reason = 0x25;
+	f.addr = 17;
+	f.fn_flags = BMCW_FN_BMC;
+	dma_rules_fault(&f, &c, al);
+	is_str(al[0].rule, "doorbell.interrupt_remap_fault",
+	       "an interrupt-remapping fault is a doorbell alert");
+	ok(strstr(al[0].message, "index 17") &&
+	   strstr(al[0].message, "compatibility-format"),
+	   "with index and reason: %s", al[0].message);
+
+	f.hw = BMCW_IOMMU_AMDVI;
+	f.kind = BMCW_DMA_FAULT_DMA;
+	dma_rules_fault(&f, &c, al);
+	is_str(extra(&al[0], "iommu"), "amdvi0", "AMD-Vi faults say so");
+}
+
+static void test_posture(void)
+{
+	struct dma_posture p = {
+		.bdf = "0000:00:01.0", .fn_flags = BMCW_FN_BMC, .iommu = 1,
+		.domain = "DMA-FQ", .intremap = 1,
+	}, q;
+	struct bmcw_alert al[DMA_RULES_MAX_ALERTS];
+
+	is_int(dma_rules_posture(NULL, &p, al), 0,
+	       "translated, remapped, no driver, no bus master: quiet");
+	q = p;
+	snprintf(q.domain, sizeof(q.domain), "identity");
+	is_int(dma_rules_posture(NULL, &q, al), 1, "identity domain at load alerts");
+	is_str(al[0].rule, "dma.unconfined", "as dma.unconfined");
+	is_int(al[0].severity, BMCW_SEV_CRITICAL, "critical: DMA reaches all memory");
+	ok(strstr(al[0].message, "identity") && strstr(al[0].message, "at load"),
+	   "says why and when: %s", al[0].message);
+	is_int(dma_rules_posture(&q, &q, al), 0, "an unchanged posture is not news");
+	is_int(dma_rules_posture(&p, &q, al), 1, "a change to identity alerts");
+	ok(strstr(al[0].message, "changed"), "as a change");
+
+	q = p;
+	q.intremap = 0;
+	q.ats = 1;
+	snprintf(q.acs_gap, sizeof(q.acs_gap), "0000:00:02.0");
+	is_int(dma_rules_posture(NULL, &q, al), 1, "no IR, ATS, ACS gap: one alert");
+	is_int(al[0].severity, BMCW_SEV_WARNING, "warning when DMA is translated");
+	ok(strstr(al[0].message, "interrupt remapping is off") &&
+	   strstr(al[0].message, "ATS") && strstr(al[0].message, "0000:00:02.0"),
+	   "lists every weakness: %s", al[0].message);
+
+	q = p;
+	q.iommu = 0;
+	q.domain[0] = '\0';
+	dma_rules_posture(NULL, &q, al);
+	ok(strstr(al[0].message, "no IOMMU"), "no IOMMU at all is named");
+
+	q = p;
+	q.fn_flags = 0;
+	q.iommu = 0;
+	is_int(dma_rules_posture(NULL, &q, al), 0, "only BMC functions are judged");
+
+	q = p;
+	q.bus_master = 1;
+	is_int(dma_rules_posture(NULL, &q, al), 1, "bus master without driver at load");
+	is_str(al[0].rule, "dma.bus_master_enabled", "as dma.bus_master_enabled");
+	ok(strstr(al[0].message, "found at load"), "found at load");
+	is_int(dma_rules_posture(&q, &q, al), 0, "not repeated while unchanged");
+	p.bus_master = 1;
+	snprintf(p.driver, sizeof(p.driver), "edu_irq");
+	is_int(dma_rules_posture(NULL, &p, al), 0, "bus master with a driver: quiet");
+	is_int(dma_rules_posture(&p, &q, al), 1, "the driver leaving alerts");
+	is_str(extra(&al[0], "previous_driver"), "edu_irq", "names the driver");
+}
+
+static void test_irqs(void)
+{
+	struct dma_irq_params p = { 1000, 4, 100 };
+	struct dma_irq_state s = { 0 };
+	struct dma_irq_sample x = {
+		.bdf = "0000:00:01.0", .irq = 40, .driver = "edu_irq",
+		.fn_flags = BMCW_FN_BMC, .interval_ns = 1000000000ULL,
+	};
+	struct bmcw_alert al;
+	int learned, n, any = 0;
+
+	/* Learning: up to 50/s for the first second, no alert. */
+	for (int t = 0; t <= 2; t++) {
+		x.total = 50;
+		x.now_ns = 1 + t * 500;
+		any += dma_rules_irq(&s, &p, &x, &al, &learned);
+	}
+	is_int(any, 0, "nothing while learning");
+	ok(s.learned && s.peak_per_s == 50, "learned a peak of 50/s");
+	x.total = 190;
+	x.now_ns = 3000;
+	is_int(dma_rules_irq(&s, &p, &x, &al, &learned), 0,
+	       "190/s is under 4x the peak");
+	x.total = 201;
+	n = dma_rules_irq(&s, &p, &x, &al, &learned);
+	is_int(n, 1, "201/s is above 4x the peak of 50/s");
+	ok(n && !strcmp(al.rule, "doorbell.unexpected_irq") &&
+	   strstr(al.message, "learned rate"), "as doorbell.unexpected_irq: %s",
+	   al.message);
+
+	x.total = 3;
+	x.unclaimed = 2;
+	is_int(dma_rules_irq(&s, &p, &x, &al, &learned), 1, "unclaimed interrupts alert");
+	ok(strstr(al.message, "no handler"), "as unclaimed");
+	x.unclaimed = 0;
+	x.no_driver = 3;
+	x.driver = "";
+	is_int(dma_rules_irq(&s, &p, &x, &al, &learned), 1,
+	       "interrupts with no driver alert");
+	is_int(al.severity, BMCW_SEV_CRITICAL, "critically");
+	is_str(extra(&al, "no_driver"), "3", "with the count");
+
+	struct dma_irq_state s2 = { 0 };
+
+	x.no_driver = 0;
+	x.driver = "edu_irq";
+	x.total = 5000;
+	x.now_ns = 1;
+	is_int(dma_rules_irq(&s2, &p, &x, &al, &learned), 0,
+	       "a burst while learning is learned, not alerted");
+}
+
+static void test_vector_aer(void)
+{
+	struct bmcw_dma_vector v = { .cpu = 0, .vector = 0xd0, .seq = 1 };
+	struct bmcw_dma_aer a = {
+		.status = 0x100000, .severity = 0, .tlp_valid = 1,
+		.tlp = { 1, 2, 3, 4 }, .dev = "0000:00:02.0",
+	};
+	struct bmcw_alert al;
+
+	is_int(dma_rules_vector(&v, &al), 1, "a vector with no handler alerts");
+	is_str(al.rule, "doorbell.unexpected_irq", "as doorbell.unexpected_irq");
+	ok(strstr(al.subject.locus, "vector 0xd0"), "naming the vector");
+	is_int(dma_rules_aer(&a, 0, &al), 0, "AER on unrelated devices: nothing");
+	is_int(dma_rules_aer(&a, BMCW_FN_BMC_UPSTREAM, &al), 1,
+	       "AER on the bridge above a BMC function alerts");
+	is_str(al.rule, "pcie.aer_error", "as pcie.aer_error");
+	is_str(extra(&al, "tlp_header"), "00000001 00000002 00000003 00000004",
+	       "with the TLP header");
+	is_str(al.subject.bdf, "0000:00:02.0", "naming the device");
+	a.severity = 2;
+	a.tlp_valid = 0;
+	dma_rules_aer(&a, BMCW_FN_BMC, &al);
+	ok(!extra(&al, "tlp_header") && al.severity == BMCW_SEV_NOTICE,
+	   "corrected: notice, no header");
+}
+
+int main(void)
+{
+	test_faults();
+	test_posture();
+	test_irqs();
+	test_vector_aer();
+	return tap_done();
+}

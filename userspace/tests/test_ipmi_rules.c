@@ -1,0 +1,338 @@
+// SPDX-License-Identifier: GPL-2.0
+/* IPMI rules from hand-made system-interface events. */
+#include <string.h>
+
+#include "../ipmi_rules.h"
+#include "tap.h"
+
+static const struct ipmi_ctx ctx = { .exe = "/usr/bin/ipmitool" };
+
+/* A state machine transaction: request bytes and response bytes. */
+static struct bmcw_ipmi_event xact(uint8_t origin, const uint8_t *req,
+				   unsigned int rlen, const uint8_t *rsp,
+				   unsigned int plen)
+{
+	struct bmcw_ipmi_event e = {
+		.kind = BMCW_IPMI_XACT, .iface = BMCW_IPMI_IF_KCS,
+		.origin = origin, .req_len = rlen, .rsp_len = plen,
+		.ts_ns = 1000,
+	};
+
+	memcpy(e.req, req, rlen);
+	memcpy(e.rsp, rsp, plen);
+	e.netfn = req[0] >> 2;
+	e.cmd = req[1];
+	if (plen >= 2) {
+		e.rsp_netfn = rsp[0] >> 2;
+		e.rsp_cmd = rsp[1];
+	}
+	if (plen >= 3)
+		e.cc = rsp[2];
+	if (origin == BMCW_IPMI_ORIG_USER) {
+		e.pid = 4242;
+		strcpy(e.comm, "ipmitool");
+	}
+	return e;
+}
+
+static struct bmcw_ipmi_event simple(uint8_t kind, uint64_t ts)
+{
+	struct bmcw_ipmi_event e = { .kind = kind, .ts_ns = ts,
+				     .origin = BMCW_IPMI_ORIG_BMC };
+
+	return e;
+}
+
+static int has(const struct bmcw_alert *al, int n, const char *rule)
+{
+	for (int i = 0; i < n; i++)
+		if (!strcmp(al[i].rule, rule))
+			return i + 1;
+	return 0;
+}
+
+#define APP_REQ	(0x06 << 2)
+#define APP_RSP	(0x07 << 2)
+
+static int flags_answer(struct ipmi_state *st, uint8_t flags,
+			struct bmcw_alert *al)
+{
+	const uint8_t req[] = { APP_REQ, 0x31 };
+	const uint8_t rsp[] = { APP_RSP, 0x31, 0x00, flags };
+	struct bmcw_ipmi_event e = xact(BMCW_IPMI_ORIG_SI, req, 2, rsp, 4);
+
+	return ipmi_rules_event(st, &e, &ctx, al);
+}
+
+static void benign(void)
+{
+	const uint8_t req[] = { APP_REQ, 0x01 };
+	const uint8_t rsp[] = { APP_RSP, 0x01, 0x00, 0x20, 0x01, 0x02, 0x03,
+				0x02, 0xbf, 0x00, 0x00, 0x00, 0x00, 0x00 };
+	const uint8_t sdr_req[] = { 0x0a << 2, 0x23, 0, 0, 0, 0, 0, 0xff };
+	const uint8_t sdr_rsp[] = { 0x0b << 2, 0x23, 0x00, 0xff, 0xff };
+	struct bmcw_alert al[IPMI_RULES_MAX_ALERTS];
+	struct ipmi_state st;
+	struct bmcw_ipmi_event e;
+	int n;
+
+	ipmi_state_init(&st);
+	e = xact(BMCW_IPMI_ORIG_USER, req, 2, rsp, sizeof(rsp));
+	n = ipmi_rules_event(&st, &e, &ctx, al);
+	is_int(n, 0, "first Get Device ID: learnt, no alert");
+	n = ipmi_rules_event(&st, &e, &ctx, al);
+	is_int(n, 0, "same Get Device ID again: no alert");
+	e = xact(BMCW_IPMI_ORIG_USER, sdr_req, sizeof(sdr_req), sdr_rsp,
+		 sizeof(sdr_rsp));
+	is_int(ipmi_rules_event(&st, &e, &ctx, al), 0, "Get SDR: no alert");
+	e.kind = BMCW_IPMI_MSG_REQ;
+	is_int(ipmi_rules_event(&st, &e, &ctx, al), 0,
+	       "Get SDR request by a process is not sensitive");
+	is_int(flags_answer(&st, 0x00, al), 0,
+	       "periodic flag poll with nothing set: no alert");
+}
+
+static void attention(void)
+{
+	struct bmcw_alert al[IPMI_RULES_MAX_ALERTS];
+	struct ipmi_state st;
+	struct bmcw_ipmi_event e;
+	int n, storms = 0;
+
+	ipmi_state_init(&st);
+	e = simple(BMCW_IPMI_ATTN, 1000);
+	is_int(ipmi_rules_event(&st, &e, &ctx, al), 0,
+	       "attention alone waits for the flags");
+	n = flags_answer(&st, 0x00, al);
+	ok(n == 1 && has(al, n, "ipmi.unsolicited_attention"),
+	   "attention with no flag set is unsolicited");
+	e = simple(BMCW_IPMI_ATTN, 2000);
+	ipmi_rules_event(&st, &e, &ctx, al);
+	n = flags_answer(&st, 0x01, al);
+	ok(has(al, n, "ipmi.unsolicited_attention"),
+	   "message available without a Send Message is unsolicited");
+	n = flags_answer(&st, 0x20, al);
+	ok(has(al, n, "ipmi.unsolicited_attention"), "OEM flag is unsolicited");
+
+	/* storm: more than IPMI_ATTN_MAX in one window, reported once */
+	for (int i = 0; i < 3 * IPMI_ATTN_MAX; i++) {
+		e = simple(BMCW_IPMI_ATTN, 10000 + i * 1000ULL);
+		n = ipmi_rules_event(&st, &e, &ctx, al);
+		if (has(al, n, "ipmi.unsolicited_attention")) {
+			storms++;
+			is_int(al[0].severity, BMCW_SEV_WARNING,
+			       "storm is a warning");
+		}
+	}
+	is_int(storms, 1, "attention storm reported once per window");
+}
+
+static void watchdog(void)
+{
+	/* Set Watchdog: SMS/OS, pre-timeout interrupt NMI (0x20), 5 s */
+	const uint8_t set[] = { APP_REQ, 0x24, 0x04, 0x20, 0x05, 0x00,
+				0x64, 0x00 };
+	const uint8_t ok_rsp[] = { APP_RSP, 0x24, 0x00 };
+	struct bmcw_alert al[IPMI_RULES_MAX_ALERTS];
+	struct ipmi_state st;
+	struct bmcw_ipmi_event e;
+	int n;
+
+	ipmi_state_init(&st);
+	e = simple(BMCW_IPMI_PRETIMEOUT, 1000);
+	n = ipmi_rules_event(&st, &e, &ctx, al);
+	ok(has(al, n, "ipmi.unsolicited_attention"),
+	   "pretimeout nobody armed is flagged");
+	n = flags_answer(&st, 0x08, al);
+	ok(has(al, n, "ipmi.unsolicited_attention"),
+	   "pretimeout flag nobody armed is flagged");
+
+	e = xact(BMCW_IPMI_ORIG_USER, set, sizeof(set), ok_rsp, 3);
+	is_int(ipmi_rules_event(&st, &e, &ctx, al), 0,
+	       "Set Watchdog Timer is not sensitive");
+	e = simple(BMCW_IPMI_ATTN, 2000);
+	ipmi_rules_event(&st, &e, &ctx, al);
+	is_int(flags_answer(&st, 0x08, al), 0,
+	       "pretimeout flag after the host armed one: counted, not flagged");
+	is_int(flags_answer(&st, 0x0a, al), 0,
+	       "pretimeout logged as an event with it: not flagged");
+	is_int(flags_answer(&st, 0x02, al), 0,
+	       "the watchdog event seen on its own after the pretimeout: not flagged");
+	e = simple(BMCW_IPMI_PRETIMEOUT, 3000);
+	is_int(ipmi_rules_event(&st, &e, &ctx, al), 0,
+	       "armed pretimeout delivery: not flagged");
+}
+
+static void deliveries(void)
+{
+	const uint8_t get[] = { APP_REQ, 0x33 };
+	const uint8_t msg[] = { APP_RSP, 0x33, 0x00, 0x00, 0x18, 0x20, 0x81,
+				0x01, 0xaa };
+	const uint8_t empty[] = { APP_RSP, 0x33, 0x80 };
+	const uint8_t send[] = { APP_REQ, 0x34, 0x00, 0x20, 0x18 };
+	const uint8_t send_ok[] = { APP_RSP, 0x34, 0x00 };
+	const uint8_t rev[] = { APP_REQ, 0x35 };
+	const uint8_t event[] = { APP_RSP, 0x35, 0x00, 0x01, 0x00, 0x02, 0,
+				  0, 0, 0, 0x20, 0x00, 0x04, 0x01, 0x01, 0x6f,
+				  0x01, 0xff, 0xff };
+	struct bmcw_alert al[IPMI_RULES_MAX_ALERTS];
+	struct ipmi_state st;
+	struct bmcw_ipmi_event e;
+	int n;
+
+	ipmi_state_init(&st);
+	e = xact(BMCW_IPMI_ORIG_SI, get, 2, msg, sizeof(msg));
+	n = ipmi_rules_event(&st, &e, &ctx, al);
+	ok(n == 1 && has(al, n, "ipmi.bmc_initiated_message"),
+	   "Get Message with a message nobody asked for is BMC-initiated");
+	e = xact(BMCW_IPMI_ORIG_SI, get, 2, empty, sizeof(empty));
+	is_int(ipmi_rules_event(&st, &e, &ctx, al), 0,
+	       "empty queue (cc 0x80): nothing");
+
+	e = xact(BMCW_IPMI_ORIG_USER, send, sizeof(send), send_ok, 3);
+	ipmi_rules_event(&st, &e, &ctx, al);
+	e = xact(BMCW_IPMI_ORIG_SI, get, 2, msg, sizeof(msg));
+	is_int(ipmi_rules_event(&st, &e, &ctx, al), 0,
+	       "the answer to the host's Send Message is expected");
+	n = ipmi_rules_event(&st, &e, &ctx, al);
+	ok(has(al, n, "ipmi.bmc_initiated_message"),
+	   "a second one is not");
+	e = xact(BMCW_IPMI_ORIG_SI, rev, 2, event, sizeof(event));
+	n = ipmi_rules_event(&st, &e, &ctx, al);
+	ok(has(al, n, "ipmi.bmc_initiated_message"),
+	   "event pushed through the event buffer is BMC-initiated");
+	n = flags_answer(&st, 0x02, al);
+	ok(has(al, n, "ipmi.unsolicited_attention"),
+	   "event flag with no armed watchdog is unsolicited");
+}
+
+static void violations(void)
+{
+	const uint8_t req[] = { APP_REQ, 0x01 };
+	const uint8_t bad_cmd[] = { APP_RSP, 0x02, 0x00, 0x20 };
+	const uint8_t bad_netfn[] = { 0x0b << 2, 0x01, 0x00, 0x20 };
+	struct bmcw_alert al[IPMI_RULES_MAX_ALERTS];
+	struct ipmi_state st;
+	struct bmcw_ipmi_event e;
+	int n;
+
+	ipmi_state_init(&st);
+	e = xact(BMCW_IPMI_ORIG_USER, req, 2, bad_cmd, sizeof(bad_cmd));
+	n = ipmi_rules_event(&st, &e, &ctx, al);
+	ok(n == 1 && has(al, n, "ipmi.protocol_violation"),
+	   "response with the wrong cmd");
+	e = xact(BMCW_IPMI_ORIG_USER, req, 2, bad_netfn, sizeof(bad_netfn));
+	n = ipmi_rules_event(&st, &e, &ctx, al);
+	ok(has(al, n, "ipmi.protocol_violation"), "response with the wrong netfn");
+	e.kind = BMCW_IPMI_MSG_RSP;
+	is_int(ipmi_rules_event(&st, &e, &ctx, al), 0,
+	       "message layer does not repeat what the state machine said");
+	e.kind = BMCW_IPMI_XACT;
+	e.rsp_netfn = 0x07;
+	e.rsp_cmd = 0x01;
+	e.rsp_len = 300;
+	n = ipmi_rules_event(&st, &e, &ctx, al);
+	ok(has(al, n, "ipmi.protocol_violation"), "impossible length");
+	e = simple(BMCW_IPMI_HOSED, 1);
+	n = ipmi_rules_event(&st, &e, &ctx, al);
+	ok(has(al, n, "ipmi.protocol_violation"), "hosed state machine");
+	e = simple(BMCW_IPMI_ABORT, 1);
+	n = ipmi_rules_event(&st, &e, &ctx, al);
+	ok(has(al, n, "ipmi.protocol_violation"), "KCS error recovery");
+}
+
+static void sensitive(void)
+{
+	const uint8_t boot[] = { 0x00 << 2, 0x08, 0x05, 0x80, 0x04 };
+	const uint8_t oem[] = { 0x30 << 2, 0x99, 0x01 };
+	const uint8_t hpm[] = { 0x2c << 2, 0x31, 0x00 };
+	const uint8_t hpm_other[] = { 0x2c << 2, 0x31, 0x03 };
+	const uint8_t lan_get[] = { 0x0c << 2, 0x02, 0x01, 0x03, 0, 0 };
+	const uint8_t ok_rsp[] = { 0 };
+	struct bmcw_alert al[IPMI_RULES_MAX_ALERTS];
+	struct ipmi_state st;
+	struct bmcw_ipmi_event e;
+	int n;
+
+	ipmi_state_init(&st);
+	e = xact(BMCW_IPMI_ORIG_USER, boot, sizeof(boot), ok_rsp, 0);
+	e.kind = BMCW_IPMI_MSG_REQ;
+	n = ipmi_rules_event(&st, &e, &ctx, al);
+	ok(n == 1 && has(al, n, "ipmi.sensitive_command"),
+	   "set boot options by a process");
+	if (n == 1) {
+		is_int(al[0].subject.pid, 4242, "alert names the pid");
+		is_str(al[0].subject.comm, "ipmitool", "alert names the process");
+		is_str(al[0].subject.exe, "/usr/bin/ipmitool", "and its exe");
+	}
+	e.origin = BMCW_IPMI_ORIG_WATCHDOG;
+	is_int(ipmi_rules_event(&st, &e, &ctx, al), 0,
+	       "kernel users are not checked");
+	e = xact(BMCW_IPMI_ORIG_USER, oem, sizeof(oem), ok_rsp, 0);
+	e.kind = BMCW_IPMI_MSG_REQ;
+	n = ipmi_rules_event(&st, &e, &ctx, al);
+	ok(has(al, n, "ipmi.sensitive_command"), "OEM netfn");
+	ok(ipmi_sensitive(0x2c, 0x31, hpm + 2, 1) != NULL,
+	   "HPM.1 upgrade (PICMG) is sensitive");
+	ok(ipmi_sensitive(0x2c, 0x31, hpm_other + 2, 1) == NULL,
+	   "same cmd for another defining body is not");
+	ok(ipmi_sensitive(0x0c, 0x02, lan_get + 2, 4) == NULL,
+	   "Get LAN configuration is not sensitive");
+	ok(ipmi_sensitive(0x06, 0x52, NULL, 0) != NULL, "master write-read");
+	ok(ipmi_sensitive(0x06, 0x47, NULL, 0) != NULL, "set user password");
+	ok(ipmi_sensitive(0x08, 0x00, NULL, 0) != NULL, "firmware netfn");
+}
+
+static void identity(void)
+{
+	const uint8_t req[] = { APP_REQ, 0x01 };
+	uint8_t rsp[] = { APP_RSP, 0x01, 0x00, 0x20, 0x01, 0x02, 0x03, 0x02,
+			  0xbf, 0x57, 0x01, 0x00, 0x00, 0x10 };
+	struct bmcw_alert al[IPMI_RULES_MAX_ALERTS];
+	struct ipmi_state st;
+	struct bmcw_ipmi_event e;
+	int n;
+
+	ipmi_state_init(&st);
+	e = xact(BMCW_IPMI_ORIG_MSGHANDLER, req, 2, rsp, sizeof(rsp));
+	ipmi_rules_event(&st, &e, &ctx, al);
+	rsp[5] |= 0x80;	/* device busy updating */
+	e = xact(BMCW_IPMI_ORIG_MSGHANDLER, req, 2, rsp, sizeof(rsp));
+	is_int(ipmi_rules_event(&st, &e, &ctx, al), 0,
+	       "the 'device available' bit alone is not a new identity");
+	rsp[6] = 0x99;	/* firmware minor revision */
+	e = xact(BMCW_IPMI_ORIG_MSGHANDLER, req, 2, rsp, sizeof(rsp));
+	n = ipmi_rules_event(&st, &e, &ctx, al);
+	ok(n == 1 && has(al, n, "ipmi.identity_change"),
+	   "firmware revision change");
+	is_int(ipmi_rules_event(&st, &e, &ctx, al), 0,
+	       "reported once, then the new identity is the reference");
+}
+
+static void nmi(void)
+{
+	struct bmcw_alert al[IPMI_RULES_MAX_ALERTS];
+	struct ipmi_state st;
+	struct bmcw_ipmi_event e = simple(BMCW_IPMI_UNKNOWN_NMI, 5);
+	int n;
+
+	ipmi_state_init(&st);
+	e.cpu = 1;
+	n = ipmi_rules_event(&st, &e, &ctx, al);
+	ok(n == 1 && has(al, n, "doorbell.unknown_nmi"), "unknown NMI");
+	if (n == 1)
+		is_str(al[0].subject.locus, "nmi cpu 1", "names the CPU");
+}
+
+int main(void)
+{
+	benign();
+	attention();
+	watchdog();
+	deliveries();
+	violations();
+	sensitive();
+	identity();
+	nmi();
+	return tap_done();
+}
