@@ -48,6 +48,11 @@ mount -t 9p -o "$opts" vmout $SHARE || die "cannot mount vmout"
 # shellcheck source=/dev/null
 . $SHARE/.vm/boot || die "no boot config in the output share"
 
+# A view of the host root that the tmpfs mounts below do not cover, for a
+# working directory under /tmp, /run or /var (a checkout cloned there).
+mkdir -p /hostro
+mount --bind $H /hostro || die "cannot bind the host root"
+
 mount -t proc proc $H/proc
 mount -t sysfs sysfs $H/sys
 mount -t devtmpfs devtmpfs $H/dev
@@ -68,6 +73,17 @@ mount -t cgroup2 cgroup2 $H/sys/fs/cgroup
 
 # Same path inside as outside; under /tmp it only exists after the mkdir.
 { mkdir -p "$H$OUT" && mount --bind $SHARE "$H$OUT"; } || die "cannot bind $OUT"
+
+# The working directory, if a tmpfs above now hides it (read-only, as all
+# of the host root is).
+case $CWD in
+/tmp/* | /run/* | /var/*)
+	if [ -d "/hostro$CWD" ] && [ ! -e "$H$CWD" ]; then
+		{ mkdir -p "$H$CWD" && mount --bind "/hostro$CWD" "$H$CWD"; } ||
+			die "cannot bind $CWD"
+	fi
+	;;
+esac
 
 hostname "$VM_HOSTNAME"
 ip link set lo up
