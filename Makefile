@@ -101,6 +101,11 @@ soak: deps-ok
 	$(MAKE) all selftest-kmods KDIR=/lib/modules/$(VM_KREL)/build
 	selftests/soak/host.sh $(SOAK_CYCLES)
 
+# Overhead benchmarks, side by side in the emulated host (bench/run).
+bench: deps-ok
+	$(MAKE) all selftest-kmods KDIR=/lib/modules/$(VM_KREL)/build
+	bench/run
+
 # The detection matrix alone (it is also part of make check).
 eval: deps-ok
 	$(MAKE) all selftest-kmods KDIR=/lib/modules/$(VM_KREL)/build

@@ -123,6 +123,7 @@ static inline const struct bmcw_region *bmcw_region_of(const struct bmcw_fn *fn,
 		r = bmcw_region_of_byte(fn, off + size - 1);
 	return r;
 }
+
 const char *bmcw_class_name(u8 cls);
 
 /* cfg_hook.c */

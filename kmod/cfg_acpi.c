@@ -45,7 +45,7 @@ static int read_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 			  regs_get_kernel_argument(regs, 1), size,
 			  BMCW_DIR_READ, BMCW_ORIGIN_ACPI);
 	c->value = (u64 *)regs_get_kernel_argument(regs, 2);
-	c->valid = c->value != NULL;
+	c->valid = !!c->value;
 	return 0;
 }
 
@@ -117,7 +117,8 @@ void bmcw_cfg_acpi_exit(void)
 		unregister_kretprobe(&read_probe);
 	if (!write_err)
 		unregister_kprobe(&write_probe);
-	read_err = write_err = -ENODEV;
+	read_err = -ENODEV;
+	write_err = -ENODEV;
 }
 
 int bmcw_cfg_acpi_show(struct seq_file *m, void *v)

@@ -143,20 +143,6 @@ static const struct inv_fn *inv_find(const struct dma_mon *st, const char *bdf)
 	return NULL;
 }
 
-static int read_file(const char *path, char *buf, size_t len)
-{
-	FILE *f = fopen(path, "re");
-	size_t n;
-
-	if (!f)
-		return -errno;
-	n = fread(buf, 1, len - 1, f);
-	buf[n] = '\0';
-	fclose(f);
-	buf[strcspn(buf, "\n")] = '\0';
-	return 0;
-}
-
 static void read_link_base(const char *path, char *buf, size_t len)
 {
 	char tmp[PATH_MAX];
@@ -238,7 +224,7 @@ static void scan_posture(struct dma_mon *st, const struct inv_fn *fn,
 	if (grp[0]) {
 		snprintf(path, sizeof(path), "/sys/kernel/iommu_groups/%s/type",
 			 grp);
-		if (read_file(path, p->domain, sizeof(p->domain)))
+		if (read_line_file(path, p->domain, sizeof(p->domain)))
 			snprintf(p->domain, sizeof(p->domain), "unknown");
 	}
 	snprintf(path, sizeof(path), SYS_PCI "/%s/driver", fn->bdf);
@@ -311,7 +297,7 @@ static int irq_shared(unsigned int irq)
 	char path[64], buf[256];
 
 	snprintf(path, sizeof(path), "/sys/kernel/irq/%u/actions", irq);
-	return !read_file(path, buf, sizeof(buf)) && strchr(buf, ',');
+	return !read_line_file(path, buf, sizeof(buf)) && strchr(buf, ',');
 }
 
 /* The function's interrupts: its MSI/MSI-X vectors, else its INTx line. */
@@ -334,7 +320,7 @@ static unsigned int fn_irqs(const char *bdf, unsigned int *irqs,
 	if (n)
 		return n;
 	snprintf(path, sizeof(path), SYS_PCI "/%s/irq", bdf);
-	if (!read_file(path, buf, sizeof(buf)) && strtoul(buf, NULL, 10))
+	if (!read_line_file(path, buf, sizeof(buf)) && strtoul(buf, NULL, 10))
 		irqs[n++] = strtoul(buf, NULL, 10);
 	return n;
 }
@@ -623,7 +609,16 @@ static int init(struct bmcw_daemon *d, void **state)
 	progs[4] = (typeof(progs[0])){ st->skel->progs.on_aer_event,
 		"aer_event", "AER errors on BMC paths are not seen" };
 	for (size_t i = 0; i < 5; i++) {
-		struct bpf_link *l = bpf_program__attach(progs[i].prog);
+		struct bpf_link *l;
+
+		/* Opt-in: see policy.h on dma_vector_probe. */
+		if (progs[i].prog == st->skel->progs.on_common_interrupt &&
+		    !d->policy->dma_vector_probe) {
+			bmcw_log(LOG_INFO, "dma: %s not probed ([dma] vector_probe = no): %s",
+				 progs[i].what, progs[i].why);
+			continue;
+		}
+		l = bpf_program__attach(progs[i].prog);
 
 		if (!l) {
 			hook_failed(st, progs[i].what, errno, progs[i].why);

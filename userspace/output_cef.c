@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "textbuf.h"
 #include "output.h"
 #include "output_file.h"
 #include "rules.h"
@@ -54,37 +55,19 @@ int cef_escape_ext(const char *src, char *dst, size_t len)
 	return cef_escape(src, dst, len, "\\=", true);
 }
 
-struct cef_buf {
-	char *buf;
-	size_t len, used;
-	bool overflow;
-};
-
-static void cef_put(struct cef_buf *b, const char *s)
-{
-	size_t n = strlen(s);
-
-	if (b->used + n >= b->len) {
-		b->overflow = true;
-		return;
-	}
-	memcpy(b->buf + b->used, s, n + 1);
-	b->used += n;
-}
-
-static void cef_header(struct cef_buf *b, const char *v)
+static void cef_header(struct textbuf *b, const char *v)
 {
 	char esc[1024];
 
 	if (cef_escape_header(v, esc, sizeof(esc)) < 0)
 		b->overflow = true;
 	else
-		cef_put(b, esc);
-	cef_put(b, "|");
+		textbuf_put(b, esc);
+	textbuf_put(b, "|");
 }
 
 /* Appends " key=value" (or "key=value" first); empty values are skipped. */
-static void cef_ext(struct cef_buf *b, const char *key, const char *v)
+static void cef_ext(struct textbuf *b, const char *key, const char *v)
 {
 	char esc[1024];
 
@@ -95,13 +78,13 @@ static void cef_ext(struct cef_buf *b, const char *key, const char *v)
 		return;
 	}
 	if (b->buf[b->used - 1] != '|')
-		cef_put(b, " ");
-	cef_put(b, key);
-	cef_put(b, "=");
-	cef_put(b, esc);
+		textbuf_put(b, " ");
+	textbuf_put(b, key);
+	textbuf_put(b, "=");
+	textbuf_put(b, esc);
 }
 
-static void cef_ext_u64(struct cef_buf *b, const char *key, uint64_t v)
+static void cef_ext_u64(struct textbuf *b, const char *key, uint64_t v)
 {
 	char num[24];
 
@@ -114,12 +97,12 @@ int format_cef(const struct bmcw_alert *a, const char *hostname,
 {
 	const struct bmcw_rule *rule = rule_find(a->rule);
 	const struct bmcw_subject *s = &a->subject;
-	struct cef_buf b = { .buf = buf, .len = len };
+	struct textbuf b = { .buf = buf, .len = len };
 	char tmp[64];
 
 	if (len)
 		buf[0] = '\0';
-	cef_put(&b, "CEF:0|");
+	textbuf_put(&b, "CEF:0|");
 	cef_header(&b, "bmcwatch");
 	cef_header(&b, BMCW_APP_NAME);
 	cef_header(&b, BMCW_DAEMON_VERSION);

@@ -15,6 +15,7 @@
 #include <syslog.h>
 #include <unistd.h>
 
+#include "textbuf.h"
 #include "output.h"
 #include "output_net.h"
 #include "rules.h"
@@ -40,26 +41,8 @@ int rfc5424_escape_param(const char *src, char *dst, size_t len)
 	return (int)o;
 }
 
-struct sd_buf {
-	char *buf;
-	size_t len, used;
-	bool overflow;
-};
-
-static void sd_put(struct sd_buf *b, const char *s)
-{
-	size_t n = strlen(s);
-
-	if (b->used + n >= b->len) {
-		b->overflow = true;
-		return;
-	}
-	memcpy(b->buf + b->used, s, n + 1);
-	b->used += n;
-}
-
 /* Header fields are PRINTUSASCII without spaces; anything else becomes '_'. */
-static void sd_put_token(struct sd_buf *b, const char *s, size_t max)
+static void sd_put_token(struct textbuf *b, const char *s, size_t max)
 {
 	char tok[256];
 	size_t i;
@@ -67,11 +50,11 @@ static void sd_put_token(struct sd_buf *b, const char *s, size_t max)
 	for (i = 0; s[i] && i < max && i < sizeof(tok) - 1; i++)
 		tok[i] = s[i] > ' ' && s[i] < 127 ? s[i] : '_';
 	tok[i] = '\0';
-	sd_put(b, i ? tok : "-");
+	textbuf_put(b, i ? tok : "-");
 }
 
 /* SD-NAME: 1*32 PRINTUSASCII except '=', SP, ']' and '"'. */
-static void sd_param(struct sd_buf *b, const char *name, const char *value)
+static void sd_param(struct textbuf *b, const char *name, const char *value)
 {
 	char esc[1024], key[33], flat[512];
 	size_t i;
@@ -91,14 +74,14 @@ static void sd_param(struct sd_buf *b, const char *name, const char *value)
 		b->overflow = true;
 		return;
 	}
-	sd_put(b, " ");
-	sd_put(b, key);
-	sd_put(b, "=\"");
-	sd_put(b, esc);
-	sd_put(b, "\"");
+	textbuf_put(b, " ");
+	textbuf_put(b, key);
+	textbuf_put(b, "=\"");
+	textbuf_put(b, esc);
+	textbuf_put(b, "\"");
 }
 
-static void sd_param_u64(struct sd_buf *b, const char *name, uint64_t v)
+static void sd_param_u64(struct textbuf *b, const char *name, uint64_t v)
 {
 	char num[24];
 
@@ -111,7 +94,7 @@ int format_rfc5424(const struct bmcw_alert *a, const char *hostname, pid_t pid,
 {
 	const struct bmcw_rule *rule = rule_find(a->rule);
 	const struct bmcw_subject *s = &a->subject;
-	struct sd_buf b = { .buf = buf, .len = len };
+	struct textbuf b = { .buf = buf, .len = len };
 	char tmp[64], msg[sizeof(a->message)];
 	size_t i;
 
@@ -119,18 +102,18 @@ int format_rfc5424(const struct bmcw_alert *a, const char *hostname, pid_t pid,
 		buf[0] = '\0';
 	snprintf(tmp, sizeof(tmp), "<%d>1 ",
 		 SYSLOG_FACILITY * 8 + severity_syslog(a->severity));
-	sd_put(&b, tmp);
+	textbuf_put(&b, tmp);
 	format_rfc3339_ms(a->last_ns, tmp);
-	sd_put(&b, tmp);
-	sd_put(&b, " ");
+	textbuf_put(&b, tmp);
+	textbuf_put(&b, " ");
 	sd_put_token(&b, hostname, 255);
-	sd_put(&b, " " BMCW_APP_NAME " ");
+	textbuf_put(&b, " " BMCW_APP_NAME " ");
 	snprintf(tmp, sizeof(tmp), "%d", (int)pid);
-	sd_put(&b, tmp);
-	sd_put(&b, " ");
+	textbuf_put(&b, tmp);
+	textbuf_put(&b, " ");
 	sd_put_token(&b, a->rule, 32);		/* MSGID */
 
-	sd_put(&b, " [" BMCW_SD_ID);
+	textbuf_put(&b, " [" BMCW_SD_ID);
 	sd_param(&b, "rule", a->rule);
 	if (rule) {
 		snprintf(tmp, sizeof(tmp), "%u", rule->id);
@@ -164,13 +147,13 @@ int format_rfc5424(const struct bmcw_alert *a, const char *hostname, pid_t pid,
 	sd_param(&b, "why", a->why);
 	for (i = 0; i < a->n_extra && i < BMCW_ALERT_MAX_EXTRA; i++)
 		sd_param(&b, a->extra[i].key, a->extra[i].value);
-	sd_put(&b, "] ");
+	textbuf_put(&b, "] ");
 
 	/* MSG is one line: a message never smuggles a fake record in. */
 	for (i = 0; a->message[i] && i < sizeof(msg) - 1; i++)
 		msg[i] = (unsigned char)a->message[i] < ' ' ? ' ' : a->message[i];
 	msg[i] = '\0';
-	sd_put(&b, msg);
+	textbuf_put(&b, msg);
 	return b.overflow ? -1 : (int)b.used;
 }
 

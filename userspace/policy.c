@@ -335,6 +335,11 @@ static int conf_handler(void *user, const char *section, const char *name,
 			conf_error(c, "out of memory");
 	} else if (!strcmp(section, "lpc")) {
 		lpc_key(c, name, value);
+	} else if (!strcmp(section, "dma")) {
+		if (strcmp(name, "vector_probe"))
+			conf_error(c, "section [dma]: unknown key '%s'", name);
+		else if (parse_bool(value, &c->p->dma_vector_probe))
+			bad_value(c, name, value, "yes|no");
 	} else if (!strcmp(section, "output")) {
 		if (strcmp(name, "output"))
 			conf_error(c, "section [output]: unknown key '%s'", name);

@@ -60,6 +60,14 @@ struct policy {
 	struct bmc_match *bmc;		/* parsed, bmc_devices.n entries */
 	/* [output] */
 	struct strlist outputs;
+	/*
+	 * [dma] vector_probe: probe __common_interrupt for interrupts on
+	 * vectors nobody requested (a bus master writing the MSI window on a
+	 * host without interrupt remapping). Off by default: it sits in every
+	 * interrupt's path, and a soak under interrupt storms crashed the
+	 * emulated host while it was attached and detached.
+	 */
+	bool dma_vector_probe;
 	/* [lpc]: watched I/O ports; the file's list replaces the defaults */
 	struct lpc_port_range lpc_watch[POLICY_LPC_MAX_WATCH];
 	unsigned int lpc_nwatch;

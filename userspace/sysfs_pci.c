@@ -1,10 +1,26 @@
 // SPDX-License-Identifier: GPL-2.0
 /* See sysfs_pci.h. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "sysfs_pci.h"
+
+int read_line_file(const char *path, char *buf, size_t len)
+{
+	FILE *f = fopen(path, "re");
+	size_t n;
+
+	if (!f)
+		return -errno;
+	n = fread(buf, 1, len - 1, f);
+	buf[n] = '\0';
+	fclose(f);
+	buf[strcspn(buf, "\n")] = '\0';
+	return 0;
+}
 
 static int read_hex(const char *bdf, const char *attr, uint16_t *out)
 {

@@ -7,6 +7,9 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+/* First line of a small file (sysfs, procfs), newline cut; 0 or -errno. */
+int read_line_file(const char *path, char *buf, size_t len);
+
 /* Vendor and device id of @bdf from sysfs (no config access); 0 if gone. */
 int sysfs_pci_ids(const char *bdf, uint16_t *vendor, uint16_t *device);
 /* Executable of @pid, "" if it exited or cannot be read. */

@@ -23,20 +23,7 @@ ORIG_USER=2
 # ipmi_count NETFN CMD CC DIR ORIGIN KIND: the per-CPU counter summed.
 # Key layout: struct bmcw_ipmi_key.
 ipmi_count() {
-	local key sum=0 v
-	key=$(printf '%02x %02x %02x %02x %02x %02x 00 00' "$@")
-	# shellcheck disable=SC2086 # key is a list of hex bytes
-	for v in $(bpftool -j map lookup pinned "$BMCW_PIN/ipmi_counts" \
-			key hex $key 2>/dev/null | jq -r '
-		if .formatted then .formatted.values[].value
-		else .values[].value |
-			if type == "array" then
-				"0x" + (reverse | map(ltrimstr("0x")) | join(""))
-			else . end
-		end' 2>/dev/null); do
-		sum=$((sum + v))
-	done
-	echo "$sum"
+	bmcw_map_sum ipmi_counts "$(printf '%02x %02x %02x %02x %02x %02x 00 00' "$@")"
 }
 
 # The benign run of the issue; every command must succeed.

@@ -63,10 +63,16 @@ bmcw_cfg_count() {
 	for ((i = 0; i < 8; i++)); do
 		key+=$(printf '%02x ' $(( k >> (8 * i) & 255 )))
 	done
-	local sum=0 v
-	# Per-CPU values come as BTF-formatted numbers or as raw bytes (LE).
+	bmcw_map_sum cfg_counts "$key"
+}
+
+# bmcw_map_sum MAP "HEX BYTES": the per-CPU values of one key of a pinned
+# map, summed over CPUs (0 when absent). Values come as BTF-formatted
+# numbers or as raw little-endian bytes, depending on the map's BTF.
+bmcw_map_sum() {
+	local map=$1 key=$2 sum=0 v
 	# shellcheck disable=SC2086 # key is a list of hex bytes
-	for v in $(bpftool -j map lookup pinned "$BMCW_PIN/cfg_counts" \
+	for v in $(bpftool -j map lookup pinned "$BMCW_PIN/$map" \
 			key hex $key 2>/dev/null | jq -r '
 		if .formatted then .formatted.values[].value
 		else .values[].value |

@@ -21,6 +21,7 @@
 #include <linux/bmcwatch.h>
 
 #include "cli.h"
+#include "../sysfs_pci.h"
 #include "parse.h"
 
 #define MAX_PROBLEMS 8
@@ -50,26 +51,12 @@ static void problem(struct health *h, const char *fmt, ...)
 	va_end(ap);
 }
 
-static int read_small(const char *path, char *buf, size_t len)
-{
-	FILE *f = fopen(path, "re");
-	size_t n;
-
-	if (!f)
-		return -errno;
-	n = fread(buf, 1, len - 1, f);
-	buf[n] = '\0';
-	fclose(f);
-	buf[strcspn(buf, "\n")] = '\0';
-	return 0;
-}
-
 static bool pid_is_daemon(int pid)
 {
 	char path[64], comm[32];
 
 	snprintf(path, sizeof(path), "/proc/%d/comm", pid);
-	return !read_small(path, comm, sizeof(comm)) && !strcmp(comm, "bmcwatchd");
+	return !read_line_file(path, comm, sizeof(comm)) && !strcmp(comm, "bmcwatchd");
 }
 
 static void check(struct health *h, const char *status_path)
@@ -83,7 +70,7 @@ static void check(struct health *h, const char *status_path)
 
 	h->module_loaded = !access("/sys/module/bmcwatch", F_OK);
 	if (h->module_loaded)
-		read_small("/sys/module/bmcwatch/version", h->module_version,
+		read_line_file("/sys/module/bmcwatch/version", h->module_version,
 			   sizeof(h->module_version));
 	else
 		problem(h, "bmcwatch.ko is not loaded");

@@ -57,13 +57,14 @@ static int hammer_fn(void *data)
 	 * Sleep now and then, as real kernel code does: unloading bmcwatch
 	 * waits (RCU tasks) for every task to switch voluntarily once. Not
 	 * usleep_range(): under emulation a few-microsecond timer can expire
-	 * before schedule() is reached, and then the thread never yields.
+	 * before schedule() is reached, and then the thread never yields;
+	 * schedule_timeout() always schedules.
 	 */
 	while (!kthread_should_stop()) {
 		pci_read_config_dword(pdev, PCI_VENDOR_ID, &v);
 		pci_read_config_dword(pdev, PCI_COMMAND, &v);
 		if (!(++i % 512))
-			msleep(1);
+			schedule_timeout_uninterruptible(1);
 	}
 	pci_dev_put(pdev);
 	return 0;
