@@ -11,10 +11,9 @@
 #include <stdint.h>
 
 #include <bpf/libbpf.h>
+#include <linux/bmcwatch.h>
 
 #include "pipeline.h"
-
-#define BMCW_PIN_DIR	"/sys/fs/bpf/bmcwatch"
 
 /* The first member of every such monitor's state (see bpfmon_fd()). */
 struct bpfmon {

@@ -5,9 +5,6 @@
 
 #include "monitor.h"
 
-/* Maps are pinned beside the config-space monitor's, prefixed "dma_". */
-#define DMA_PIN_DIR		"/sys/fs/bpf/bmcwatch"
-
 extern const struct bmcw_monitor_ops dma_monitor;
 
 #endif /* BMCW_DMA_MON_H */

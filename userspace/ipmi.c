@@ -158,7 +158,7 @@ static int init(struct bmcw_daemon *d, void **state)
 	if (bpfmon_pin(m->skel->maps.ipmi_counts, "ipmi_counts") ||
 	    bpfmon_pin(m->skel->maps.ipmi_stats, "ipmi_stats"))
 		bmcw_log(LOG_WARNING, "ipmi: cannot pin maps under %s",
-			 IPMI_PIN_DIR);
+			 BMCW_PIN_DIR);
 	m->mon.rb = ring_buffer__new(bpf_map__fd(m->skel->maps.ipmi_events),
 				 on_record, m, NULL);
 	if (!m->mon.rb)

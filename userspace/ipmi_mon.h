@@ -5,9 +5,6 @@
 
 #include "monitor.h"
 
-/* Pinned next to the PCIe maps, for the CLI and for tests. */
-#define IPMI_PIN_DIR		"/sys/fs/bpf/bmcwatch"
-
 extern const struct bmcw_monitor_ops ipmi_monitor;
 
 #endif /* BMCW_IPMI_MON_H */

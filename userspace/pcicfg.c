@@ -183,7 +183,7 @@ static int init(struct bmcw_daemon *d, void **state)
 	err = pin_maps(st);
 	if (err)
 		bmcw_log(LOG_WARNING, "pcicfg: cannot pin maps under %s: %s",
-			 PCICFG_PIN_DIR, strerror(-err));
+			 BMCW_PIN_DIR, strerror(-err));
 	st->mon.rb = ring_buffer__new(bpf_map__fd(st->skel->maps.events), on_record,
 				  st, NULL);
 	if (!st->mon.rb)

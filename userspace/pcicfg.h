@@ -5,9 +5,6 @@
 
 #include "monitor.h"
 
-/* Where the loader pins the maps, for the CLI and for tests. */
-#define PCICFG_PIN_DIR		"/sys/fs/bpf/bmcwatch"
-
 extern const struct bmcw_monitor_ops pcicfg_monitor;
 
 #endif /* BMCW_PCICFG_MON_H */

@@ -20,7 +20,7 @@
 
 int cli_counts_open(struct percpu_sweep *s, char *err, size_t errlen)
 {
-	const char *path = PCICFG_PIN_DIR "/cfg_counts";
+	const char *path = BMCW_PIN_DIR "/cfg_counts";
 	int fd = bpf_obj_get(path), ret;
 
 	if (fd < 0) {

@@ -423,5 +423,7 @@ struct bmcw_dma_aer {
 /* sysfs: /sys/kernel/bmcwatch/; debugfs: /sys/kernel/debug/bmcwatch/ */
 #define BMCW_SYSFS_DIR		"/sys/kernel/bmcwatch"
 #define BMCW_DEBUGFS_DIR	"/sys/kernel/debug/bmcwatch"
+/* bpffs: where bmcwatchd pins its maps for the CLI and for tests */
+#define BMCW_PIN_DIR		"/sys/fs/bpf/bmcwatch"
 
 #endif /* _UAPI_LINUX_BMCWATCH_H */
