@@ -11,10 +11,18 @@
 # exists, else the newest installed Debian headers (override with KDIR=).
 KREL_RUNNING := $(shell uname -r)
 KDIR ?= $(or $(wildcard /lib/modules/$(KREL_RUNNING)/build),\
-	$(lastword $(shell ls -d /usr/src/linux-headers-*-amd64 2>/dev/null | sort -V)))
+	$(lastword $(shell ls -d /usr/src/linux-headers-*-amd64 2>/dev/null | sort -V | \
+		awk '/-rt-/ { rt = $$0; next } { v = $$0 } END { print (v != "" ? v : rt) }')))
 KREL = $(shell cat $(KDIR)/include/config/kernel.release 2>/dev/null)
 # The kernel the emulated host boots; `make check` builds the module for it.
 VM_KREL = $(shell selftests/vm/kver.sh 2>/dev/null)
+# BMCW_KERNEL_DIR=ROOT: it boots a kernel built out of tree instead (make
+# check-debug), ROOT/boot/vmlinuz-VER with its build tree under ROOT/lib/modules.
+ifneq ($(BMCW_KERNEL_DIR),)
+override BMCW_KERNEL_DIR := $(abspath $(BMCW_KERNEL_DIR))
+export BMCW_KERNEL_DIR
+endif
+VM_KDIR = $(BMCW_KERNEL_DIR)/lib/modules/$(VM_KREL)/build
 
 CLANG ?= clang
 BPFTOOL ?= bpftool
@@ -26,11 +34,12 @@ BPF_SRCS := $(wildcard bpf/*.bpf.c)
 BPF_OBJS := $(patsubst bpf/%.bpf.c,$(OUT)/%.bpf.o,$(BPF_SRCS))
 BPF_SKELS := $(patsubst bpf/%.bpf.c,$(OUT)/%.skel.h,$(BPF_SRCS))
 # BTF of the kernel the module is built for; the running one's as fallback
-VMLINUX_SRC = $(or $(wildcard /boot/vmlinuz-$(KREL)),/sys/kernel/btf/vmlinux)
+VMLINUX_SRC = $(or $(wildcard $(BMCW_KERNEL_DIR)/boot/vmlinuz-$(KREL)),$(wildcard /boot/vmlinuz-$(KREL)),/sys/kernel/btf/vmlinux)
 
 .PHONY: all kmod bpf userspace deps deps-ok check demo eval bench install clean \
 	checkpatch selftest-kmods selftest-progs
 .PHONY: fuzz soak
+.PHONY: check-debug check-rt
 
 all: kmod bpf userspace
 
@@ -74,6 +83,7 @@ TEST_KMODS := selftests/vm/warn selftests/kmod/bmcw_test selftests/kmod/edu_irq
 # Test programs that run in the emulated host (built here: it is read-only)
 TEST_PROGS := selftests/lpc
 TEST_PROGS += selftests/ipmi
+TEST_PROGS += selftests/vfio
 
 selftest-progs:
 	for d in $(TEST_PROGS); do $(MAKE) -C $$d || exit 1; done
@@ -83,11 +93,20 @@ selftest-kmods: selftest-progs
 		$(MAKE) -C $(KDIR) M=$(CURDIR)/$$d modules || exit 1; done
 
 check: deps-ok
-	$(MAKE) all selftest-kmods KDIR=/lib/modules/$(VM_KREL)/build
+	$(MAKE) all selftest-kmods KDIR=$(VM_KDIR)
 	selftests/run-all
 
+# The whole suite on a debug kernel built from linux-source-6.1 (KASAN,
+# lockdep, kmemleak) or on Debian's PREEMPT_RT kernel, each in a copy of this
+# tree under .build/ so that the modules built for that kernel stay there.
+check-debug: deps-ok
+	scripts/lane.sh debug
+
+check-rt: deps-ok
+	scripts/lane.sh rt
+
 demo: deps-ok
-	$(MAKE) all selftest-kmods KDIR=/lib/modules/$(VM_KREL)/build
+	$(MAKE) all selftest-kmods KDIR=$(VM_KDIR)
 	selftests/demo/run
 
 # libFuzzer on every userspace parser, FUZZ_SECONDS each, plus the kept
@@ -98,17 +117,17 @@ fuzz:
 # Load/unload soak in the emulated host: SOAK_CYCLES cycles under traffic.
 SOAK_CYCLES ?= 200
 soak: deps-ok
-	$(MAKE) all selftest-kmods KDIR=/lib/modules/$(VM_KREL)/build
+	$(MAKE) all selftest-kmods KDIR=$(VM_KDIR)
 	selftests/soak/host.sh $(SOAK_CYCLES)
 
 # Overhead benchmarks, side by side in the emulated host (bench/run).
 bench: deps-ok
-	$(MAKE) all selftest-kmods KDIR=/lib/modules/$(VM_KREL)/build
+	$(MAKE) all selftest-kmods KDIR=$(VM_KDIR)
 	bench/run
 
 # The detection matrix alone (it is also part of make check).
 eval: deps-ok
-	$(MAKE) all selftest-kmods KDIR=/lib/modules/$(VM_KREL)/build
+	$(MAKE) all selftest-kmods KDIR=$(VM_KDIR)
 	selftests/run-all eval
 
 checkpatch:
@@ -124,4 +143,5 @@ clean:
 	for d in $(TEST_KMODS); do $(MAKE) -C $(KDIR) M=$(CURDIR)/$$d clean; done
 	for d in $(TEST_PROGS); do $(MAKE) -C $$d clean; done
 	$(MAKE) -C userspace clean
+	$(MAKE) -C bench clean
 	rm -rf $(OUT)

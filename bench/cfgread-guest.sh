@@ -3,46 +3,47 @@
 #
 # Config-space read cost, inside the emulated host: a kernel loop of
 # pci_read_config_dword() (bmcw_test.ko "bench") timed in four setups,
-# interleaved round by round so drift hits all of them alike:
-#   bare       no bmcwatch
-#   module     bmcwatch.ko loaded, nobody attached to its tracepoints
-#   module+bpf bmcwatch.ko + bmcwatchd (BPF counting every access)
-#   bpftrace   no bmcwatch; a bpftrace kprobe counting the same accesses
-# Prints one line per measurement: "setup ns_per_read".
+# alternating round by round so drift hits all of them alike:
+#   bare      no bmcwatch
+#   module    bmcwatch.ko loaded, nobody attached to its tracepoints
+#   with      bmcwatch.ko + bmcwatchd (BPF counting every access)
+#   bpftrace  no bmcwatch; a bpftrace kprobe counting the same accesses
+# BMCW_BENCH_ROUNDS rounds of BMCW_BENCH_BATCHES batches of
+# BMCW_BENCH_READS reads. Samples (cfgread.dat):
+# "round setup batch ns_per_read".
 set -u
-cd "$(dirname "$0")/.."
-. selftests/lib/bmcwatch.sh
-N=${BENCH_READS:-200000}
-ROUNDS=${BENCH_ROUNDS:-5}
+cd "$(dirname "$0")/.." || exit 1
+. bench/lib.sh
+N=${BMCW_BENCH_READS:-20000}
+ROUNDS=${BMCW_BENCH_ROUNDS:-$(bench_mode_rounds 7 3)}
+BATCHES=${BMCW_BENCH_BATCHES:-9}
 BDF=$(bmcw_edu_bdf)
 T=/sys/kernel/debug/bmcw_test/bench
+OUT=$(bench_data cfgread)
+: >"$OUT"
 
 insmod selftests/kmod/bmcw_test/bmcw_test.ko || exit 1
 
+# One batch, with shell builtins only (starting processes is slow under
+# emulation): ns per read with one decimal.
 measure() {
-	echo "$BDF $N" >$T
-	awk -v setup="$1" '{ split($1, c, "="); split($2, t, "=");
-		printf "%s %.1f\n", setup, t[2] / c[2] }' $T
+	local res v
+	echo "$BDF $N" >$T || exit 1
+	res=$(<$T)
+	[[ $res =~ count=([0-9]+)\ ns=([0-9]+) ]] || exit 1
+	v=$((BASH_REMATCH[2] * 10 / BASH_REMATCH[1]))
+	echo "$1 $2 $3 $((v / 10)).$((v % 10))" >>"$OUT"
 }
 
+measure -1 warmup 0
 for ((r = 0; r < ROUNDS; r++)); do
-	measure bare
-	bmcw_load
-	measure module
-	bmcw_start >/dev/null
-	measure module+bpf
-	bmcw_stop
-	bmcw_unload
-	bpftrace -e 'kprobe:pci_bus_read_config_dword { @[arg0, arg1, arg2] = count(); }' \
-		>/dev/null 2>&1 &
-	bt=$!
-	# bpftrace needs a moment to compile and attach
-	for ((i = 0; i < 100; i++)); do
-		grep -q pci_bus_read_config_dword /sys/kernel/debug/kprobes/list \
-			2>/dev/null && break
-		sleep 0.2
+	for setup in $(bench_order "$r" bare module with bpftrace); do
+		bench_enter "$setup" || exit 1
+		for ((b = 0; b < BATCHES; b++)); do
+			measure "$r" "$setup" "$b"
+		done
 	done
-	measure bpftrace
-	kill -INT $bt
-	wait $bt
+	bench_log "cfgread round $r done"
 done
+bench_enter bare
+sed -i '/ warmup /d' "$OUT"

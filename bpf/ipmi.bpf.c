@@ -6,7 +6,9 @@
  * a process asked for, everything the BMC did on its own (attention,
  * deliveries, pretimeouts, NMIs), errors, responses that do not match
  * their request, identity answers, and the App commands that explain
- * attention (watchdog, send message, message flags).
+ * attention (watchdog, send message, message flags), and what shows a BMC
+ * reset (global enables read back and set, "initialisation in progress",
+ * the first transaction after a KCS error).
  * Routine kernel traffic (sensor polling by the kernel, retries) is only
  * counted. Every failure to count or to send is itself counted.
  */
@@ -37,6 +39,18 @@ struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
 	__uint(max_entries, IPMI_RINGBUF_BYTES);
 } ipmi_events SEC(".maps");
+
+/*
+ * Set by a hosed/abort event, cleared by the next transaction, which is
+ * sent whatever it is: the rules see the interface recover. A plain array
+ * entry, not per-CPU: the error and the recovery run on any CPU.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u32);
+} ipmi_recovering SEC(".maps");
 
 static __always_inline void stat_inc(__u32 idx)
 {
@@ -99,15 +113,33 @@ static __always_inline bool app_of_interest(__u8 cmd)
 	case IPMI_CMD_SEND_MSG:
 	case IPMI_CMD_READ_EVENT:
 	case IPMI_CMD_GET_SYSTEM_GUID:
+	case IPMI_CMD_SET_GLOBAL_ENABLES:
+	case IPMI_CMD_GET_GLOBAL_ENABLES:
 		return true;
 	default:
 		return false;
 	}
 }
 
+static __always_inline bool recovering(__u32 kind)
+{
+	__u32 zero = 0, *r = bpf_map_lookup_elem(&ipmi_recovering, &zero);
+
+	if (!r)
+		return false;
+	if (kind == BMCW_IPMI_HOSED || kind == BMCW_IPMI_ABORT) {
+		*r = 1;
+		return false;
+	}
+	if (kind != BMCW_IPMI_XACT || !*r)
+		return false;
+	*r = 0;
+	return true;
+}
+
 static __always_inline bool worth_sending(const struct bmcw_ipmi_event *e)
 {
-	if (send_all)
+	if (recovering(e->kind) || send_all)
 		return true;
 	switch (e->kind) {
 	case BMCW_IPMI_XACT:
@@ -129,6 +161,8 @@ static __always_inline bool worth_sending(const struct bmcw_ipmi_event *e)
 	if (e->rsp_len < 3 || e->rsp_len > 272)
 		return true;
 	if (e->rsp_netfn != (e->netfn | 1) || e->rsp_cmd != e->cmd)
+		return true;
+	if (e->cc == IPMI_CC_INIT_IN_PROGRESS)
 		return true;
 	if (e->netfn == IPMI_NETFN_APP && app_of_interest(e->cmd))
 		return true;

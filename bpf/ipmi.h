@@ -34,5 +34,9 @@ enum ipmi_stat {
 #define IPMI_CMD_SEND_MSG	0x34
 #define IPMI_CMD_READ_EVENT	0x35
 #define IPMI_CMD_GET_SYSTEM_GUID 0x37
+#define IPMI_CMD_SET_GLOBAL_ENABLES 0x2e
+#define IPMI_CMD_GET_GLOBAL_ENABLES 0x2f
+/* completion code "node busy / initialisation in progress" (IPMI 2.0 5.2) */
+#define IPMI_CC_INIT_IN_PROGRESS 0xd2
 
 #endif /* BMCW_IPMI_BPF_H */

@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <json-c/json.h>
+
 #include "cli/parse.h"
 #include "prev_run.h"
 
@@ -30,6 +32,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		    st.n_outputs > CLI_STATUS_MAX_OUTPUTS)
 			abort();
 		cli_status_json_log(&st);
+		/* What status prints from it: bounded, whatever the strings hold. */
+		{
+			static char text[CLI_STATUS_MAX_OUTPUTS * 800];
+			struct json_object *o = cli_status_outputs_json(&st);
+
+			if (cli_status_outputs_text(&st, text, sizeof(text)) >= sizeof(text))
+				abort();
+			json_object_put(o);
+		}
 	}
 	memset(&ev, 0, sizeof(ev));
 	cli_event_parse((const char *)data, size, &ev, err, sizeof(err));

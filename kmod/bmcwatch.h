@@ -151,6 +151,9 @@ struct bmcw_text_range {
 #define BMCW_USER_CFG_FNS	6
 extern struct bmcw_text_range bmcw_user_cfg[BMCW_USER_CFG_FNS];
 int bmcw_origin_init(void);
+void bmcw_origin_exit(void);
+/* A user access that came through vfio-pci's config region (a VMM). */
+bool bmcw_user_via_vfio(void);
 
 /* Origin of a config access from the return address of the bus op. */
 static inline u8 bmcw_origin(unsigned long caller)

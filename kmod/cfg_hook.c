@@ -150,7 +150,8 @@ static __always_inline void describe(struct bmcw_cfg_access *a, u32 seg,
 	}
 	preempt_enable_notrace();
 	a->fn_flags = flags;
-	if (a->origin == BMCW_ORIGIN_USER && (flags & BMCW_FN_VFIO))
+	if (a->origin == BMCW_ORIGIN_USER && (flags & BMCW_FN_VFIO) &&
+	    bmcw_user_via_vfio())
 		a->origin = BMCW_ORIGIN_VFIO;
 	fill_task(a);
 }

@@ -102,6 +102,9 @@ static struct bmcw_fn *fn_create(struct pci_dev *pdev)
 	if (pci_is_pcie(pdev))
 		pcie_capability_read_dword(pdev, PCI_EXP_LNKCAP, &fn->lnkcap);
 	bmcw_fn_build_regions(fn);
+	/* Set by the kernel when it enables SR-IOV: a device cannot claim it */
+	if (pdev->is_virtfn)
+		fn->flags |= BMCW_FN_VIRTFN;
 	fn->fingerprint = fingerprint(fn);
 	return fn;
 }

@@ -75,6 +75,7 @@ err_inv:
 	bmcw_inventory_exit();
 err_match:
 	bmcw_bmc_match_exit();
+	bmcw_origin_exit();
 	return ret;
 }
 
@@ -91,6 +92,7 @@ static void __exit bmcw_exit(void)
 	bmcw_cfg_hook_exit();
 	bmcw_inventory_exit();
 	bmcw_bmc_match_exit();
+	bmcw_origin_exit();	/* after the hooks: nothing asks any more */
 	pr_info("bmcwatch: unloaded\n");
 }
 

@@ -18,7 +18,19 @@ pkgs=(
 	linux-source-6.1
 	# fuzzing the userspace parsers (make fuzz): libFuzzer runtime
 	libclang-rt-14-dev
+	# plots of make bench
+	gnuplot-nox
+	# syslog+tls (GnuTLS); the fleet suite's SIEM: TLS collector, test
+	# certificates, Prometheus and its HTTP API
+	libgnutls28-dev rsyslog-gnutls gnutls-bin prometheus curl
 )
+
+# A test lane's own list instead (scripts/kernel/*.list, one package a line):
+#   scripts/deps.sh --list FILE [--check]
+if [[ ${1:-} == --list ]]; then
+	mapfile -t pkgs < <(sed 's/#.*//; /^[[:space:]]*$/d' "$2")
+	shift 2
+fi
 
 missing=()
 for p in "${pkgs[@]}"; do

@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <limits.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,13 +19,112 @@
 
 #include "baseline.h"
 #include "errmsg.h"
+#include "ipmi_rules.h"
 
+void baseline_traffic_free(struct baseline_traffic *t)
+{
+	free(t->ipmi);
+	free(t->irqs);
+	memset(t, 0, sizeof(*t));
+}
 
 void baseline_free(struct baseline *b)
 {
 	inventory_free(&b->inv);
 	free(b->counters);
+	baseline_traffic_free(&b->traffic);
 	memset(b, 0, sizeof(*b));
+}
+
+int baseline_add_ipmi(struct baseline_traffic *t, const struct baseline_ipmi_cmd *c)
+{
+	struct baseline_ipmi_cmd *v;
+
+	if (t->n_ipmi >= BASELINE_MAX_ENTRIES)
+		return -1;
+	v = realloc(t->ipmi, (t->n_ipmi + 1) * sizeof(*v));
+	if (!v)
+		return -1;
+	t->ipmi = v;
+	t->ipmi[t->n_ipmi++] = *c;
+	return 0;
+}
+
+int baseline_add_irq(struct baseline_traffic *t, const struct baseline_irq *q)
+{
+	struct baseline_irq *v;
+
+	if (t->n_irqs >= BASELINE_MAX_ENTRIES)
+		return -1;
+	v = realloc(t->irqs, (t->n_irqs + 1) * sizeof(*v));
+	if (!v)
+		return -1;
+	t->irqs = v;
+	t->irqs[t->n_irqs++] = *q;
+	return 0;
+}
+
+static uint32_t ipmi_key(uint8_t netfn, uint8_t cmd, uint8_t dir, uint8_t origin)
+{
+	return (uint32_t)netfn << 24 | (uint32_t)cmd << 16 | (uint32_t)dir << 8 | origin;
+}
+
+static int cmp_ipmi(const void *a, const void *b)
+{
+	const struct baseline_ipmi_cmd *x = a, *y = b;
+	uint32_t kx = ipmi_key(x->netfn, x->cmd, x->dir, x->origin);
+	uint32_t ky = ipmi_key(y->netfn, y->cmd, y->dir, y->origin);
+
+	return kx < ky ? -1 : kx > ky;
+}
+
+static int cmp_irq(const void *a, const void *b)
+{
+	const struct baseline_irq *x = a, *y = b;
+	int c = strcmp(x->bdf, y->bdf);
+
+	return c ? c : x->vector < y->vector ? -1 : x->vector > y->vector;
+}
+
+void baseline_traffic_sort(struct baseline_traffic *t)
+{
+	if (t->n_ipmi)
+		qsort(t->ipmi, t->n_ipmi, sizeof(*t->ipmi), cmp_ipmi);
+	if (t->n_irqs)
+		qsort(t->irqs, t->n_irqs, sizeof(*t->irqs), cmp_irq);
+}
+
+const struct baseline_ipmi_cmd *baseline_find_ipmi(const struct baseline_traffic *t,
+						   uint8_t netfn, uint8_t cmd,
+						   uint8_t dir, uint8_t origin)
+{
+	struct baseline_ipmi_cmd k = {
+		.netfn = netfn, .cmd = cmd, .dir = dir, .origin = origin,
+	};
+
+	if (!t->n_ipmi)
+		return NULL;
+	return bsearch(&k, t->ipmi, t->n_ipmi, sizeof(k), cmp_ipmi);
+}
+
+const struct baseline_irq *baseline_find_irq(const struct baseline_traffic *t,
+					     const char *bdf, unsigned int vector)
+{
+	struct baseline_irq k = { .vector = vector };
+
+	if (!t->n_irqs || strlen(bdf) >= sizeof(k.bdf))
+		return NULL;
+	strcpy(k.bdf, bdf);
+	return bsearch(&k, t->irqs, t->n_irqs, sizeof(k), cmp_irq);
+}
+
+const char *baseline_ident_name(enum baseline_ident_kind k)
+{
+	static const char *const names[BASELINE_ID_COUNT] = {
+		"device_id", "device_guid", "system_guid",
+	};
+
+	return (unsigned int)k < BASELINE_ID_COUNT ? names[k] : "unknown";
 }
 
 int baseline_add_counter(struct baseline *b, const struct baseline_counter *c)
@@ -51,6 +151,77 @@ static void add_hex(struct json_object *o, const char *k, int width, uint64_t v)
 
 	snprintf(buf, sizeof(buf), "%0*" PRIx64, width, v);
 	add_str(o, k, buf);
+}
+
+static void add_rate(struct json_object *o, const struct baseline_rate *r)
+{
+	char buf[48];
+
+	json_object_object_add(o, "count", json_object_new_uint64(r->count));
+	json_object_object_add(o, "max_per_window", json_object_new_uint64(r->max));
+	/* three decimals: readable, and the same text after a round trip */
+	snprintf(buf, sizeof(buf), "%.3f", r->mean);
+	json_object_object_add(o, "mean_per_window", json_object_new_double_s(r->mean, buf));
+}
+
+static const char *dir_name(uint8_t dir)
+{
+	return dir ? "response" : "request";
+}
+
+static struct json_object *traffic_to_json(const struct baseline_traffic *t)
+{
+	struct json_object *tr = json_object_new_object(), *arr, *o;
+	char name[64], hex[3 * BASELINE_ID_BYTES + 1];
+
+	json_object_object_add(tr, "window_s", json_object_new_int(t->window_s));
+	json_object_object_add(tr, "windows", json_object_new_int(t->windows));
+	o = json_object_new_object();
+	add_rate(o, &t->attention);
+	json_object_object_add(tr, "attention", o);
+	arr = json_object_new_array();
+	for (size_t i = 0; i < t->n_ipmi; i++) {
+		const struct baseline_ipmi_cmd *c = &t->ipmi[i];
+
+		o = json_object_new_object();
+		add_hex(o, "netfn", 2, c->netfn);
+		add_hex(o, "cmd", 2, c->cmd);
+		/* for the reader only: parsing goes by netfn and cmd */
+		snprintf(name, sizeof(name), "%s/%s", ipmi_netfn_name(c->netfn),
+			 ipmi_cmd_name(c->netfn, c->cmd));
+		add_str(o, "name", name);
+		add_str(o, "dir", dir_name(c->dir));
+		add_str(o, "origin", ipmi_origin_name(c->origin));
+		add_rate(o, &c->r);
+		json_object_array_add(arr, o);
+	}
+	json_object_object_add(tr, "ipmi_commands", arr);
+	arr = json_object_new_array();
+	for (size_t i = 0; i < t->n_irqs; i++) {
+		const struct baseline_irq *q = &t->irqs[i];
+
+		o = json_object_new_object();
+		add_str(o, "bdf", q->bdf);
+		json_object_object_add(o, "vector", json_object_new_int(q->vector));
+		json_object_object_add(o, "irq", json_object_new_int(q->irq));
+		add_rate(o, &q->r);
+		json_object_array_add(arr, o);
+	}
+	json_object_object_add(tr, "interrupts", arr);
+	o = json_object_new_object();
+	for (int k = 0; k < BASELINE_ID_COUNT; k++) {
+		size_t off = 0;
+
+		if (!t->id[k].seen)
+			continue;
+		hex[0] = '\0';
+		for (unsigned int i = 0; i < t->id[k].len; i++)
+			off += snprintf(hex + off, sizeof(hex) - off, "%s%02x",
+					i ? " " : "", t->id[k].b[i]);
+		add_str(o, baseline_ident_name(k), hex);
+	}
+	json_object_object_add(tr, "identity", o);
+	return tr;
 }
 
 char *baseline_to_json(const struct baseline *b)
@@ -104,6 +275,8 @@ char *baseline_to_json(const struct baseline *b)
 		json_object_object_add(p, "config_writes", arr);
 		json_object_object_add(root, "profile", p);
 	}
+	if (b->has_traffic)
+		json_object_object_add(root, "traffic", traffic_to_json(&b->traffic));
 	out = strdup(json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY |
 						     JSON_C_TO_STRING_NOSLASHESCAPE));
 	json_object_put(root);
@@ -288,6 +461,228 @@ static int parse_profile(struct pctx *c, struct json_object *p, struct baseline 
 	return 0;
 }
 
+static int parse_rate(struct pctx *c, struct json_object *o, const char *where,
+		      unsigned int windows, struct baseline_rate *r)
+{
+	struct json_object *m;
+
+	if (get_u64(c, o, where, "count", UINT64_MAX, &r->count) ||
+	    get_u64(c, o, where, "max_per_window", UINT64_MAX, &r->max))
+		return -1;
+	m = member(c, o, where, "mean_per_window", json_type_double);
+	if (!m)
+		return -1;
+	r->mean = json_object_get_double(m);
+	if (!isfinite(r->mean) || r->mean < 0) {
+		errmsg_set(c->err, c->errlen, "%s.mean_per_window: not a finite number >= 0",
+			where);
+		return -1;
+	}
+	/* What learning cannot have produced: a file edited by hand, or worse. */
+	if (r->max > r->count || (!windows && r->count) ||
+	    r->mean > (double)r->max * (1 + 1e-9) + 0.001) {
+		errmsg_set(c->err, c->errlen,
+			"%s: %" PRIu64 " events, at most %" PRIu64 " and %g on average per window, in %u windows: inconsistent",
+			where, r->count, r->max, r->mean, windows);
+		return -1;
+	}
+	return 0;
+}
+
+static int parse_origin(struct pctx *c, const char *where, const char *name, uint8_t *out)
+{
+	for (unsigned int o = 0; o < BMCW_IPMI_ORIG_MAX; o++) {
+		if (!strcmp(name, ipmi_origin_name(o))) {
+			*out = o;
+			return 0;
+		}
+	}
+	errmsg_set(c->err, c->errlen, "%s.origin: '%s' is not an IPMI origin class", where, name);
+	return -1;
+}
+
+static struct json_object *list(struct pctx *c, struct json_object *o, const char *key)
+{
+	struct json_object *arr = member(c, o, "traffic", key, json_type_array);
+
+	if (arr && json_object_array_length(arr) > BASELINE_MAX_ENTRIES) {
+		errmsg_set(c->err, c->errlen, "traffic.%s: more than %d entries", key,
+			BASELINE_MAX_ENTRIES);
+		return NULL;
+	}
+	return arr;
+}
+
+static int parse_ipmi_cmd(struct pctx *c, struct json_object *o, size_t i,
+			  unsigned int windows, struct baseline_traffic *t)
+{
+	struct baseline_ipmi_cmd bc = { 0 };
+	char where[48], buf[16];
+	uint64_t v;
+
+	snprintf(where, sizeof(where), "traffic.ipmi_commands[%zu]", i);
+	if (!json_object_is_type(o, json_type_object)) {
+		errmsg_set(c->err, c->errlen, "%s: expected object", where);
+		return -1;
+	}
+	if (get_hex(c, o, where, "netfn", 2, &v))
+		return -1;
+	if (v & 0xc1) {
+		errmsg_set(c->err, c->errlen, "%s.netfn: '%02" PRIx64 "' is not a request netfn (even, below 0x40)",
+			where, v);
+		return -1;
+	}
+	bc.netfn = v;
+	if (get_hex(c, o, where, "cmd", 2, &v))
+		return -1;
+	bc.cmd = v;
+	if (get_str(c, o, where, "dir", buf, sizeof(buf)))
+		return -1;
+	if (strcmp(buf, "request") && strcmp(buf, "response")) {
+		errmsg_set(c->err, c->errlen, "%s.dir: '%s' is not request|response", where, buf);
+		return -1;
+	}
+	bc.dir = !strcmp(buf, "response");
+	if (get_str(c, o, where, "origin", buf, sizeof(buf)) ||
+	    parse_origin(c, where, buf, &bc.origin) ||
+	    parse_rate(c, o, where, windows, &bc.r))
+		return -1;
+	if (baseline_add_ipmi(t, &bc)) {
+		errmsg_set(c->err, c->errlen, "out of memory");
+		return -1;
+	}
+	return 0;
+}
+
+static int parse_irq(struct pctx *c, struct json_object *o, size_t i,
+		     unsigned int windows, struct baseline_traffic *t)
+{
+	struct baseline_irq q = { 0 };
+	char where[48];
+	uint64_t v;
+
+	snprintf(where, sizeof(where), "traffic.interrupts[%zu]", i);
+	if (!json_object_is_type(o, json_type_object)) {
+		errmsg_set(c->err, c->errlen, "%s: expected object", where);
+		return -1;
+	}
+	if (get_str(c, o, where, "bdf", q.bdf, sizeof(q.bdf)))
+		return -1;
+	if (!inventory_valid_bdf(q.bdf)) {
+		errmsg_set(c->err, c->errlen, "%s.bdf: '%s' is not a PCI address (DDDD:BB:DD.F)",
+			where, q.bdf);
+		return -1;
+	}
+	if (get_u64(c, o, where, "vector", 4095, &v))
+		return -1;
+	q.vector = v;
+	if (get_u64(c, o, where, "irq", INT32_MAX, &v))
+		return -1;
+	q.irq = v;
+	if (parse_rate(c, o, where, windows, &q.r))
+		return -1;
+	if (baseline_add_irq(t, &q)) {
+		errmsg_set(c->err, c->errlen, "out of memory");
+		return -1;
+	}
+	return 0;
+}
+
+static int parse_ident(struct pctx *c, struct json_object *id, struct baseline_traffic *t)
+{
+	for (int k = 0; k < BASELINE_ID_COUNT; k++) {
+		struct baseline_ident *d = &t->id[k];
+		char where[48], buf[3 * BASELINE_ID_BYTES + 1];
+		struct json_object *v;
+		const char *p;
+
+		if (!json_object_object_get_ex(id, baseline_ident_name(k), &v))
+			continue;
+		snprintf(where, sizeof(where), "traffic.identity");
+		if (get_str(c, id, where, baseline_ident_name(k), buf, sizeof(buf)))
+			return -1;
+		/* "hh hh hh": 1..16 bytes, single spaces, lower or upper case */
+		for (p = buf; *p; ) {
+			if (!isxdigit((unsigned char)p[0]) || !isxdigit((unsigned char)p[1]) ||
+			    (p[2] && p[2] != ' ') || (p[2] == ' ' && !p[3]) ||
+			    d->len == BASELINE_ID_BYTES) {
+				errmsg_set(c->err, c->errlen,
+					"traffic.identity.%s: '%s' is not 1 to %d hex bytes separated by spaces",
+					baseline_ident_name(k), buf, BASELINE_ID_BYTES);
+				return -1;
+			}
+			d->b[d->len++] = strtoul((char[3]){ p[0], p[1], 0 }, NULL, 16);
+			p += p[2] ? 3 : 2;
+		}
+		if (!d->len) {
+			errmsg_set(c->err, c->errlen, "traffic.identity.%s: empty",
+				baseline_ident_name(k));
+			return -1;
+		}
+		d->seen = true;
+	}
+	return 0;
+}
+
+static int parse_traffic(struct pctx *c, struct json_object *tr, struct baseline *b)
+{
+	struct baseline_traffic *t = &b->traffic;
+	struct json_object *arr, *o;
+	uint64_t v;
+
+	if (!json_object_is_type(tr, json_type_object)) {
+		errmsg_set(c->err, c->errlen, "traffic: expected object");
+		return -1;
+	}
+	if (get_u64(c, tr, "traffic", "window_s", 86400, &v))
+		return -1;
+	if (!v) {
+		errmsg_set(c->err, c->errlen, "traffic.window_s: 0 is not a window");
+		return -1;
+	}
+	t->window_s = v;
+	if (get_u64(c, tr, "traffic", "windows", 1000000, &v))
+		return -1;
+	t->windows = v;
+	o = member(c, tr, "traffic", "attention", json_type_object);
+	if (!o || parse_rate(c, o, "traffic.attention", t->windows, &t->attention))
+		return -1;
+	arr = list(c, tr, "ipmi_commands");
+	if (!arr)
+		return -1;
+	for (size_t i = 0; i < json_object_array_length(arr); i++)
+		if (parse_ipmi_cmd(c, json_object_array_get_idx(arr, i), i, t->windows, t))
+			return -1;
+	arr = list(c, tr, "interrupts");
+	if (!arr)
+		return -1;
+	for (size_t i = 0; i < json_object_array_length(arr); i++)
+		if (parse_irq(c, json_object_array_get_idx(arr, i), i, t->windows, t))
+			return -1;
+	baseline_traffic_sort(t);
+	for (size_t i = 1; i < t->n_ipmi; i++) {
+		if (!cmp_ipmi(&t->ipmi[i - 1], &t->ipmi[i])) {
+			errmsg_set(c->err, c->errlen,
+				"traffic.ipmi_commands: netfn %02x cmd %02x %s from %s listed twice",
+				t->ipmi[i].netfn, t->ipmi[i].cmd, dir_name(t->ipmi[i].dir),
+				ipmi_origin_name(t->ipmi[i].origin));
+			return -1;
+		}
+	}
+	for (size_t i = 1; i < t->n_irqs; i++) {
+		if (!cmp_irq(&t->irqs[i - 1], &t->irqs[i])) {
+			errmsg_set(c->err, c->errlen, "traffic.interrupts: %s vector %u listed twice",
+				t->irqs[i].bdf, t->irqs[i].vector);
+			return -1;
+		}
+	}
+	o = member(c, tr, "traffic", "identity", json_type_object);
+	if (!o || parse_ident(c, o, t))
+		return -1;
+	b->has_traffic = true;
+	return 0;
+}
+
 int baseline_parse(const char *text, size_t len, struct baseline *b,
 		   char *err, size_t errlen)
 {
@@ -350,11 +745,13 @@ int baseline_parse(const char *text, size_t len, struct baseline *b,
 	}
 	if (get_u64(&c, root, "", "version", INT32_MAX, &u))
 		goto fail;
-	if (u != BASELINE_VERSION) {
-		errmsg_set(err, errlen, "version %" PRIu64 " is not supported (this bmcwatch reads version %d)",
-			u, BASELINE_VERSION);
+	if (u < BASELINE_MIN_VERSION || u > BASELINE_VERSION) {
+		errmsg_set(err, errlen, "version %" PRIu64 " is not supported (this bmcwatch reads versions %d to %d)%s",
+			u, BASELINE_MIN_VERSION, BASELINE_VERSION,
+			u > BASELINE_VERSION ? ": written by a newer bmcwatch" : "");
 		goto fail;
 	}
+	b->version = u;
 	if (get_str(&c, root, "", "created", b->created, sizeof(b->created)) ||
 	    get_str(&c, root, "", "host", b->host, sizeof(b->host)) ||
 	    get_hex(&c, root, "", "host_fingerprint", 16, &b->inv.host_fp))
@@ -389,6 +786,10 @@ int baseline_parse(const char *text, size_t len, struct baseline *b,
 		if (parse_profile(&c, v, b))
 			goto fail;
 	}
+	/* Version 1 had no traffic profile: a "traffic" there is not ours. */
+	if (b->version >= 2 && json_object_object_get_ex(root, "traffic", &v) &&
+	    !json_object_is_type(v, json_type_null) && parse_traffic(&c, v, b))
+		goto fail;
 	json_object_put(root);
 	return 0;
 fail:
@@ -633,6 +1034,20 @@ void baseline_change_alert(const struct baseline_change *c, struct bmcw_alert *a
 	snprintf(s->locus, sizeof(s->locus), "baseline");
 	alert_add_extra(a, "class", "0x%06x", f->class);
 	alert_add_extra(a, "fingerprint", "%016" PRIx64, f->fingerprint);
+	/* SR-IOV VFs come and go with sriov_numvfs, as they do live */
+	if (c->kind != BASELINE_CHANGED && (f->flags & BMCW_FN_VIRTFN) && !bmc) {
+		bool added = c->kind == BASELINE_ADDED;
+
+		a->rule = added ? "pcie.vf_added" : "pcie.vf_removed";
+		a->severity = BMCW_SEV_INFO;
+		snprintf(a->message, sizeof(a->message),
+			 "SR-IOV virtual function %s (%04x:%04x class %06x) %s the baseline",
+			 f->bdf, f->vendor, f->device, f->class,
+			 added ? "is not in" : "in the baseline is gone from");
+		snprintf(a->why, sizeof(a->why),
+			 "the kernel creates and removes virtual functions when SR-IOV is configured (sriov_numvfs)");
+		return;
+	}
 	switch (c->kind) {
 	case BASELINE_ADDED:
 		a->rule = "pcie.device_added";

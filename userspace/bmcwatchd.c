@@ -20,16 +20,20 @@
 #include <linux/bmcwatch.h>
 
 #include "baseline_daemon.h"
+#include "learn.h"
 #include "log.h"
+#include "modwatch.h"
 #include "monitor.h"
 #include "output.h"
 #include "prev_run.h"
 #include "status.h"
+#include "sysfs_pci.h"
 
 #define EV_TIMER	(1ull << 32)
 #define EV_SIGNAL	(2ull << 32)
 #define EV_METRICS	(3ull << 32)
 #define EV_MONITOR	(4ull << 32)	/* | slot index */
+#define EV_MODWATCH	(5ull << 32)
 
 static const struct option long_opts[] = {
 	{ "config",	required_argument, NULL, 'c' },
@@ -38,7 +42,12 @@ static const struct option long_opts[] = {
 	{ "bmc-device",	required_argument, NULL, 'b' },
 	{ "output",	required_argument, NULL, 'o' },
 	{ "learn",	no_argument,	   NULL, 'l' },
+	{ "learn-seconds", required_argument, NULL, 'L' },
 	{ "baseline",	required_argument, NULL, 'B' },
+	{ "metrics",	required_argument, NULL, 'm' },
+	{ "tls-ca",	required_argument, NULL, 'A' },
+	{ "tls-cert",	required_argument, NULL, 'C' },
+	{ "tls-key",	required_argument, NULL, 'K' },
 	{ "help",	no_argument,	   NULL, 'h' },
 	{ "version",	no_argument,	   NULL, 'V' },
 	{ }
@@ -55,9 +64,19 @@ static void usage(FILE *f)
 		"      --bmc-device ID        VENDOR:DEVICE or [DOMAIN:]BUS:DEV.FN of a BMC\n"
 		"                             function; repeatable, replaces the [bmc] list\n"
 		"      --output SPEC          json:PATH|cef:PATH|syslog|syslog+unix:PATH|\n"
-		"                             syslog+udp://HOST:PORT|syslog+tcp://HOST:PORT;\n"
+		"                             syslog+udp://HOST:PORT|syslog+tcp://HOST:PORT|\n"
+		"                             syslog+tls://HOST:PORT;\n"
 		"                             repeatable, replaces the [output] list\n"
-		"      --learn                write the PCI inventory as the baseline, exit\n"
+		"      --tls-ca FILE          CAs that syslog+tls trusts (PEM; overrides\n"
+		"                             [output] tls_ca; default: the system's)\n"
+		"      --tls-cert FILE        client certificate for syslog+tls (PEM)\n"
+		"      --tls-key FILE         its private key (PEM)\n"
+		"      --metrics SPEC         off|http:ADDRESS:PORT|textfile:/PATH\n"
+		"                             (overrides [daemon] metrics)\n"
+		"      --learn                write the baseline and exit: the PCI inventory,\n"
+		"                             and with learn seconds the traffic profile\n"
+		"      --learn-seconds N      learn the traffic profile for N seconds\n"
+		"                             (overrides [baseline] learn_seconds)\n"
 		"      --baseline PATH        baseline file (overrides [daemon] baseline)\n"
 		"  -h, --help                 this help\n"
 		"      --version              print the version and the kernel ABI version\n");
@@ -104,8 +123,29 @@ static int parse_args(int argc, char **argv, struct policy_cli *cli)
 		case 'l':
 			cli->learn = true;
 			break;
+		case 'L':
+			errno = 0;
+			cli->learn_seconds = strtoul(optarg, &end, 10);
+			if (errno || *end || !*optarg || *optarg == '-') {
+				fprintf(stderr, "bmcwatchd: --learn-seconds: invalid value '%s'\n", optarg);
+				return 2;
+			}
+			cli->learn_seconds_set = true;
+			break;
 		case 'B':
 			cli->baseline = optarg;
+			break;
+		case 'm':
+			cli->metrics = optarg;
+			break;
+		case 'A':
+			cli->tls_ca = optarg;
+			break;
+		case 'C':
+			cli->tls_cert = optarg;
+			break;
+		case 'K':
+			cli->tls_key = optarg;
 			break;
 		case 'h':
 			usage(stdout);
@@ -152,6 +192,86 @@ static void health_event(struct bmcw_daemon *d, const char *rule, const char *ms
 	pipeline_submit(d->pipeline, &a);
 }
 
+static uint64_t mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + ts.tv_nsec;
+}
+
+/* Start every monitor and poll its fd; returns how many run. */
+static size_t attach_monitors(struct bmcw_daemon *d, struct monitor_slot *slots, int ep)
+{
+	size_t enabled = monitors_start(d, bmcw_monitors, bmcw_monitor_count, slots);
+
+	for (size_t i = 0; i < bmcw_monitor_count; i++)
+		if (slots[i].enabled && slots[i].fd >= 0 &&
+		    epoll_add(ep, slots[i].fd, EV_MONITOR | i))
+			bmcw_log(LOG_WARNING, "monitor %s: cannot poll its fd", slots[i].ops->name);
+	return enabled;
+}
+
+/*
+ * Someone asks for bmcwatch.ko to go. Say so on every output and make
+ * sure it is out first; then let go of the module (the BPF links on its
+ * tracepoints are what hold it) and keep running without it, so that the
+ * retried rmmod succeeds and a module loaded again is watched again.
+ */
+static void release_module(struct bmcw_daemon *d, struct monitor_slot *slots,
+			   const struct modw_event *e, const char *how,
+			   struct modwatch_release *rel)
+{
+	char exe[PATH_MAX] = "", seen_exe[PATH_MAX];
+	const char *base;
+	struct modwatch_seen seen;
+	struct bmcw_alert a;
+
+	/* /proc only if it still is that process (rmmod exits at once) */
+	modwatch_exe_path(e, seen_exe, sizeof(seen_exe));
+	base = strrchr(seen_exe, '/');
+	if (proc_exe(e->pid, exe, sizeof(exe)) || !base || !strrchr(exe, '/') ||
+	    strcmp(strrchr(exe, '/'), base))
+		snprintf(exe, sizeof(exe), "%s", seen_exe);
+	modwatch_stop_alert(e, how, exe, MODWATCH_MODULE, &a);
+	pipeline_submit(d->pipeline, &a);
+	bmcw_log(LOG_WARNING, "%s", a.message);
+	pipeline_flush(d->pipeline);
+	monitors_stop(slots, bmcw_monitor_count);
+	d->released = true;
+	snprintf(d->released_why, sizeof(d->released_why),
+		 "released bmcwatch.ko: unload requested by %.15s (pid %u) via %s",
+		 a.subject.comm, e->pid, how);
+	for (size_t i = 0; i < bmcw_monitor_count; i++)
+		snprintf(slots[i].why, sizeof(slots[i].why), "%s",
+			 "bmcwatch.ko released for an unload request");
+	modwatch_look(&seen);
+	rel->at_ns = mono_ns();
+	rel->ino = seen.ino;
+	rel->gone = !seen.present;
+	status_write(d->policy->status_file, d, slots, bmcw_monitor_count, realtime_ns());
+}
+
+static void reattach_module(struct bmcw_daemon *d, struct monitor_slot *slots, int ep,
+			    enum modwatch_action why, const struct baseline *base)
+{
+	char msg[256];
+	size_t enabled;
+
+	d->released = false;
+	d->released_why[0] = '\0';
+	enabled = attach_monitors(d, slots, ep);
+	snprintf(msg, sizeof(msg), "%s: %zu of %zu monitors attached again",
+		 why == MODWATCH_REATTACH_RELOADED ? "bmcwatch.ko is loaded again" :
+		 "bmcwatch.ko was not unloaded within the grace period after the request",
+		 enabled, bmcw_monitor_count);
+	health_event(d, "health.monitor_started", msg);
+	bmcw_log(LOG_NOTICE, "%s", msg);
+	if (base)
+		daemon_baseline_check(d, base);
+	status_write(d->policy->status_file, d, slots, bmcw_monitor_count, realtime_ns());
+}
+
 static int open_outputs(struct bmcw_daemon *d)
 {
 	struct output_env env = {
@@ -159,6 +279,12 @@ static int open_outputs(struct bmcw_daemon *d)
 		.pid = getpid(),
 		.spool_dir = d->policy->spool_dir,
 		.spool_fsync = d->policy->spool_fsync,
+		.connect_timeout_ms = d->policy->connect_timeout_ms,
+		.backoff_max_ms = d->policy->retry_max_ms,
+		.ack_timeout_ms = d->policy->ack_timeout_ms,
+		.tls_ca = d->policy->tls_ca,
+		.tls_cert = d->policy->tls_cert,
+		.tls_key = d->policy->tls_key,
 	};
 	char err[512];
 
@@ -174,22 +300,49 @@ static int open_outputs(struct bmcw_daemon *d)
 	return 0;
 }
 
-/* Gauges that are read rather than counted. */
+/* Output state, read from the outputs rather than counted on the way. */
 static void update_gauges(struct bmcw_daemon *d)
 {
+	static const struct {
+		const char *name;
+		enum metric_type type;
+		const char *help;
+	} fam[] = {
+		{ "bmcwatch_spool_records", METRIC_GAUGE,
+		  "Alerts in an output's spool: not sent yet, or sent and not yet acknowledged." },
+		{ "bmcwatch_spool_bytes", METRIC_GAUGE, "Bytes in an output's spool." },
+		{ "bmcwatch_output_in_flight", METRIC_GAUGE,
+		  "Alerts sent on the current connection and not yet acknowledged by the collector's TCP." },
+		{ "bmcwatch_output_connected", METRIC_GAUGE,
+		  "1 while a remote output is connected (TLS: handshake done)." },
+		{ "bmcwatch_output_alerts_total", METRIC_COUNTER, "Alerts handed to an output." },
+		{ "bmcwatch_output_replayed_total", METRIC_COUNTER,
+		  "Alerts sent from the spool after waiting in it (collector down or slow), resends included." },
+		{ "bmcwatch_output_resent_total", METRIC_COUNTER,
+		  "Alerts sent again because their connection died before the collector acknowledged them." },
+		{ "bmcwatch_output_connects_total", METRIC_COUNTER,
+		  "Connections a remote output established." },
+	};
 	char labels[300], esc[280];
 
-	metrics_declare(d->metrics, "bmcwatch_spool_records", METRIC_GAUGE,
-			"Alerts waiting in an output's spool.");
-	metrics_declare(d->metrics, "bmcwatch_spool_bytes", METRIC_GAUGE,
-			"Bytes waiting in an output's spool.");
+	for (size_t i = 0; i < sizeof(fam) / sizeof(fam[0]); i++)
+		metrics_declare(d->metrics, fam[i].name, fam[i].type, fam[i].help);
 	for (size_t i = 0; i < pipeline_output_count(d->pipeline); i++) {
 		const struct output *o = pipeline_output(d->pipeline, i);
+		const struct output_stats *st = &o->stats;
 
 		metrics_escape_label(o->spec, esc, sizeof(esc));
 		snprintf(labels, sizeof(labels), "output=\"%s\"", esc);
-		metrics_set(d->metrics, "bmcwatch_spool_records", labels, o->stats.spool_records);
-		metrics_set(d->metrics, "bmcwatch_spool_bytes", labels, o->stats.spool_bytes);
+		metrics_set(d->metrics, "bmcwatch_output_alerts_total", labels, st->emitted);
+		if (!st->remote)
+			continue;
+		metrics_set(d->metrics, "bmcwatch_spool_records", labels, st->spool_records);
+		metrics_set(d->metrics, "bmcwatch_spool_bytes", labels, st->spool_bytes);
+		metrics_set(d->metrics, "bmcwatch_output_in_flight", labels, st->in_flight);
+		metrics_set(d->metrics, "bmcwatch_output_connected", labels, st->connected);
+		metrics_set(d->metrics, "bmcwatch_output_replayed_total", labels, st->replayed);
+		metrics_set(d->metrics, "bmcwatch_output_resent_total", labels, st->resent);
+		metrics_set(d->metrics, "bmcwatch_output_connects_total", labels, st->connects);
 	}
 }
 
@@ -228,6 +381,13 @@ int main(int argc, char **argv)
 	struct epoll_event evs[16];
 	struct baseline base = { 0 };
 	bool have_base = false;
+	struct learn_run learn;
+	bool learning = false;
+	struct modwatch *mw;
+	struct modwatch_release rel = { 0 };
+	const char *stop_msg = "bmcwatchd stopping on signal";
+	int exit_code = 0;
+	bool signalled = false;
 	sigset_t sigs;
 	int ep, sfd, tfd, ret;
 	size_t enabled;
@@ -250,12 +410,26 @@ int main(int argc, char **argv)
 	if (gethostname(d.hostname, sizeof(d.hostname) - 1))
 		strcpy(d.hostname, "-");
 	/* --learn records the inventory and exits: a one-shot maintenance step. */
-	if (policy->learn)
+	if (policy->learn && !policy->learn_seconds)
 		return daemon_baseline_learn(policy, d.hostname) ? 1 : 0;
-	/* A corrupt baseline is refused before anything runs, never replaced. */
-	if (daemon_baseline_open(policy, &base, &have_base)) {
+	/* ... or first watches the traffic for learn_seconds, not enforcing. */
+	learning = policy->learn;
+	if (learning && learn_prepare(&learn, policy, mono_ns())) {
 		bmcw_log(LOG_ERR, "refusing to start");
 		return 1;
+	}
+	/* A corrupt baseline is refused before anything runs, never replaced. */
+	if (!learning && daemon_baseline_open(policy, &base, &have_base)) {
+		bmcw_log(LOG_ERR, "refusing to start");
+		return 1;
+	}
+	if (learning)
+		d.learn = &learn.t;
+	if (have_base) {
+		d.base = &base;
+		if (!base.has_traffic)
+			bmcw_log(LOG_NOTICE, "baseline %s (version %u) has no traffic profile: fixed attention threshold, interrupt rates learnt at start; relearn with --learn --learn-seconds N",
+				 policy->baseline, base.version);
 	}
 	d.metrics = metrics_new(d.started_ns);
 	d.pipeline = d.metrics ? pipeline_new(policy, d.metrics) : NULL;
@@ -287,13 +461,16 @@ int main(int argc, char **argv)
 		return 1;
 	}
 
-	enabled = monitors_start(&d, bmcw_monitors, bmcw_monitor_count, slots);
-	for (size_t i = 0; i < bmcw_monitor_count; i++)
-		if (slots[i].enabled && slots[i].fd >= 0 &&
-		    epoll_add(ep, slots[i].fd, EV_MONITOR | i))
-			bmcw_log(LOG_WARNING, "monitor %s: cannot poll its fd", slots[i].ops->name);
-	snprintf(msg, sizeof(msg), "bmcwatchd %s started, %zu of %zu monitors enabled",
-		 BMCW_DAEMON_VERSION, enabled, bmcw_monitor_count);
+	/* Unload requests: watched from the kernel, not from the module. */
+	mw = modwatch_open(&d);
+	if (mw && epoll_add(ep, modwatch_fd(mw), EV_MODWATCH))
+		bmcw_log(LOG_WARNING, "module watch: cannot poll its fd");
+	enabled = attach_monitors(&d, slots, ep);
+	if (learning)
+		learn_begin(&learn, mono_ns());
+	snprintf(msg, sizeof(msg), "bmcwatchd %s started, %zu of %zu monitors enabled%s",
+		 BMCW_DAEMON_VERSION, enabled, bmcw_monitor_count,
+		 learning ? ", learning the traffic profile" : "");
 	health_event(&d, "health.monitor_started", msg);
 	bmcw_log(LOG_INFO, "%s", msg);
 	/* Killed (SIGKILL, OOM, crash) daemons cannot say so: say it for them. */
@@ -304,7 +481,6 @@ int main(int argc, char **argv)
 	status_write(policy->status_file, &d, slots, bmcw_monitor_count, realtime_ns());
 	if (have_base)
 		daemon_baseline_check(&d, &base);
-	baseline_free(&base);
 
 	while (running) {
 		int n = epoll_wait(ep, evs, sizeof(evs) / sizeof(evs[0]), -1);
@@ -323,10 +499,12 @@ int main(int argc, char **argv)
 
 			if (tag == EV_SIGNAL) {
 				while (read(sfd, &si, sizeof(si)) == sizeof(si)) {
-					if (si.ssi_signo == SIGHUP)
+					if (si.ssi_signo == SIGHUP) {
 						reload(&d, &policy, &cli, tfd);
-					else
+					} else {
 						running = false;
+						signalled = true;
+					}
 				}
 			} else if (tag == EV_TIMER) {
 				if (read(tfd, &ticks, sizeof(ticks)) != sizeof(ticks))
@@ -334,6 +512,27 @@ int main(int argc, char **argv)
 				for (size_t m = 0; m < bmcw_monitor_count; m++)
 					if (slots[m].enabled && slots[m].ops->on_interval)
 						slots[m].ops->on_interval(slots[m].state, now);
+				if (learning && learn_tick(&learn, mono_ns())) {
+					exit_code = learn_finish(&learn, policy, d.hostname,
+								 mono_ns()) ? 1 : 0;
+					stop_msg = exit_code ? "bmcwatchd stopping: learning failed" :
+						   "bmcwatchd stopping: learning done, baseline written";
+					running = false;
+				}
+				if (mw) {
+					struct modwatch_seen seen;
+					enum modwatch_action act;
+
+					modwatch_report_losses(mw);
+					if (d.released) {
+						modwatch_look(&seen);
+						act = modwatch_decide(&rel, &seen, mono_ns(),
+								      MODWATCH_GRACE_NS);
+						if (act != MODWATCH_WAIT)
+							reattach_module(&d, slots, ep, act,
+									have_base ? &base : NULL);
+					}
+				}
 				heartbeat_tick(&d.heartbeat, d.pipeline, now);
 				pipeline_tick(d.pipeline, now);
 				update_gauges(&d);
@@ -341,22 +540,41 @@ int main(int argc, char **argv)
 				status_write(policy->status_file, &d, slots, bmcw_monitor_count, now);
 			} else if (tag == EV_METRICS) {
 				metrics_serve(d.metrics, now);
+			} else if (tag == EV_MODWATCH) {
+				struct modw_event e;
+				const char *how;
+
+				if (modwatch_take_request(mw, &e, &how) && !d.released) {
+					release_module(&d, slots, &e, how, &rel);
+					/* a profile with a hole is not a baseline */
+					if (learning) {
+						exit_code = 1;
+						stop_msg = "bmcwatchd stopping: learning interrupted by the module's release, no baseline written";
+						running = false;
+					}
+				}
 			} else if (tag == EV_MONITOR && idx < bmcw_monitor_count &&
-				   slots[idx].ops->on_readable) {
+				   slots[idx].enabled && slots[idx].ops->on_readable) {
 				slots[idx].ops->on_readable(slots[idx].state);
 			}
 		}
 	}
 
+	if (learning && signalled)
+		bmcw_log(LOG_WARNING, "learn: interrupted by a signal, no baseline written");
 	/* Say we stop through every output, and deliver what is pending. */
-	health_event(&d, "health.monitor_stopped", "bmcwatchd stopping on signal");
+	health_event(&d, "health.monitor_stopped", stop_msg);
 	d.stopping = true;
 	bmcw_log(LOG_INFO, "stopping");
 	monitors_stop(slots, bmcw_monitor_count);
 	pipeline_flush(d.pipeline);
 	status_write(policy->status_file, &d, slots, bmcw_monitor_count, realtime_ns());
+	modwatch_close(mw);
 	pipeline_free(d.pipeline);
 	metrics_free(d.metrics);
+	baseline_free(&base);
+	if (learning)
+		learn_free(&learn);
 	policy_free(policy);
 	free(policy);
 	strlist_free(&cli.bmc_devices);
@@ -364,5 +582,5 @@ int main(int argc, char **argv)
 	close(tfd);
 	close(sfd);
 	close(ep);
-	return 0;
+	return exit_code;
 }

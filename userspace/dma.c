@@ -38,7 +38,7 @@
 #define IOMMU_TABLE	BMCW_DEBUGFS_DIR "/iommu"
 #define SYS_PCI		"/sys/bus/pci/devices"
 
-struct inv_fn {
+struct dma_fn {
 	char bdf[16];
 	uint16_t vendor, device;
 	uint32_t flags;
@@ -64,7 +64,7 @@ struct dma_mon {
 	struct dma_bpf *skel;
 	struct bpf_link *links[5];
 	unsigned int nlinks;
-	struct inv_fn inv[MAX_FNS];
+	struct dma_fn inv[MAX_FNS];
 	unsigned int ninv;
 	struct bmc_fn bmc[MAX_BMC];
 	unsigned int nbmc;
@@ -112,7 +112,7 @@ static void load_inventory(struct dma_mon *st)
 		return;
 	st->ninv = 0;
 	while (fgets(line, sizeof(line), f) && st->ninv < MAX_FNS) {
-		struct inv_fn *fn = &st->inv[st->ninv];
+		struct dma_fn *fn = &st->inv[st->ninv];
 		unsigned int v, d, fl;
 		char *p;
 
@@ -135,7 +135,7 @@ static void load_inventory(struct dma_mon *st)
 	fclose(f);
 }
 
-static const struct inv_fn *inv_find(const struct dma_mon *st, const char *bdf)
+static const struct dma_fn *inv_find(const struct dma_mon *st, const char *bdf)
 {
 	for (unsigned int i = 0; i < st->ninv; i++)
 		if (!strcmp(st->inv[i].bdf, bdf))
@@ -204,7 +204,7 @@ static unsigned int find_ecap(const uint8_t *c, int len, unsigned int id)
  * upstream forwarding (PCIe 6.0, 7.7.11). */
 #define ACS_NEEDED	(0x01 | 0x04 | 0x08 | 0x10)
 
-static void scan_posture(struct dma_mon *st, const struct inv_fn *fn,
+static void scan_posture(struct dma_mon *st, const struct dma_fn *fn,
 			 int iommu, int intremap, struct dma_posture *p)
 {
 	char path[PATH_MAX], grp[32], *save = NULL, *br, bridges[128];
@@ -280,13 +280,14 @@ static int iommu_present(void)
 	return n > 0;
 }
 
-static struct bmc_irq *irq_slot(struct bmc_fn *b, unsigned int irq)
+static struct bmc_irq *irq_slot(struct bmc_fn *b, unsigned int irq, bool *fresh)
 {
 	for (unsigned int i = 0; i < b->nirq; i++)
 		if (b->irqs[i].irq == irq)
 			return &b->irqs[i];
 	if (b->nirq >= MAX_IRQS_PER_FN)
 		return NULL;
+	*fresh = true;
 	memset(&b->irqs[b->nirq], 0, sizeof(b->irqs[0]));
 	b->irqs[b->nirq].irq = irq;
 	return &b->irqs[b->nirq++];
@@ -301,8 +302,8 @@ static int irq_shared(unsigned int irq)
 }
 
 /* The function's interrupts: its MSI/MSI-X vectors, else its INTx line. */
-static unsigned int fn_irqs(const char *bdf, unsigned int *irqs,
-			    unsigned int max)
+static unsigned int fn_irqs_unsorted(const char *bdf, unsigned int *irqs,
+				     unsigned int max)
 {
 	char path[PATH_MAX], buf[32];
 	struct dirent *e;
@@ -322,6 +323,26 @@ static unsigned int fn_irqs(const char *bdf, unsigned int *irqs,
 	snprintf(path, sizeof(path), SYS_PCI "/%s/irq", bdf);
 	if (!read_line_file(path, buf, sizeof(buf)) && strtoul(buf, NULL, 10))
 		irqs[n++] = strtoul(buf, NULL, 10);
+	return n;
+}
+
+static int cmp_uint(const void *a, const void *b)
+{
+	unsigned int x = *(const unsigned int *)a, y = *(const unsigned int *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * In ascending order: a vector's rank is how the baseline names it (irq
+ * numbers change from boot to boot, the order of a driver's vectors not).
+ */
+static unsigned int fn_irqs(const char *bdf, unsigned int *irqs,
+			    unsigned int max)
+{
+	unsigned int n = fn_irqs_unsorted(bdf, irqs, max);
+
+	qsort(irqs, n, sizeof(*irqs), cmp_uint);
 	return n;
 }
 
@@ -374,7 +395,8 @@ static void check_irqs(struct dma_mon *st, struct bmc_fn *b, uint64_t now,
 			.flags = (p->driver[0] ? 0 : DMA_IRQ_NO_DRIVER) |
 				 (irq_shared(irqs[i]) ? DMA_IRQ_SHARED : 0),
 		};
-		struct bmc_irq *s = irq_slot(b, irqs[i]);
+		bool fresh = false;
+		struct bmc_irq *s = irq_slot(b, irqs[i], &fresh);
 		struct dma_irq_sample x = {
 			.bdf = p->bdf, .vendor = p->vendor, .device = p->device,
 			.fn_flags = p->fn_flags, .irq = irqs[i],
@@ -387,6 +409,12 @@ static void check_irqs(struct dma_mon *st, struct bmc_fn *b, uint64_t now,
 
 		if (!s)
 			break;
+		if (fresh && st->d->base && st->d->base->has_traffic)
+			dma_irq_use_baseline(&s->learn,
+					     baseline_find_irq(&st->d->base->traffic, p->bdf, i),
+					     st->d->base->traffic.window_s,
+					     st->d->policy->rate_factor,
+					     st->d->policy->rate_floor);
 		bpf_map_update_elem(fns_fd, &key, &info, BPF_ANY);
 		irq_sum(st, irqs[i], &sum);	/* all zero before the first */
 		x.total = sum.total - s->total;
@@ -395,6 +423,8 @@ static void check_irqs(struct dma_mon *st, struct bmc_fn *b, uint64_t now,
 		s->total = sum.total;
 		s->unclaimed = sum.unclaimed;
 		s->no_driver = sum.no_driver;
+		if (st->d->learn)
+			traffic_learn_irq(st->d->learn, p->bdf, i, irqs[i], x.total);
 		if (dma_rules_irq(&s->learn, &st->params, &x, &al, &learned))
 			pipeline_submit(st->d->pipeline, &al);
 		if (learned)
@@ -469,7 +499,7 @@ static void on_fault(struct dma_mon *st, const struct bmcw_dma_fault *f)
 static void on_aer(struct dma_mon *st, const struct bmcw_dma_aer *a)
 {
 	struct bmcw_alert al;
-	const struct inv_fn *fn;
+	const struct dma_fn *fn;
 	char dev[sizeof(a->dev) + 1];
 
 	memcpy(dev, a->dev, sizeof(a->dev));

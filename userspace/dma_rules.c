@@ -241,6 +241,18 @@ int dma_rules_posture(const struct dma_posture *prev,
 	return n;
 }
 
+void dma_irq_use_baseline(struct dma_irq_state *s, const struct baseline_irq *q,
+			  unsigned int window_s, unsigned int factor,
+			  unsigned int floor)
+{
+	memset(s, 0, sizeof(*s));
+	s->from_base = 1;
+	s->learned = 1;
+	s->base_max = q ? q->r.max : 0;
+	s->base_limit = traffic_limit(s->base_max, factor, floor);
+	s->window_ns = (uint64_t)(window_s ? window_s : 1) * 1000000000ULL;
+}
+
 int dma_rules_irq(struct dma_irq_state *s, const struct dma_irq_params *p,
 		  const struct dma_irq_sample *x, struct bmcw_alert *out,
 		  int *just_learned)
@@ -250,12 +262,12 @@ int dma_rules_irq(struct dma_irq_state *s, const struct dma_irq_params *p,
 	uint64_t limit;
 	struct bmcw_alert *al;
 	const char *what = NULL;
-	char detail[96] = "";
+	char detail[128] = "";
 
 	*just_learned = 0;
 	if (!s->first_ns)
 		s->first_ns = x->now_ns;
-	if (!s->learned) {
+	if (!s->from_base && !s->learned) {
 		if (rate > s->peak_per_s)
 			s->peak_per_s = rate;
 		if (x->now_ns - s->first_ns >= p->learn_ns) {
@@ -274,6 +286,17 @@ int dma_rules_irq(struct dma_irq_state *s, const struct dma_irq_params *p,
 		what = "were claimed by no handler";
 		snprintf(detail, sizeof(detail), "%llu interrupts",
 			 (unsigned long long)x->unclaimed);
+	} else if (s->from_base) {
+		if (rate_window_add(&s->win, s->window_ns, x->now_ns, x->total,
+				    s->base_limit)) {
+			what = "exceed the learned rate";
+			snprintf(detail, sizeof(detail),
+				 "%llu in %llu s against a limit of %llu (baseline: at most %llu per window)",
+				 (unsigned long long)s->win.count,
+				 (unsigned long long)(s->window_ns / 1000000000ULL),
+				 (unsigned long long)s->base_limit,
+				 (unsigned long long)s->base_max);
+		}
 	} else if (s->learned && !*just_learned && rate > limit) {
 		what = "exceed the learned rate";
 		snprintf(detail, sizeof(detail), "%llu/s against a limit of %llu/s",

@@ -12,6 +12,7 @@
 #include <linux/bmcwatch.h>
 
 #include "alert.h"
+#include "traffic.h"
 
 #define DMA_RULES_MAX_ALERTS	3
 
@@ -64,7 +65,22 @@ struct dma_irq_state {
 	uint64_t first_ns;	/* 0 until the first sample */
 	uint64_t peak_per_s;	/* highest rate while learning */
 	int learned;
+	/*
+	 * With a baseline's traffic profile nothing is learnt here: the
+	 * interrupts are counted per learnt window and flagged above
+	 * base_limit (learnt largest window x factor, at least the floor).
+	 */
+	int from_base;
+	uint64_t base_max;	/* learnt largest window, 0 if never seen */
+	uint64_t base_limit;
+	uint64_t window_ns;
+	struct rate_window win;
 };
+
+/* Enforce the baseline's profile of this interrupt (@q NULL: not in it). */
+void dma_irq_use_baseline(struct dma_irq_state *s, const struct baseline_irq *q,
+			  unsigned int window_s, unsigned int factor,
+			  unsigned int floor);
 
 struct dma_irq_sample {
 	const char *bdf;

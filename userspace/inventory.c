@@ -377,6 +377,7 @@ void inventory_flags_str(uint32_t flags, char *buf, size_t len)
 		{ BMCW_FN_BMC_ALIAS, "bmc-alias" }, { BMCW_FN_MSI_ON, "msi" },
 		{ BMCW_FN_DRIVER, "driver" }, { BMCW_FN_LPC_BRIDGE, "lpc" },
 		{ BMCW_FN_VFIO, "vfio" }, { BMCW_FN_MSI64, "msi64" },
+		{ BMCW_FN_VIRTFN, "virtfn" },
 	};
 	size_t used = 0;
 

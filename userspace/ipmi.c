@@ -23,10 +23,12 @@
 #include "ipmi_mon.h"
 #include "ipmi.skel.h"
 #include "ipmi_rules.h"
+#include "baseline.h"
 #include "bpf_monitor.h"
 #include "log.h"
 #include "percpu_sweep.h"
 #include "sysfs_pci.h"
+#include "traffic.h"
 
 /* Attentions the two sides may disagree by (sampling races). */
 #define DRIFT_SLACK	2
@@ -40,7 +42,25 @@ struct ipmi_mon {
 	int64_t si_attn_base;		/* driver's counter at start, -1 none */
 	uint64_t our_attn_base;
 	int64_t drift_reported;
+	/* learning the profile or enforcing a baseline's: counters per key */
+	bool sweeping;
+	struct percpu_sweep counts;
+	uint64_t attn_prev;
 };
+
+/* The identity answers the rules hold, into the profile being learnt. */
+static void learn_identity(struct ipmi_mon *m)
+{
+	const struct ipmi_identity *ids[BASELINE_ID_COUNT] = {
+		[BASELINE_ID_DEVICE] = &m->st.device_id,
+		[BASELINE_ID_DEVICE_GUID] = &m->st.device_guid,
+		[BASELINE_ID_SYSTEM_GUID] = &m->st.system_guid,
+	};
+
+	for (int k = 0; k < BASELINE_ID_COUNT; k++)
+		if (ids[k]->seen)
+			traffic_learn_identity(m->d->learn, k, ids[k]->b, ids[k]->len);
+}
 
 static int on_record(void *ctx, void *data, size_t len)
 {
@@ -60,7 +80,47 @@ static int on_record(void *ctx, void *data, size_t len)
 	n = ipmi_rules_event(&m->st, e, &c, al);
 	for (int i = 0; i < n; i++)
 		pipeline_submit(m->d->pipeline, &al[i]);
+	if (m->d->learn)
+		learn_identity(m);
 	return 0;
+}
+
+/*
+ * Every counter key's growth: into the profile being learnt, or through
+ * the new-command rule against the baseline's. The state machine's view
+ * (XACT) is the wire's; the message layer's only stands in when the state
+ * machine hooks are missing.
+ */
+static void sweep_commands(struct ipmi_mon *m, uint64_t attn_now)
+{
+	struct bmcw_alert al;
+	bool any_xact = false;
+
+	if (percpu_sweep_run(&m->counts))
+		return;
+	for (size_t i = 0; i < m->counts.n; i++) {
+		const struct bmcw_ipmi_key *k = (const void *)(m->counts.keys +
+							       i * m->counts.key_size);
+
+		any_xact |= k->kind == BMCW_IPMI_XACT;
+	}
+	for (size_t i = 0; i < m->counts.n; i++) {
+		const struct bmcw_ipmi_key *k = (const void *)(m->counts.keys +
+							       i * m->counts.key_size);
+
+		if (k->kind != (any_xact ? BMCW_IPMI_XACT :
+				k->dir ? BMCW_IPMI_MSG_RSP : BMCW_IPMI_MSG_REQ))
+			continue;
+		if (m->d->learn)
+			traffic_learn_ipmi(m->d->learn, k->netfn, k->cmd, k->dir, k->origin,
+					   percpu_sweep_delta(&m->counts, i));
+		else if (!k->dir && ipmi_rules_counted(&m->st, k->netfn, k->cmd,
+							k->origin, &al))
+			pipeline_submit(m->d->pipeline, &al);
+	}
+	if (m->d->learn)
+		traffic_learn_attention(m->d->learn, attn_now - m->attn_prev);
+	m->attn_prev = attn_now;
 }
 
 /* The SI driver's "attentions" counter (sum over interfaces), or -1. */
@@ -123,6 +183,7 @@ static void fini(void *state)
 	if (!m)
 		return;
 	ring_buffer__free(m->mon.rb);
+	percpu_sweep_free(&m->counts);
 	if (m->skel) {
 		bpf_map__unpin(m->skel->maps.ipmi_counts, NULL);
 		bpf_map__unpin(m->skel->maps.ipmi_stats, NULL);
@@ -142,6 +203,13 @@ static int init(struct bmcw_daemon *d, void **state)
 	m->d = d;
 	m->si_attn_base = -1;
 	ipmi_state_init(&m->st);
+	if (d->base && d->base->has_traffic) {
+		ipmi_state_use_baseline(&m->st, d->base, d->policy->rate_factor,
+					d->policy->rate_floor);
+		bmcw_log(LOG_INFO, "ipmi: baseline of %s: %zu commands known, attention limit %llu per %u s",
+			 d->base->created, d->base->traffic.n_ipmi,
+			 (unsigned long long)m->st.attn_limit, d->base->traffic.window_s);
+	}
 	bpfmon_libbpf_logging();
 	m->skel = ipmi_bpf__open();
 	if (!m->skel)
@@ -163,6 +231,13 @@ static int init(struct bmcw_daemon *d, void **state)
 				 on_record, m, NULL);
 	if (!m->mon.rb)
 		return -errno;
+	m->sweeping = d->learn || m->st.cmds_known;
+	if (m->sweeping) {
+		err = percpu_sweep_init(&m->counts, bpf_map__fd(m->skel->maps.ipmi_counts),
+					sizeof(struct bmcw_ipmi_key));
+		if (err)
+			return err;
+	}
 	return 0;
 }
 
@@ -190,6 +265,8 @@ static int on_interval(void *state, uint64_t now_ns)
 			    "monitor=\"ipmi\"", now[IPMI_STAT_RB_SENT]);
 	}
 	check_drift(m);
+	if (m->sweeping)
+		sweep_commands(m, now[IPMI_STAT_ATTN]);
 	return 0;
 }
 

@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "baseline.h"
 #include "ipmi_rules.h"
 
 #define NETFN_CHASSIS	0x00
@@ -30,9 +31,67 @@
 #define FLAG_PRETIMEOUT	0x08
 #define FLAG_OEM	0xe0
 
+/* Set BMC Global Enables (22.1): the bits the Linux driver manages */
+#define ENABLES_HOST	0x07
+/* Get Device ID firmware revision 1, bit 7: update or self-init in progress */
+#define DEVID_UPDATING	0x80
+#define CC_INIT_IN_PROGRESS	0xd2
+
 void ipmi_state_init(struct ipmi_state *st)
 {
 	memset(st, 0, sizeof(*st));
+	st->attn_window_ns = IPMI_ATTN_WINDOW_NS;
+	st->attn_limit = IPMI_ATTN_MAX;
+}
+
+static unsigned int cmd_key(uint8_t netfn, uint8_t cmd, uint8_t origin)
+{
+	return ((netfn >> 1) & 0x1f) << 11 | (unsigned int)cmd << 3 | (origin & 7);
+}
+
+static bool bit_test(const uint8_t *map, unsigned int k)
+{
+	return map[k / 8] & (1U << (k % 8));
+}
+
+static void bit_set(uint8_t *map, unsigned int k)
+{
+	map[k / 8] |= 1U << (k % 8);
+}
+
+void ipmi_state_use_baseline(struct ipmi_state *st, const struct baseline *b,
+			     unsigned int factor, unsigned int floor)
+{
+	struct ipmi_identity *ids[BASELINE_ID_COUNT] = {
+		[BASELINE_ID_DEVICE] = &st->device_id,
+		[BASELINE_ID_DEVICE_GUID] = &st->device_guid,
+		[BASELINE_ID_SYSTEM_GUID] = &st->system_guid,
+	};
+	const struct baseline_traffic *t;
+
+	if (!b || !b->has_traffic)
+		return;
+	t = &b->traffic;
+	snprintf(st->base_created, sizeof(st->base_created), "%s", b->created);
+	st->attn_window_ns = (uint64_t)t->window_s * 1000000000ULL;
+	st->attn_learnt_max = t->attention.max;
+	st->attn_limit = traffic_limit(t->attention.max, factor, floor);
+	st->attn_learnt = true;
+	memset(&st->attn_win, 0, sizeof(st->attn_win));
+	for (int k = 0; k < BASELINE_ID_COUNT; k++) {
+		if (!t->id[k].seen)
+			continue;
+		ids[k]->seen = true;
+		ids[k]->from_baseline = true;
+		ids[k]->len = t->id[k].len > IPMI_ID_BYTES ? IPMI_ID_BYTES : t->id[k].len;
+		memcpy(ids[k]->b, t->id[k].b, ids[k]->len);
+	}
+	memset(st->known, 0, sizeof(st->known));
+	for (size_t i = 0; i < t->n_ipmi; i++)
+		if (!t->ipmi[i].dir)
+			bit_set(st->known, cmd_key(t->ipmi[i].netfn, t->ipmi[i].cmd,
+						   t->ipmi[i].origin));
+	st->cmds_known = true;
 }
 
 const char *ipmi_netfn_name(uint8_t netfn)
@@ -237,6 +296,147 @@ static unsigned int rsp_bytes(const struct bmcw_ipmi_event *e)
 	return e->rsp_len < BMCW_IPMI_DATA ? e->rsp_len : BMCW_IPMI_DATA;
 }
 
+static void locus_suffix(struct bmcw_alert *al, const char *suffix)
+{
+	size_t used = strlen(al->subject.locus);
+
+	snprintf(al->subject.locus + used, sizeof(al->subject.locus) - used, "%s",
+		 suffix);
+}
+
+/* A request never seen while learning; @e NULL when only counted. */
+static int rule_new_command(struct ipmi_state *st, uint8_t netfn, uint8_t cmd,
+			    uint8_t origin, const struct bmcw_ipmi_event *e,
+			    const struct ipmi_ctx *c, struct bmcw_alert *out, int n)
+{
+	enum bmcw_severity sev = origin == BMCW_IPMI_ORIG_USER ? BMCW_SEV_NOTICE :
+				 BMCW_SEV_INFO;
+	unsigned int k = cmd_key(netfn, cmd, origin);
+	struct bmcw_alert *al;
+	char who[64], locus[24];
+
+	if (!st->cmds_known || (netfn & 1) || bit_test(st->known, k) ||
+	    bit_test(st->new_reported, k))
+		return n;
+	/* Sensitive commands have their own rule, which names the process. */
+	if (ipmi_sensitive(netfn, cmd, NULL, 0))
+		return n;
+	bit_set(st->new_reported, k);
+	if (e) {
+		al = start(out, &n, "ipmi.new_command", sev, e, c);
+		actor(who, sizeof(who), e);
+	} else {
+		al = &out[n++];
+		memset(al, 0, sizeof(*al));
+		al->rule = "ipmi.new_command";
+		al->severity = sev;
+		snprintf(al->subject.locus, sizeof(al->subject.locus), "ipmi");
+		alert_add_extra(al, "origin", "%s", ipmi_origin_name(origin));
+		alert_add_extra(al, "netfn", "0x%02x %s", netfn, ipmi_netfn_name(netfn));
+		alert_add_extra(al, "cmd", "0x%02x %s", cmd, ipmi_cmd_name(netfn, cmd));
+		snprintf(who, sizeof(who), "%s", ipmi_origin_name(origin));
+	}
+	/* one aggregate per command: a second new command is news too */
+	snprintf(locus, sizeof(locus), " cmd %02x/%02x", netfn, cmd);
+	locus_suffix(al, locus);
+	snprintf(al->message, sizeof(al->message),
+		 "%s sent %s/%s (netfn 0x%02x cmd 0x%02x), a command never seen from %s while learning",
+		 who, ipmi_netfn_name(netfn), ipmi_cmd_name(netfn, cmd), netfn, cmd,
+		 ipmi_origin_name(origin));
+	snprintf(al->why, sizeof(al->why),
+		 "the baseline learnt %s has no such request from this origin: new software or a new kernel user, or someone exploring the BMC",
+		 st->base_created);
+	return n;
+}
+
+int ipmi_rules_counted(struct ipmi_state *st, uint8_t netfn, uint8_t cmd,
+		       uint8_t origin, struct bmcw_alert *out)
+{
+	return rule_new_command(st, netfn, cmd, origin, NULL, NULL, out, 0);
+}
+
+/*
+ * A sign of a BMC reset. Each sign its own subject ("... reset enables"):
+ * signs of one reset come seconds apart and each is news, not a repeat to
+ * aggregate.
+ */
+static struct bmcw_alert *reset_alert(struct bmcw_alert *out, int *n,
+				      const struct bmcw_ipmi_event *e,
+				      const struct ipmi_ctx *c, const char *sign)
+{
+	struct bmcw_alert *al = start(out, n, "ipmi.protocol_violation",
+				      BMCW_SEV_WARNING, e, c);
+
+	/* the BMC did it, whoever's request revealed it */
+	al->subject.has_process = 0;
+	memset(al->subject.comm, 0, sizeof(al->subject.comm));
+	al->subject.exe[0] = '\0';
+	al->subject.pid = 0;
+	locus_suffix(al, " reset ");
+	locus_suffix(al, sign);
+	return al;
+}
+
+/* Set/Get BMC Global Enables: a BMC that forgot what the host set was reset. */
+static int rule_enables(struct ipmi_state *st, const struct bmcw_ipmi_event *e,
+			const struct ipmi_ctx *c, struct bmcw_alert *out, int n)
+{
+	struct bmcw_alert *al;
+	uint8_t got, lost;
+
+	if (e->cc)
+		return n;
+	if (e->cmd == 0x2e) {
+		if (e->req_len >= 3) {
+			st->enables = e->req[2];
+			st->enables_known = true;
+		}
+		return n;
+	}
+	if (e->rsp_len < 4)
+		return n;
+	got = e->rsp[3];
+	lost = st->enables & ~got & ENABLES_HOST;
+	if (!st->enables_known || !lost) {
+		/* started after the driver set them: this is what it wants */
+		st->enables = got;
+		st->enables_known = true;
+		return n;
+	}
+	al = reset_alert(out, &n, e, c, "enables");
+	snprintf(al->message, sizeof(al->message),
+		 "BMC lost the global enables the host set: 0x%02x, now 0x%02x (BMC reset)",
+		 st->enables, got);
+	snprintf(al->why, sizeof(al->why),
+		 "only a BMC reset clears the %s%s%sthe host driver enabled; the driver sets them again",
+		 lost & 0x01 ? "message interrupt, " : "", lost & 0x02 ? "event interrupt, " : "",
+		 lost & 0x04 ? "event buffer, " : "");
+	alert_add_extra(al, "enables_set", "0x%02x", st->enables);
+	alert_add_extra(al, "enables_now", "0x%02x", got);
+	st->enables = got;
+	return n;
+}
+
+/* KCS errors then a working transaction: the BMC stalled or reset. */
+static int rule_recovered(struct ipmi_state *st, const struct bmcw_ipmi_event *e,
+			  const struct ipmi_ctx *c, struct bmcw_alert *out, int n)
+{
+	struct bmcw_alert *al;
+
+	if (!st->err_events || (e->flags & BMCW_IPMI_F_NO_REQ) || e->rsp_len < 3)
+		return n;
+	al = reset_alert(out, &n, e, c, "recovered");
+	snprintf(al->message, sizeof(al->message),
+		 "KCS interface works again after %u error recover%s over %llu ms (BMC stalled or reset mid-transaction)",
+		 st->err_events, st->err_events == 1 ? "y" : "ies",
+		 (unsigned long long)((e->ts_ns - st->err_first_ns) / 1000000));
+	snprintf(al->why, sizeof(al->why),
+		 "the BMC's side stopped following the KCS handshake and then came back: a BMC reset, a hang, or firmware being replaced");
+	alert_add_extra(al, "errors", "%u", st->err_events);
+	st->err_events = 0;
+	return n;
+}
+
 static int rule_mismatch(const struct bmcw_ipmi_event *e,
 			 const struct ipmi_ctx *c, struct bmcw_alert *out,
 			 int n)
@@ -388,21 +588,44 @@ static int rule_identity(struct ipmi_state *st,
 	if (now.len > IPMI_ID_BYTES)
 		now.len = IPMI_ID_BYTES;
 	memcpy(now.b, e->rsp + 3, now.len);
-	if (e->cmd == 0x01 && now.len > 2)
-		now.b[2] &= 0x7f;	/* "device available": update in progress */
+	if (e->cmd == 0x01 && now.len > 2) {
+		bool updating = now.b[2] & DEVID_UPDATING;
+
+		if (updating && !st->dev_updating) {
+			al = reset_alert(out, &n, e, c, "device id");
+			snprintf(al->message, sizeof(al->message),
+				 "BMC reports firmware update or self-initialisation in progress (Get Device ID firmware revision 0x%02x)",
+				 now.b[2]);
+			snprintf(al->why, sizeof(al->why),
+				 "a BMC is unavailable like this after a reset or while its firmware or SDRs are rewritten");
+		}
+		st->dev_updating = updating;
+		now.b[2] &= ~DEVID_UPDATING;	/* not part of the identity */
+	}
 	if (!id->seen) {
 		*id = now;
 		return n;
 	}
-	if (id->len == now.len && !memcmp(id->b, now.b, now.len))
+	if (id->len == now.len && !memcmp(id->b, now.b, now.len)) {
+		id->from_baseline = false;
 		return n;
+	}
 	hex(was, sizeof(was), id->b, id->len);
 	hex(is, sizeof(is), now.b, now.len);
 	al = start(out, &n, "ipmi.identity_change", BMCW_SEV_WARNING, e, c);
-	snprintf(al->message, sizeof(al->message),
-		 "BMC's %s answer changed: %s -> %s", what, was, is);
-	snprintf(al->why, sizeof(al->why),
-		 "the BMC now reports a different device, firmware or GUID than when first seen; without a planned update, different firmware is answering");
+	if (id->from_baseline) {
+		snprintf(al->message, sizeof(al->message),
+			 "BMC's %s answer differs from the baseline: %s -> %s", what, was, is);
+		snprintf(al->why, sizeof(al->why),
+			 "the BMC reports a different device, firmware or GUID than when the baseline was learnt (%s); without a planned update, different firmware is answering",
+			 st->base_created);
+		alert_add_extra(al, "baseline", "%s", st->base_created);
+	} else {
+		snprintf(al->message, sizeof(al->message),
+			 "BMC's %s answer changed: %s -> %s", what, was, is);
+		snprintf(al->why, sizeof(al->why),
+			 "the BMC now reports a different device, firmware or GUID than when first seen; without a planned update, different firmware is answering");
+	}
 	alert_add_extra(al, "was", "%s", was);
 	alert_add_extra(al, "now", "%s", is);
 	*id = now;
@@ -415,8 +638,21 @@ static int on_xact(struct ipmi_state *st, const struct bmcw_ipmi_event *e,
 	int n = 0;
 
 	st->saw_xact = true;
-	n = rule_mismatch(e, c, out, n);
-	if (n || (e->netfn & ~1) != NETFN_APP)
+	n = rule_recovered(st, e, c, out, n);
+	if (e->rsp_len >= 3 && e->cc == CC_INIT_IN_PROGRESS) {
+		struct bmcw_alert *al = reset_alert(out, &n, e, c, "initialising");
+
+		snprintf(al->message, sizeof(al->message),
+			 "BMC answered netfn 0x%02x cmd 0x%02x with 0xD2: initialisation in progress (BMC reset)",
+			 e->netfn, e->cmd);
+		snprintf(al->why, sizeof(al->why),
+			 "a BMC says it is initialising only after a power-on or a reset");
+		return n;
+	}
+	n = rule_new_command(st, e->netfn, e->cmd, e->origin, e, c, out, n);
+	if (rule_mismatch(e, c, out, n) != n)
+		return n + 1;
+	if ((e->netfn & ~1) != NETFN_APP)
 		return n;
 	switch (e->cmd) {
 	case 0x24:	/* Set Watchdog Timer: pre-timeout interrupt armed? */
@@ -439,11 +675,15 @@ static int on_xact(struct ipmi_state *st, const struct bmcw_ipmi_event *e,
 	case 0x37:
 		n = rule_identity(st, e, c, out, n);
 		break;
+	case 0x2e:
+	case 0x2f:
+		n = rule_enables(st, e, c, out, n);
+		break;
 	}
 	return n;
 }
 
-static int on_request(const struct bmcw_ipmi_event *e,
+static int on_request(struct ipmi_state *st, const struct bmcw_ipmi_event *e,
 		      const struct ipmi_ctx *c, struct bmcw_alert *out)
 {
 	unsigned int dlen = e->req_len > 2 ? e->req_len - 2 : 0;
@@ -452,13 +692,16 @@ static int on_request(const struct bmcw_ipmi_event *e,
 	char who[64];
 	int n = 0;
 
+	/* the state machine view reports new commands when it works */
+	if (!st->saw_xact)
+		n = rule_new_command(st, e->netfn, e->cmd, e->origin, e, c, out, n);
 	if (e->origin != BMCW_IPMI_ORIG_USER)
-		return 0;
+		return n;
 	if (dlen > BMCW_IPMI_DATA - 2)
 		dlen = BMCW_IPMI_DATA - 2;
 	why = ipmi_sensitive(e->netfn, e->cmd, e->req + 2, dlen);
 	if (!why)
-		return 0;
+		return n;
 	actor(who, sizeof(who), e);
 	al = start(out, &n, "ipmi.sensitive_command", BMCW_SEV_WARNING, e, c);
 	snprintf(al->message, sizeof(al->message),
@@ -480,22 +723,28 @@ static int on_attention(struct ipmi_state *st,
 
 	st->attentions++;
 	st->attn_pending = true;
-	if (e->ts_ns - st->attn_window_start > IPMI_ATTN_WINDOW_NS) {
-		st->attn_window_start = e->ts_ns;
-		st->attn_in_window = 0;
-		st->storm_reported = false;
-	}
-	if (++st->attn_in_window <= IPMI_ATTN_MAX || st->storm_reported)
+	if (!rate_window_add(&st->attn_win, st->attn_window_ns, e->ts_ns, 1,
+			     st->attn_limit))
 		return 0;
-	st->storm_reported = true;
 	al = start(out, &n, "ipmi.unsolicited_attention", BMCW_SEV_WARNING, e,
 		   c);
 	/* its own subject: not folded into the single attentions' aggregate */
-	strncat(al->subject.locus, " storm",
-		sizeof(al->subject.locus) - strlen(al->subject.locus) - 1);
-	snprintf(al->message, sizeof(al->message),
-		 "attention storm: BMC raised SMS_ATN more than %u times in %llu s",
-		 IPMI_ATTN_MAX, IPMI_ATTN_WINDOW_NS / 1000000000ULL);
+	locus_suffix(al, " storm");
+	if (st->attn_learnt) {
+		snprintf(al->message, sizeof(al->message),
+			 "attention storm above the learned rate: BMC raised SMS_ATN more than %llu times in %llu s (at most %llu per window while learning)",
+			 (unsigned long long)st->attn_limit,
+			 (unsigned long long)(st->attn_window_ns / 1000000000ULL),
+			 (unsigned long long)st->attn_learnt_max);
+		alert_add_extra(al, "learned_max_per_window", "%llu",
+				(unsigned long long)st->attn_learnt_max);
+	} else {
+		snprintf(al->message, sizeof(al->message),
+			 "attention storm: BMC raised SMS_ATN more than %llu times in %llu s",
+			 (unsigned long long)st->attn_limit,
+			 (unsigned long long)(st->attn_window_ns / 1000000000ULL));
+	}
+	alert_add_extra(al, "limit_per_window", "%llu", (unsigned long long)st->attn_limit);
 	snprintf(al->why, sizeof(al->why),
 		 "each attention makes the host driver fetch flags and messages; a storm keeps the host busy or hides a channel in the noise");
 	return n;
@@ -511,7 +760,7 @@ int ipmi_rules_event(struct ipmi_state *st, const struct bmcw_ipmi_event *e,
 	case BMCW_IPMI_XACT:
 		return on_xact(st, e, c, out);
 	case BMCW_IPMI_MSG_REQ:
-		return on_request(e, c, out);
+		return on_request(st, e, c, out);
 	case BMCW_IPMI_MSG_RSP:
 		/* the state machine view reports mismatches when it works */
 		return st->saw_xact ? 0 : rule_mismatch(e, c, out, 0);
@@ -519,6 +768,8 @@ int ipmi_rules_event(struct ipmi_state *st, const struct bmcw_ipmi_event *e,
 		return on_attention(st, e, c, out);
 	case BMCW_IPMI_HOSED:
 	case BMCW_IPMI_ABORT:
+		if (!st->err_events++)
+			st->err_first_ns = e->ts_ns;
 		al = start(out, &n, "ipmi.protocol_violation", BMCW_SEV_WARNING,
 			   e, c);
 		snprintf(al->message, sizeof(al->message),

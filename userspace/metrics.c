@@ -196,9 +196,57 @@ char *metrics_render(struct metrics *m, uint64_t now_ns)
 	return buf;
 }
 
+int metrics_http_addr(const char *spec, struct sockaddr_storage *ss,
+		      unsigned int *sslen)
+{
+	struct sockaddr_in *sin = (struct sockaddr_in *)ss;
+	struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)ss;
+	const char *host, *colon;
+	unsigned long port;
+	char buf[64], *end;
+	size_t n;
+
+	if (strncmp(spec, "http:", 5))
+		return -1;
+	host = spec + 5;
+	colon = strrchr(host, ':');
+	if (!colon || !colon[1] || strspn(colon + 1, "0123456789") != strlen(colon + 1))
+		return -1;
+	port = strtoul(colon + 1, &end, 10);
+	if (port < 1 || port > 65535)
+		return -1;
+	n = colon - host;
+	memset(ss, 0, sizeof(*ss));
+	if (n >= 2 && host[0] == '[' && host[n - 1] == ']') {
+		if (n - 2 >= sizeof(buf))
+			return -1;
+		memcpy(buf, host + 1, n - 2);
+		buf[n - 2] = '\0';
+		if (inet_pton(AF_INET6, buf, &sin6->sin6_addr) != 1 ||
+		    IN6_IS_ADDR_UNSPECIFIED(&sin6->sin6_addr))
+			return -1;
+		sin6->sin6_family = AF_INET6;
+		sin6->sin6_port = htons(port);
+		*sslen = sizeof(*sin6);
+		return 0;
+	}
+	if (n >= sizeof(buf))
+		return -1;
+	memcpy(buf, host, n);
+	buf[n] = '\0';
+	if (inet_pton(AF_INET, buf, &sin->sin_addr) != 1 ||
+	    sin->sin_addr.s_addr == htonl(INADDR_ANY))
+		return -1;
+	sin->sin_family = AF_INET;
+	sin->sin_port = htons(port);
+	*sslen = sizeof(*sin);
+	return 0;
+}
+
 int metrics_open(struct metrics *m, const char *spec, char *err, size_t errlen)
 {
-	struct sockaddr_in sin = { .sin_family = AF_INET };
+	struct sockaddr_storage ss;
+	unsigned int sslen;
 	int one = 1;
 
 	if (!spec || !*spec || !strcmp(spec, "off"))
@@ -207,17 +255,20 @@ int metrics_open(struct metrics *m, const char *spec, char *err, size_t errlen)
 		snprintf(m->textfile, sizeof(m->textfile), "%s", spec + 9);
 		return 0;
 	}
-	if (strncmp(spec, "http:127.0.0.1:", 15)) {
-		snprintf(err, errlen, "metrics '%s': expected off|http:127.0.0.1:PORT|textfile:/PATH", spec);
+	if (metrics_http_addr(spec, &ss, &sslen)) {
+		snprintf(err, errlen, "metrics '%s': expected off|http:ADDRESS:PORT|textfile:/PATH", spec);
 		return -1;
 	}
-	/* Loopback only: the endpoint has no authentication. */
-	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	sin.sin_port = htons(atoi(spec + 15));
-	m->listen_fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	/*
+	 * One address, never all: the endpoint has no authentication.
+	 * IP_FREEBIND: a management interface may get its address after
+	 * the daemon started at boot; the monitor must not wait for it.
+	 */
+	m->listen_fd = socket(ss.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (m->listen_fd < 0 ||
 	    setsockopt(m->listen_fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) ||
-	    bind(m->listen_fd, (struct sockaddr *)&sin, sizeof(sin)) ||
+	    setsockopt(m->listen_fd, IPPROTO_IP, IP_FREEBIND, &one, sizeof(one)) ||
+	    bind(m->listen_fd, (struct sockaddr *)&ss, sslen) ||
 	    listen(m->listen_fd, 8)) {
 		snprintf(err, errlen, "metrics '%s': %s", spec, strerror(errno));
 		if (m->listen_fd >= 0)

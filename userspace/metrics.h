@@ -38,11 +38,21 @@ int metrics_escape_label(const char *src, char *dst, size_t len);
 char *metrics_render(struct metrics *m, uint64_t now_ns);
 
 /*
- * Exposition: spec "http:127.0.0.1:PORT" opens a listening socket (its fd is
+ * Exposition: spec "http:ADDRESS:PORT" opens a listening socket (its fd is
  * returned by metrics_fd() for the main loop), "textfile:PATH" writes PATH on
  * each metrics_export(), "off" does nothing.
  */
 int metrics_open(struct metrics *m, const char *spec, char *err, size_t errlen);
+/*
+ * "http:ADDRESS:PORT" to a socket address: ADDRESS is an IPv4 address or a
+ * bracketed IPv6 one, never a wildcard (0.0.0.0, [::]). The endpoint has
+ * no authentication: it listens on loopback (127.0.0.1) unless the
+ * operator names one interface's address, such as a management network's.
+ * 0, or -1 if malformed.
+ */
+struct sockaddr_storage;
+int metrics_http_addr(const char *spec, struct sockaddr_storage *ss,
+		      unsigned int *sslen);
 int metrics_fd(const struct metrics *m);	/* -1 if none */
 /* Main loop: the listening socket is readable; answer one client. */
 void metrics_serve(struct metrics *m, uint64_t now_ns);

@@ -35,6 +35,10 @@ size_t monitors_start(struct bmcw_daemon *d, const struct bmcw_monitor_ops *cons
 			alert_add_extra(&a, "error", "%d", err);
 			pipeline_submit(d->pipeline, &a);
 			bmcw_log(LOG_WARNING, "%s", a.message);
+			/* What it got before failing; the daemon may start it again. */
+			if (s->ops->fini && s->state)
+				s->ops->fini(s->state);
+			s->state = NULL;
 			continue;
 		}
 		s->enabled = true;

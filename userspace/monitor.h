@@ -19,6 +19,9 @@
 #include "pipeline.h"
 #include "policy.h"
 
+struct traffic_learner;
+struct baseline;
+
 struct bmcw_daemon {
 	const struct policy *policy;
 	struct pipeline *pipeline;
@@ -27,6 +30,13 @@ struct bmcw_daemon {
 	char hostname[256];
 	uint64_t started_ns;		/* CLOCK_REALTIME */
 	bool stopping;			/* clean stop: the status file says so */
+	/* Learning the traffic profile (--learn-seconds): monitors add to it. */
+	struct traffic_learner *learn;
+	/* The baseline enforced; NULL without one, or while learning. */
+	const struct baseline *base;
+	/* bmcwatch.ko released on an unload request: monitors stopped. */
+	bool released;
+	char released_why[256];
 };
 
 struct bmcw_monitor_ops {

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /* The output registry: spec parsing and the generic emit/tick/close. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,9 +15,10 @@ static const struct output_ops *const output_types[] = {
 	&output_syslog_unix_ops,
 	&output_syslog_udp_ops,
 	&output_syslog_tcp_ops,
+	&output_syslog_tls_ops,
 };
 
-#define OUTPUT_CHOICES "json:PATH|cef:PATH|syslog|syslog+unix:PATH|syslog+udp://HOST:PORT|syslog+tcp://HOST:PORT"
+#define OUTPUT_CHOICES "json:PATH|cef:PATH|syslog|syslog+unix:PATH|syslog+udp://HOST:PORT|syslog+tcp://HOST:PORT|syslog+tls://HOST:PORT"
 
 /* Splits spec into its type and argument; the argument may be "". */
 static const struct output_ops *output_lookup(const char *spec, const char **arg)
@@ -36,7 +38,8 @@ static const struct output_ops *output_lookup(const char *spec, const char **arg
 
 static bool is_network(const struct output_ops *ops)
 {
-	return ops == &output_syslog_udp_ops || ops == &output_syslog_tcp_ops;
+	return ops == &output_syslog_udp_ops || ops == &output_syslog_tcp_ops ||
+	       ops == &output_syslog_tls_ops;
 }
 
 int output_spec_check(const char *spec, char *why, size_t whylen)
@@ -113,7 +116,9 @@ struct output *output_open(const char *spec, const struct output_env *env,
 	}
 	snprintf(o->spec, sizeof(o->spec), "%s", spec);
 	if (ops->open(o, arg)) {
-		snprintf(err, errlen, "output '%s': cannot open: %m", spec);
+		/* Outputs that know better say why in last_error. */
+		snprintf(err, errlen, "output '%s': cannot open: %s", spec,
+			 o->stats.last_error[0] ? o->stats.last_error : strerror(errno));
 		free(o);
 		return NULL;
 	}

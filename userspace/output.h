@@ -7,6 +7,8 @@
  *   syslog+unix:PATH              RFC 5424 datagrams to a unix socket
  *   syslog+udp://HOST:PORT        RFC 5424, one message per datagram
  *   syslog+tcp://HOST:PORT        RFC 5424, RFC 6587 octet counting, spooled
+ *   syslog+tls://HOST:PORT        the same over TLS (RFC 5425), the server's
+ *                                 certificate verified against a CA and HOST
  * The formatters are pure functions so tests can compare them with golden
  * files.
  */
@@ -35,6 +37,16 @@ struct output_env {
 	unsigned int connect_timeout_ms;	/* 0 = default */
 	unsigned int backoff_min_ms;		/* 0 = default */
 	unsigned int backoff_max_ms;		/* 0 = default */
+	/*
+	 * Stream outputs: a connection whose sent data stays unacknowledged
+	 * this long is dead (TCP_USER_TIMEOUT); 0 = default, see
+	 * output_syslog_tcp.c.
+	 */
+	unsigned int ack_timeout_ms;
+	/* syslog+tls: PEM files; no CA file = the system's trust store */
+	const char *tls_ca;
+	const char *tls_cert;			/* client certificate, optional */
+	const char *tls_key;			/* its key, with tls_cert */
 };
 
 struct output;
@@ -51,9 +63,20 @@ struct output_ops {
 struct output_stats {
 	uint64_t emitted;		/* alerts handed to this output */
 	uint64_t errors;		/* alerts this output lost */
-	uint64_t spool_records;		/* waiting on disk */
+	/*
+	 * Stream outputs keep every record on disk until the peer's TCP
+	 * acknowledged it: spool_records counts the unsent ones and the
+	 * in_flight ones (sent, not yet acknowledged).
+	 */
+	uint64_t spool_records;
 	uint64_t spool_bytes;
+	uint64_t in_flight;
+	uint64_t replayed;		/* sent from the spool after waiting in it */
+	uint64_t resent;		/* of those: sent again, their connection died */
+	uint64_t connects;		/* connections (and TLS sessions) established */
 	bool connected;			/* remote outputs */
+	bool remote;			/* the fields above mean something */
+	char last_error[192];		/* why the last connection failed, "" if none */
 };
 
 struct output {
@@ -102,5 +125,6 @@ extern const struct output_ops output_syslog_ops;
 extern const struct output_ops output_syslog_unix_ops;
 extern const struct output_ops output_syslog_udp_ops;
 extern const struct output_ops output_syslog_tcp_ops;
+extern const struct output_ops output_syslog_tls_ops;
 
 #endif /* BMCW_OUTPUT_H */

@@ -25,6 +25,9 @@
 #include "percpu_sweep.h"
 #include "sysfs_pci.h"
 
+/* Functions removed since the last interval, whose counters may go. */
+#define PCICFG_GONE_MAX	64
+
 struct pcicfg {
 	struct bpfmon mon;		/* first: bpfmon_fd() uses it */
 	struct bmcw_daemon *d;
@@ -32,6 +35,10 @@ struct pcicfg {
 	struct percpu_sweep counts;
 	uint64_t stats[BMCW_STAT_MAX];
 	pid_t self;
+	uint64_t gone[PCICFG_GONE_MAX];	/* key >> 24: segment, bus, devfn */
+	unsigned int n_gone;
+	bool gone_overflow;		/* more left: check every function */
+	uint64_t reclaimed;		/* counter keys deleted, in total */
 };
 
 static void submit_all(struct pcicfg *st, struct bmcw_alert *al, int n)
@@ -78,6 +85,91 @@ static void on_health(struct pcicfg *st, const struct bmcw_health_event *h)
 	pipeline_submit(st->d->pipeline, &al);
 }
 
+/*
+ * A function left the host: its counters go too, or a host that creates
+ * and destroys SR-IOV VFs, or hot-plugs devices, keeps the keys of every
+ * function it ever had (and a full map loses counts). They go at the next
+ * interval rather than now: the event is sent while the kernel is still
+ * removing the device, and a function that came back at the same address
+ * by then keeps counting on the same keys.
+ */
+static void note_gone(struct pcicfg *st, const struct bmcw_dev_event *e)
+{
+	uint64_t fn = BMCW_CFG_KEY_PACK(e->seg, e->bus, e->devfn, 0, 0, 0) >> 24;
+
+	for (unsigned int i = 0; i < st->n_gone; i++)
+		if (st->gone[i] == fn)
+			return;
+	if (st->n_gone < PCICFG_GONE_MAX)
+		st->gone[st->n_gone++] = fn;
+	else
+		st->gone_overflow = true;
+}
+
+static bool fn_present(uint64_t fn)
+{
+	char path[64], bdf[16];
+
+	pcie_bdf(bdf, sizeof(bdf), fn >> 16, (fn >> 8) & 0xff, fn & 0xff);
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s", bdf);
+	return access(path, F_OK) == 0;
+}
+
+static bool fn_departed(const struct pcicfg *st, uint64_t fn)
+{
+	bool listed = st->gone_overflow;
+
+	for (unsigned int i = 0; i < st->n_gone && !listed; i++)
+		listed = st->gone[i] == fn;
+	return listed && !fn_present(fn);
+}
+
+/* Delete the counter keys of the functions that left; one map walk. */
+static void reclaim_departed(struct pcicfg *st)
+{
+	int fd = bpf_map__fd(st->skel->maps.cfg_counts);
+	__u64 key, *prev = NULL, *del = NULL;
+	size_t n = 0, cap = 0;
+	uint64_t last_fn = ~0ULL;
+	bool last_gone = false;
+
+	if (!st->n_gone && !st->gone_overflow)
+		return;
+	while (!bpf_map_get_next_key(fd, prev, &key)) {
+		prev = &key;
+		/* keys of one function mostly come together: ask once */
+		if (key >> 24 != last_fn) {
+			last_fn = key >> 24;
+			last_gone = fn_departed(st, last_fn);
+		}
+		if (!last_gone)
+			continue;
+		if (n == cap) {
+			size_t ncap = cap ? 2 * cap : 64;
+			__u64 *v = realloc(del, ncap * sizeof(*v));
+
+			if (!v)
+				break;
+			del = v;
+			cap = ncap;
+		}
+		del[n++] = key;
+	}
+	for (size_t i = 0; i < n; i++)
+		if (!bpf_map_delete_elem(fd, &del[i]))
+			st->reclaimed++;
+	free(del);
+	st->n_gone = 0;
+	st->gone_overflow = false;
+	if (n)
+		bmcw_log(LOG_DEBUG, "pcicfg: %zu counter keys of departed functions deleted",
+			 n);
+	if (st->d->metrics)
+		metrics_set(st->d->metrics,
+			    "bmcwatch_pcicfg_keys_reclaimed_total", "",
+			    st->reclaimed);
+}
+
 static int on_record(void *ctx, void *data, size_t len)
 {
 	struct pcicfg *st = ctx;
@@ -93,9 +185,13 @@ static int on_record(void *ctx, void *data, size_t len)
 			on_cfg(st, body);
 		break;
 	case BMCW_REC_DEV:
-		if (h->len >= sizeof(struct bmcw_dev_event) &&
-		    pcie_rules_dev(body, &al))
+		if (h->len < sizeof(struct bmcw_dev_event))
+			break;
+		if (pcie_rules_dev(body, &al))
 			pipeline_submit(st->d->pipeline, &al);
+		if (((const struct bmcw_dev_event *)body)->change ==
+		    BMCW_DEV_REMOVED)
+			note_gone(st, body);
 		break;
 	case BMCW_REC_HEALTH:
 		if (h->len >= sizeof(struct bmcw_health_event))
@@ -191,6 +287,10 @@ static int init(struct bmcw_daemon *d, void **state)
 	err = percpu_sweep_init(&st->counts,
 				bpf_map__fd(st->skel->maps.cfg_counts),
 				sizeof(__u64));	/* packed key */
+	if (d->metrics)
+		metrics_declare(d->metrics, "bmcwatch_pcicfg_keys_reclaimed_total",
+				METRIC_COUNTER,
+				"Config-space counter keys of departed PCI functions deleted.");
 	return err;
 }
 
@@ -222,6 +322,7 @@ static int on_interval(void *state, uint64_t now_ns)
 	/* Drain first so alerts precede the loss summaries of the interval */
 	ring_buffer__consume(st->mon.rb);
 	report_losses(st);
+	reclaim_departed(st);
 	if (percpu_sweep_run(&st->counts) == 0 && st->d->metrics)
 		metrics_set(st->d->metrics, "bmcwatch_pcicfg_keys", "",
 			    st->counts.n);

@@ -198,27 +198,36 @@ static int rule_config_write(const struct bmcw_cfg_access *a,
 			     int n, const char *who)
 {
 	bool bmc = a->fn_flags & BMC_RELATED;
+	const char *rule = "pcie.config_write";
 	enum bmcw_severity sev;
 	struct bmcw_alert *al;
 
 	/* The kernel configuring devices is the normal case: counted only. */
 	if (a->origin == BMCW_ORIGIN_KERNEL)
 		return n;
-	if (bmc)
+	if (bmc) {
 		sev = BMCW_SEV_WARNING;
-	else if (a->origin == BMCW_ORIGIN_VFIO)
-		sev = BMCW_SEV_INFO;	/* a VMM driving its passed-through device */
-	else if (sensitive_class(a->cls))
+	} else if (a->origin == BMCW_ORIGIN_VFIO) {
+		/*
+		 * A VMM driving its passed-through device: recorded with its
+		 * process under a rule of its own, whose default is info
+		 * (the pipeline never lowers a rule's default severity).
+		 */
+		rule = "pcie.vfio_config_write";
+		sev = BMCW_SEV_INFO;
+	} else if (sensitive_class(a->cls)) {
 		sev = BMCW_SEV_NOTICE;
-	else
+	} else {
 		return n;
-	al = start(out, &n, "pcie.config_write", sev, a, c);
+	}
+	al = start(out, &n, rule, sev, a, c);
 	snprintf(al->message, sizeof(al->message),
 		 "%s wrote 0x%0*x to %s register 0x%03x of %s %s",
 		 who, a->size * 2, a->value, pcie_class_name(a->cls), a->off,
 		 bmc_role(a->fn_flags), al->subject.bdf);
 	snprintf(al->why, sizeof(al->why), "%s",
 		 bmc ? "a host process reprogrammed a BMC-related function's configuration; the BMC's own tools do not need this on a running host" :
+		 a->origin == BMCW_ORIGIN_VFIO ? "a hypervisor programs the devices it passes through to its guests; vfio-pci filters what reaches the device" :
 		 "a host process changed a security-relevant register directly through config space, bypassing the driver");
 	return n;
 }
@@ -244,6 +253,8 @@ int pcie_rules_dev(const struct bmcw_dev_event *e, struct bmcw_alert *out)
 	struct bmcw_alert *al = out;
 	struct bmcw_subject *s = &al->subject;
 	bool bmc = e->fn_flags & BMC_RELATED;
+	/* VFs exist because the kernel enabled SR-IOV: not news */
+	bool vf = (e->fn_flags & BMCW_FN_VIRTFN) && !bmc;
 
 	if (e->change != BMCW_DEV_ADDED && e->change != BMCW_DEV_REMOVED &&
 	    e->change != BMCW_DEV_CHANGED)
@@ -268,6 +279,18 @@ int pcie_rules_dev(const struct bmcw_dev_event *e, struct bmcw_alert *out)
 			 (unsigned long long)e->fingerprint);
 		snprintf(al->why, sizeof(al->why),
 			 "the function at this address was removed and a function with a different identity took its place");
+	} else if (vf) {
+		bool added = e->change == BMCW_DEV_ADDED;
+
+		al->rule = added ? "pcie.vf_added" : "pcie.vf_removed";
+		al->severity = BMCW_SEV_INFO;
+		snprintf(al->message, sizeof(al->message),
+			 "SR-IOV virtual function %s (%04x:%04x class %06x) %s",
+			 s->bdf, e->vendor, e->device, e->class,
+			 added ? "created" : "destroyed");
+		snprintf(al->why, sizeof(al->why),
+			 "the kernel %s SR-IOV virtual functions of their physical function (sriov_numvfs)",
+			 added ? "created" : "removed");
 	} else if (e->change == BMCW_DEV_ADDED) {
 		al->rule = "pcie.device_added";
 		al->severity = bmc ? BMCW_SEV_CRITICAL : BMCW_SEV_WARNING;

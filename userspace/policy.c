@@ -12,10 +12,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <ini.h>
 
+#include "metrics.h"
 #include "output.h"
 #include "policy.h"
 
@@ -30,6 +32,7 @@ struct conf_parse {
 	char *err;
 	size_t errlen;
 	int nerr;
+	int tls_cert_line, tls_key_line;	/* where they were set, 0 if not */
 };
 
 static void conf_error(struct conf_parse *c, const char *fmt, ...)
@@ -184,17 +187,21 @@ static const struct lpc_port_range lpc_default_watch[] = {
 };
 
 /*
- * metrics = off | http:127.0.0.1:PORT | textfile:/ABS/PATH.prom
- * The HTTP endpoint only listens on loopback: it has no authentication.
+ * metrics = off | http:ADDRESS:PORT | textfile:/ABS/PATH.prom
+ * The HTTP endpoint has no authentication: one address (loopback, or a
+ * management interface's), never a wildcard.
  */
+#define METRICS_CHOICES "off|http:ADDRESS:PORT|textfile:/PATH; ADDRESS is 127.0.0.1 or one interface's address, not a wildcard"
+
 static int metrics_spec_ok(const char *v)
 {
-	unsigned int port;
+	struct sockaddr_storage ss;
+	unsigned int len;
 
 	if (!strcmp(v, "off"))
 		return 0;
-	if (!strncmp(v, "http:127.0.0.1:", 15))
-		return parse_uint(v + 15, 1, 65535, &port);
+	if (!strncmp(v, "http:", 5))
+		return metrics_http_addr(v, &ss, &len);
 	if (!strncmp(v, "textfile:/", 10))
 		return 0;
 	return -1;
@@ -259,12 +266,61 @@ static void daemon_key(struct conf_parse *c, const char *name, const char *value
 			bad_value(c, name, value, "an absolute path");
 	} else if (!strcmp(name, "metrics")) {
 		if (metrics_spec_ok(value))
-			bad_value(c, name, value,
-				  "off|http:127.0.0.1:PORT|textfile:/PATH");
+			bad_value(c, name, value, METRICS_CHOICES);
 		else
 			snprintf(p->metrics, sizeof(p->metrics), "%s", value);
 	} else {
 		conf_error(c, "section [daemon]: unknown key '%s'", name);
+	}
+}
+
+static void baseline_key(struct conf_parse *c, const char *name, const char *value)
+{
+	struct policy *p = c->p;
+
+	if (!strcmp(name, "learn_seconds")) {
+		if (parse_uint(value, 0, 30 * 86400, &p->learn_seconds))
+			bad_value(c, name, value, "an integer in 0..2592000");
+	} else if (!strcmp(name, "window_seconds")) {
+		if (parse_uint(value, 1, 86400, &p->window_seconds))
+			bad_value(c, name, value, "an integer in 1..86400");
+	} else if (!strcmp(name, "rate_factor")) {
+		if (parse_uint(value, 1, 1000, &p->rate_factor))
+			bad_value(c, name, value, "an integer in 1..1000");
+	} else if (!strcmp(name, "rate_floor")) {
+		if (parse_uint(value, 0, 1000000, &p->rate_floor))
+			bad_value(c, name, value, "an integer in 0..1000000");
+	} else {
+		conf_error(c, "section [baseline]: unknown key '%s'", name);
+	}
+}
+
+/* [output] keys besides output: the stream outputs' connection and TLS. */
+static void output_key(struct conf_parse *c, const char *name, const char *value)
+{
+	struct policy *p = c->p;
+	char *path = !strcmp(name, "tls_ca") ? p->tls_ca :
+		     !strcmp(name, "tls_cert") ? p->tls_cert :
+		     !strcmp(name, "tls_key") ? p->tls_key : NULL;
+
+	if (path) {
+		if (copy_path(path, PATH_MAX, value))
+			bad_value(c, name, value, "an absolute path");
+		else if (path == p->tls_cert)
+			c->tls_cert_line = c->line;
+		else if (path == p->tls_key)
+			c->tls_key_line = c->line;
+	} else if (!strcmp(name, "connect_timeout_ms")) {
+		if (parse_uint(value, 100, 600000, &p->connect_timeout_ms))
+			bad_value(c, name, value, "an integer in 100..600000");
+	} else if (!strcmp(name, "retry_max_ms")) {
+		if (parse_uint(value, 100, 3600000, &p->retry_max_ms))
+			bad_value(c, name, value, "an integer in 100..3600000");
+	} else if (!strcmp(name, "ack_timeout_ms")) {
+		if (parse_uint(value, 1000, 3600000, &p->ack_timeout_ms))
+			bad_value(c, name, value, "an integer in 1000..3600000");
+	} else {
+		conf_error(c, "section [output]: unknown key '%s'", name);
 	}
 }
 
@@ -335,6 +391,8 @@ static int conf_handler(void *user, const char *section, const char *name,
 			conf_error(c, "out of memory");
 	} else if (!strcmp(section, "lpc")) {
 		lpc_key(c, name, value);
+	} else if (!strcmp(section, "baseline")) {
+		baseline_key(c, name, value);
 	} else if (!strcmp(section, "dma")) {
 		if (strcmp(name, "vector_probe"))
 			conf_error(c, "section [dma]: unknown key '%s'", name);
@@ -342,7 +400,7 @@ static int conf_handler(void *user, const char *section, const char *name,
 			bad_value(c, name, value, "yes|no");
 	} else if (!strcmp(section, "output")) {
 		if (strcmp(name, "output"))
-			conf_error(c, "section [output]: unknown key '%s'", name);
+			output_key(c, name, value);
 		else if (output_spec_check(value, why, sizeof(why)))
 			conf_error(c, "key 'output': invalid value '%s' (%s)", value, why);
 		else if (strlist_add(&c->p->outputs, value))
@@ -380,6 +438,9 @@ int policy_init(struct policy *p)
 	p->aggregation_window_s = 60;
 	p->rate_limit = 30;
 	p->spool_fsync = true;
+	p->window_seconds = 60;
+	p->rate_factor = 4;
+	p->rate_floor = 10;
 	strcpy(p->baseline, BMCW_DEFAULT_BASELINE);
 	strcpy(p->spool_dir, BMCW_DEFAULT_SPOOL_DIR);
 	strcpy(p->status_file, BMCW_DEFAULT_STATUS);
@@ -447,6 +508,12 @@ int policy_load_file(struct policy *p, const char *path, char *err, size_t errle
 		snprintf(err, errlen, "%s: cannot parse: out of memory", path);
 		return -1;
 	}
+	/* A certificate without its key (or the reverse) cannot authenticate. */
+	if (!c.tls_cert_line != !c.tls_key_line) {
+		c.line = c.tls_cert_line ? c.tls_cert_line : c.tls_key_line;
+		conf_error(&c, "key '%s' needs '%s' too", c.tls_cert_line ? "tls_cert" : "tls_key",
+			   c.tls_cert_line ? "tls_key" : "tls_cert");
+	}
 	if (c.nerr)
 		return -1;
 	snprintf(p->path, sizeof(p->path), "%s", path);
@@ -470,6 +537,19 @@ int policy_load(struct policy *p, const struct policy_cli *cli,
 
 	p->foreground = cli->foreground;
 	p->learn = cli->learn;
+	if (cli->learn_seconds_set) {
+		if (cli->learn_seconds > 30 * 86400) {
+			snprintf(err, errlen, "--learn-seconds: invalid value '%lu' (expected an integer in 0..2592000)",
+				 cli->learn_seconds);
+			return -1;
+		}
+		p->learn_seconds = cli->learn_seconds;
+	}
+	if (p->learn && p->learn_seconds && p->learn_seconds < p->window_seconds) {
+		snprintf(err, errlen, "learning %u s is shorter than one window of %u s ([baseline] window_seconds)",
+			 p->learn_seconds, p->window_seconds);
+		return -1;
+	}
 	if (cli->interval_ms >= 0) {
 		if (cli->interval_ms < 10 || cli->interval_ms > 3600000) {
 			snprintf(err, errlen, "--interval: invalid value '%ld' (expected an integer in 10..3600000)",
@@ -500,6 +580,35 @@ int policy_load(struct policy *p, const struct policy_cli *cli,
 		if (output_spec_check(cli->outputs.v[i], why, sizeof(why))) {
 			snprintf(err, errlen, "--output: invalid value '%s' (%s)",
 				 cli->outputs.v[i], why);
+			return -1;
+		}
+	}
+	if (cli->metrics) {
+		if (metrics_spec_ok(cli->metrics)) {
+			snprintf(err, errlen, "--metrics: invalid value '%s' (expected %s)",
+				 cli->metrics, METRICS_CHOICES);
+			return -1;
+		}
+		snprintf(p->metrics, sizeof(p->metrics), "%s", cli->metrics);
+	}
+	{
+		const char *names[] = { "--tls-ca", "--tls-cert", "--tls-key" };
+		const char *vals[] = { cli->tls_ca, cli->tls_cert, cli->tls_key };
+		char *dst[] = { p->tls_ca, p->tls_cert, p->tls_key };
+
+		for (int i = 0; i < 3; i++) {
+			if (!vals[i])
+				continue;
+			if (copy_path(dst[i], PATH_MAX, vals[i])) {
+				snprintf(err, errlen, "%s: invalid value '%s' (expected an absolute path)",
+					 names[i], vals[i]);
+				return -1;
+			}
+		}
+		if (!p->tls_cert[0] != !p->tls_key[0]) {
+			snprintf(err, errlen, "%s needs %s too (a client certificate and its key)",
+				 p->tls_cert[0] ? "--tls-cert/tls_cert" : "--tls-key/tls_key",
+				 p->tls_cert[0] ? "--tls-key/tls_key" : "--tls-cert/tls_cert");
 			return -1;
 		}
 	}

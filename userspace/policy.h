@@ -53,13 +53,21 @@ struct policy {
 	unsigned int rate_limit;	/* alerts per rule per minute, 0 = off */
 	char spool_dir[PATH_MAX];
 	bool spool_fsync;		/* fdatasync after each spooled record */
-	char metrics[PATH_MAX];		/* "", "http:127.0.0.1:9477", "textfile:PATH" */
+	char metrics[PATH_MAX];		/* "off", "http:ADDRESS:PORT", "textfile:PATH" */
 	char status_file[PATH_MAX];
 	/* [bmc] */
 	struct strlist bmc_devices;	/* as written, validated */
 	struct bmc_match *bmc;		/* parsed, bmc_devices.n entries */
 	/* [output] */
 	struct strlist outputs;
+	/* syslog+tls: PEM files, "" = system trust store / no client certificate */
+	char tls_ca[PATH_MAX];
+	char tls_cert[PATH_MAX];
+	char tls_key[PATH_MAX];
+	/* syslog+tcp and syslog+tls: connection handling, 0 = built-in default */
+	unsigned int connect_timeout_ms;
+	unsigned int retry_max_ms;
+	unsigned int ack_timeout_ms;
 	/*
 	 * [dma] vector_probe: probe __common_interrupt for interrupts on
 	 * vectors nobody requested (a bus master writing the MSI window on a
@@ -72,6 +80,15 @@ struct policy {
 	struct lpc_port_range lpc_watch[POLICY_LPC_MAX_WATCH];
 	unsigned int lpc_nwatch;
 	bool lpc_watch_set;		/* the file gave a list */
+	/*
+	 * [baseline]: learning the traffic profile (--learn runs learn_seconds,
+	 * 0 = the PCI inventory only) in windows of window_seconds; enforcing
+	 * it flags a window above max(learnt largest x rate_factor, rate_floor).
+	 */
+	unsigned int learn_seconds;
+	unsigned int window_seconds;
+	unsigned int rate_factor;
+	unsigned int rate_floor;
 	/* [rule ...], indexed by rule_index() */
 	struct policy_rule *rules;
 	/* command line only */
@@ -84,10 +101,14 @@ struct policy_cli {
 	const char *config;		/* -c */
 	bool foreground;
 	bool learn;
+	bool learn_seconds_set;		/* --learn-seconds given */
+	unsigned long learn_seconds;
 	long interval_ms;		/* -1 if not given */
 	const char *baseline;
 	struct strlist bmc_devices;	/* replaces the file's [bmc] list */
 	struct strlist outputs;		/* replaces the file's [output] list */
+	const char *metrics;		/* replaces [daemon] metrics */
+	const char *tls_ca, *tls_cert, *tls_key;	/* replace [output] tls_* */
 };
 
 /* Fill *p with built-in defaults. Returns 0, or -1 out of memory. */

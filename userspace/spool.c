@@ -183,16 +183,46 @@ int spool_peek(struct spool *s, uint64_t *seq, void *buf, size_t buflen,
 	return 1;
 }
 
-int spool_pop(struct spool *s)
+int spool_read_at(struct spool *s, uint64_t off, uint64_t *seq, void *buf,
+		  size_t buflen, uint32_t *len, uint32_t *size)
+{
+	off_t at = s->head + (off_t)off;
+	struct spool_hdr h;
+
+	if (at >= s->tail)
+		return 0;
+	if (pread(s->fd, &h, sizeof(h), at) != (ssize_t)sizeof(h) ||
+	    h.magic != SPOOL_MAGIC || h.len > buflen ||
+	    at + (off_t)sizeof(h) + h.len > s->tail ||
+	    pread(s->fd, buf, h.len, at + sizeof(h)) != (ssize_t)h.len) {
+		errno = EIO;
+		return -1;
+	}
+	*seq = h.seq;
+	*len = h.len;
+	*size = sizeof(h) + h.len;
+	return 1;
+}
+
+int spool_drop(struct spool *s, uint64_t n)
 {
 	struct spool_hdr h;
 
-	if (!s->records)
+	if (!n)
 		return 0;
-	if (pread(s->fd, &h, sizeof(h), s->head) != (ssize_t)sizeof(h))
+	if (n > s->records) {
+		errno = EINVAL;
 		return -1;
-	s->head += sizeof(h) + h.len;
-	s->records--;
+	}
+	for (uint64_t i = 0; i < n; i++) {
+		if (pread(s->fd, &h, sizeof(h), s->head) != (ssize_t)sizeof(h) ||
+		    h.magic != SPOOL_MAGIC) {
+			errno = EIO;
+			return -1;
+		}
+		s->head += sizeof(h) + h.len;
+		s->records--;
+	}
 	if (!s->records) {
 		/* Drained: start over so the file does not grow forever. */
 		if (ftruncate(s->fd, 0))
@@ -200,6 +230,11 @@ int spool_pop(struct spool *s)
 		s->head = s->tail = 0;
 	}
 	return write_pos(s);
+}
+
+int spool_pop(struct spool *s)
+{
+	return s->records ? spool_drop(s, 1) : 0;
 }
 
 uint64_t spool_records(const struct spool *s)

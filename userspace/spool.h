@@ -26,6 +26,16 @@ int spool_peek(struct spool *s, uint64_t *seq, void *buf, size_t buflen,
 	       uint32_t *len);
 /* Drop the oldest record (it was delivered). */
 int spool_pop(struct spool *s);
+/*
+ * Records past the oldest, for outputs that keep sent records until the
+ * peer acknowledges them: the record starting off bytes after the oldest
+ * one (0 = the oldest). 1 and filled in, with *size its size on disk (the
+ * next record starts at off + *size); 0 if off is the end; -1 on error.
+ */
+int spool_read_at(struct spool *s, uint64_t off, uint64_t *seq, void *buf,
+		  size_t buflen, uint32_t *len, uint32_t *size);
+/* Drop the n oldest records at once (one position update). */
+int spool_drop(struct spool *s, uint64_t n);
 uint64_t spool_records(const struct spool *s);
 uint64_t spool_bytes(const struct spool *s);	/* undelivered bytes */
 void spool_close(struct spool *s);

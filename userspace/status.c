@@ -30,6 +30,10 @@ static struct json_object *status_json(const struct bmcw_daemon *d,
 	/* "running" left behind by a dead pid tells the next daemon it was killed */
 	json_object_object_add(root, "state",
 			       json_object_new_string(d->stopping ? "stopped" : "running"));
+	/* Running but blind: the module was let go for an unload request. */
+	if (d->released)
+		json_object_object_add(root, "degraded",
+				       json_object_new_string(d->released_why));
 	json_object_object_add(root, "host", json_object_new_string(d->hostname));
 	json_object_object_add(root, "uptime_s",
 			       json_object_new_uint64((now_ns - d->started_ns) / 1000000000ull));
@@ -71,6 +75,21 @@ static struct json_object *status_json(const struct bmcw_daemon *d,
 		json_object_object_add(o, "spool_bytes",
 				       json_object_new_uint64(out->stats.spool_bytes));
 		json_object_object_add(o, "connected", json_object_new_boolean(out->stats.connected));
+		if (out->stats.remote) {
+			/* The spool's state and its replay, for the operator and the tests. */
+			json_object_object_add(o, "remote", json_object_new_boolean(true));
+			json_object_object_add(o, "in_flight",
+					       json_object_new_uint64(out->stats.in_flight));
+			json_object_object_add(o, "replayed",
+					       json_object_new_uint64(out->stats.replayed));
+			json_object_object_add(o, "resent",
+					       json_object_new_uint64(out->stats.resent));
+			json_object_object_add(o, "connects",
+					       json_object_new_uint64(out->stats.connects));
+			if (out->stats.last_error[0])
+				json_object_object_add(o, "last_error",
+						       json_object_new_string(out->stats.last_error));
+		}
 		json_object_array_add(arr, o);
 	}
 	json_object_object_add(root, "outputs", arr);

@@ -9,6 +9,11 @@
  *   edu_dma BDF raise N [RATE]   N interrupts, each acknowledged by the
  *                                bound driver before the next; RATE per s
  *                                (0: as fast as possible)
+ *   edu_dma burst N ADDR BDF...  N DMA reads of ADDR spread evenly over
+ *                                one second, round robin over the edus
+ *                                given (edu runs one DMA per 100 ms, so N
+ *                                per second needs N / 10 of them); prints
+ *                                the seconds it took
  * The DMA count is 4 bytes and the device side stays inside the 4 KiB
  * buffer at 0x40000 (QEMU 7.2 aborts otherwise). Exit 1 on a timeout.
  */
@@ -72,18 +77,68 @@ static int wait_clear(unsigned int off, uint64_t mask, int is64, double secs)
 	return 0;
 }
 
+static void dma_start(int to_ram, uint64_t addr)
+{
+	w64(DMA_SRC, to_ram ? EDU_BUF : addr);
+	w64(DMA_DST, to_ram ? addr : EDU_BUF);
+	w64(DMA_CNT, 4);
+	w64(DMA_CMD, DMA_RUN | (to_ram ? DMA_TO_RAM : 0));
+}
+
 static int dma(int to_ram, uint64_t addr, long n)
 {
 	for (long i = 0; i < n; i++) {
-		w64(DMA_SRC, to_ram ? EDU_BUF : addr);
-		w64(DMA_DST, to_ram ? addr : EDU_BUF);
-		w64(DMA_CNT, 4);
-		w64(DMA_CMD, DMA_RUN | (to_ram ? DMA_TO_RAM : 0));
+		dma_start(to_ram, addr);
 		if (wait_clear(DMA_CMD, DMA_RUN, 1, 5)) {
 			fprintf(stderr, "edu_dma: DMA %ld did not finish\n", i);
 			return 1;
 		}
 	}
+	return 0;
+}
+
+static volatile uint8_t *map_bar(const char *bdf)
+{
+	char path[256];
+	void *p;
+	int fd;
+
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/resource0", bdf);
+	fd = open(path, O_RDWR | O_SYNC);
+	if (fd < 0) {
+		perror(path);
+		exit(2);
+	}
+	p = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (p == MAP_FAILED) {
+		perror("mmap");
+		exit(2);
+	}
+	close(fd);
+	return p;
+}
+
+static int burst(long n, uint64_t addr, int ndev, char **bdfs)
+{
+	volatile uint8_t *bars[16];
+	double t0;
+
+	if (ndev < 1 || ndev > 16)
+		return 2;
+	for (int k = 0; k < ndev; k++)
+		bars[k] = map_bar(bdfs[k]);
+	t0 = now();
+	for (long i = 0; i < n; i++) {
+		while (now() < t0 + (double)i / n)
+			usleep(500);
+		bar = bars[i % ndev];
+		if (wait_clear(DMA_CMD, DMA_RUN, 1, 5)) {
+			fprintf(stderr, "edu_dma: %s busy\n", bdfs[i % ndev]);
+			return 1;
+		}
+		dma_start(0, addr);
+	}
+	printf("%.2f\n", now() - t0);
 	return 0;
 }
 
@@ -107,24 +162,15 @@ static int raise_irqs(long n, double rate)
 
 int main(int argc, char **argv)
 {
-	char path[256];
-	int fd;
-
 	if (argc < 4) {
-		fprintf(stderr, "usage: edu_dma BDF read|write ADDR N | raise N [RATE]\n");
+		fprintf(stderr, "usage: edu_dma BDF read|write ADDR N | BDF raise N [RATE]\n"
+			"       edu_dma burst N ADDR BDF...\n");
 		return 2;
 	}
-	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/resource0", argv[1]);
-	fd = open(path, O_RDWR | O_SYNC);
-	if (fd < 0) {
-		perror(path);
-		return 2;
-	}
-	bar = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-	if (bar == MAP_FAILED) {
-		perror("mmap");
-		return 2;
-	}
+	if (!strcmp(argv[1], "burst"))
+		return argc < 5 ? 2 : burst(atol(argv[2]), strtoull(argv[3], NULL, 0),
+					    argc - 4, argv + 4);
+	bar = map_bar(argv[1]);
 	if (!strcmp(argv[2], "raise"))
 		return raise_irqs(atol(argv[3]), argc > 4 ? atof(argv[4]) : 0);
 	if (argc < 5)

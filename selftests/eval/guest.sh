@@ -29,6 +29,8 @@ export EDU
 bmcw_start --bmc-device 1234:11e8 || { echo "not ok 1 bmcwatchd starts"; exit 1; }
 
 [ "$mode" = ktap ] && { ktap_header; ktap_plan $((${#attacks[@]} + 1)); }
+# the timeline is for people: kernel console messages (the NMI's) go to dmesg only
+[ "$mode" = demo ] && dmesg -n 1
 say "bmcwatch demo: edu ($EDU) plays a BMC function; bmcwatchd is watching"
 say ""
 say "== benign workload =="
@@ -58,12 +60,13 @@ for f in "${attacks[@]}"; do
 	(
 		SCEN_FILTER=true
 		. "$f"
+		declare -f scen_prepare >/dev/null && scen_prepare >/dev/null 2>&1
 		t0=$(bmcw_now_ms)
 		scen_run >/dev/null 2>&1
 		if bmcw_wait_alert "$SCEN_RULE" 15 "($SCEN_FILTER) and .bmcwatch.last >= \"$(date -u -d @$((t0 / 1000)) +%Y-%m-%dT%H:%M:%S)\""; then
 			t1=$(bmcw_now_ms)
 			a=$(bmcw_alerts ".rule.name == \"$SCEN_RULE\" and ($SCEN_FILTER)" | tail -n 1)
-			who=$(printf '%s' "$a" | jq -r '[.bmcwatch.device.bdf // empty, (.process.name // empty | "by " + .)] | join(" ")')
+			who=$(printf '%s' "$a" | jq -r '[.bmcwatch.device.bdf // .bmcwatch.locus // empty, (.process.name // empty | "by " + .)] | join(" ")')
 			if [ "$mode" = ktap ]; then
 				ktap_ok "$SCEN_TITLE -> $SCEN_RULE"
 			else

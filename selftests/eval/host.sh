@@ -4,24 +4,65 @@
 # The detection evaluation (make eval; part of make check): every scenario
 # in selftests/scenarios, as KTAP. With "demo" as argument it prints the
 # readable timeline instead (make demo) and keeps the alert log.
+#
+# The host's KCS interface talks to a real BMC, OpenIPMI's ipmi_sim when it
+# is installed (else our own hostile_bmc, which answers sanely until told
+# otherwise), through selftests/ipmi/bmc_implant, which relays everything
+# and injects the BMC-side attacks the scenarios ask for.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top"
 . selftests/lib/vmhost.sh
+. selftests/lib/bmchost.sh
 mode=${1:-ktap}
 keep=${2:-}
 work=$(mktemp -d)
-trap 'kill "$vm" 2>/dev/null || true; rm -rf "$work"' EXIT
+vm= bmc= implant=
+trap 'kill $vm $bmc $implant 2>/dev/null || true; rm -rf "$work"' EXIT
 mkdir "$work/out"
 
+make -s -C selftests/ipmi >/dev/null
+
+# wait_file PATH: until it exists, at most 10 s
+wait_file() {
+	local i
+	for ((i = 0; i < 100; i++)); do
+		[[ -e $1 ]] && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+bmc_port=$(free_port)
+if command -v ipmi_sim >/dev/null; then
+	bmchost_ipmi_sim "$bmc_port" "$work"
+	bmc=$bmchost_pid
+	bmc_name="OpenIPMI ipmi_sim"
+else
+	selftests/ipmi/hostile_bmc "$bmc_port" "$work/bmc.ready" 2>"$work/hostile.log" &
+	bmc=$!
+	wait_file "$work/bmc.ready"
+	bmc_name="selftests/ipmi/hostile_bmc"
+fi
+implant_port=$(free_port)
+export VMHOST_BMC_FIFO=$work/implant.fifo
+selftests/ipmi/bmc_implant -c "$VMHOST_BMC_FIFO" -r "$work/implant.ready" \
+	"$implant_port" "127.0.0.1:$bmc_port" 2>"$work/implant.log" &
+implant=$!
+wait_file "$work/implant.ready"
+[[ $mode == demo ]] && echo "The BMC: $bmc_name, behind an implant that relays it"
+
 selftests/vm/run --qmp "$work/qmp.sock" --out "$work/out" --timeout 600 \
+	--bmc "extern:127.0.0.1:$implant_port" \
 	-- selftests/eval/guest.sh "$mode" &
 vm=$!
 vmhost_serve "$work/qmp.sock" "$work/out" "$vm" &
 rc=0
 wait "$vm" || rc=$?
+vm=
 if [[ -n $keep ]]; then
 	mkdir -p "$(dirname "$keep")"
 	cp "$work/out/alerts.json" "$keep" 2>/dev/null || true
 fi
+[[ $mode == demo ]] || grep -h '^bmc_implant: attack' "$work/implant.log" | sed 's/^/# /' >&2 || true
 exit $rc

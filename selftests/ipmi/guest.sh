@@ -7,7 +7,9 @@
 #   guest.sh sim       QEMU's BMC simulator: benign run, exact counts,
 #                      watchdog pretimeout, sensitive commands
 #   guest.sh extern    OpenIPMI's ipmi_sim: the same benign run
-#   guest.sh hostile   selftests/ipmi/hostile_bmc: each misbehaviour
+#   guest.sh hostile   selftests/ipmi/hostile_bmc: a traffic profile
+#                      learnt, then each misbehaviour against it (BMC
+#                      resets and stalls too)
 set -u
 cd "$(dirname "$0")/../.."
 . selftests/lib/ktap.sh
@@ -53,9 +55,9 @@ wait_for() {	# wait_for SECONDS command...: poll until it succeeds
 
 ktap_header
 case $mode in
-sim) ktap_plan 10 ;;
+sim) ktap_plan 11 ;;
 extern) ktap_plan 4 ;;
-hostile) ktap_plan 9 ;;
+hostile) ktap_plan 17 ;;
 esac
 
 bmcw_load || { ktap_fail "module loads"; exit 1; }
@@ -68,17 +70,51 @@ cat >/tmp/bmcw-ipmi.conf <<'EOF'
 allow_process = ipmitool
 EOF
 
+BASE=/tmp/bmcw-baseline.json
+base_args=()
 if [ "$mode" = hostile ]; then
-	# every request of this suite is from ipmitool; nothing is allowed
-	: >/tmp/bmcw-ipmi.conf
+	# every request of this suite is from ipmitool; nothing is allowed.
+	# Short windows so that learning takes seconds.
+	printf '[baseline]\nwindow_seconds = 2\nrate_floor = 5\n' >/tmp/bmcw-ipmi.conf
+	# Learning mode: 3 windows of 2 s while ipmitool asks for the BMC's
+	# identity, then the baseline with the traffic profile is written.
+	timeout 120 "$BMCW_TOP/userspace/bmcwatchd" --foreground --interval 200 \
+		-c /tmp/bmcw-ipmi.conf --baseline $BASE --learn --learn-seconds 6 \
+		--output json:/tmp/bmcw-learn.json 2>>/tmp/bmcwatchd.log &
+	learner=$!
+	while kill -0 $learner 2>/dev/null; do
+		ipmitool mc info >/dev/null 2>&1
+		sleep 0.5
+	done
+	wait $learner
+	rc=$?
+	cp $BASE "${BMCW_VM_OUT:-/tmp}/baseline.$mode" 2>/dev/null
+	if [ $rc -eq 0 ] && jq -e '.version == 2 and .traffic.windows == 3 and
+	     .traffic.window_s == 2 and (.traffic.identity.device_id | length > 0) and
+	     ([.traffic.ipmi_commands[] | select(.netfn == "06" and .cmd == "01" and
+	       .dir == "request" and .origin == "process" and .count > 0)] | length == 1)' \
+	     $BASE >/dev/null; then
+		ktap_ok "learning mode: 3 windows of IPMI commands by origin, attentions and identity in the baseline"
+	else
+		ktap_fail "learning mode: 3 windows of IPMI commands by origin, attentions and identity in the baseline" \
+			"rc=$rc $(jq -c '.traffic | {windows, ipmi_commands: [.ipmi_commands[]? | "\(.netfn)/\(.cmd) \(.dir) \(.origin) \(.count)"], identity}' $BASE 2>&1 | head -c 600)"
+	fi
+	base_args=(--baseline $BASE)
 fi
-bmcw_start -c /tmp/bmcw-ipmi.conf || ktap_diag "daemon did not report start"
+bmcw_start -c /tmp/bmcw-ipmi.conf "${base_args[@]}" || ktap_diag "daemon did not report start"
 
 failed_hooks=$(grep -v 'state=placed' $D/ipmi_hooks)
 if [ -z "$failed_hooks" ]; then
 	ktap_ok "every IPMI hook placed after ipmi_si loaded"
 else
 	ktap_fail "every IPMI hook placed after ipmi_si loaded" "$failed_hooks"
+fi
+if [ "$mode" = sim ]; then
+	# the host side says which system interface this boot has (KCS or BT)
+	iface=${BMCW_IPMI_IF:-kcs}
+	ipmitool mc info >/dev/null 2>&1
+	ktap_check "the $iface state machine carries the transactions" \
+		grep -q "iface=$iface state=.* xacts=[1-9]" $D/ipmi_state
 fi
 
 case $mode in
@@ -109,9 +145,9 @@ if [ "$mode" = sim ]; then
 	a_msg=$(ipmi_count 6 4 0 0 $ORIG_USER $MSG_REQ)
 	if [ $((a_req - b_req)) -eq 25 ] && [ $((a_rsp - b_rsp)) -eq 25 ] &&
 	   [ $((a_msg - b_msg)) -eq 25 ]; then
-		ktap_ok "25 Get Self Test requests count exactly 25 (KCS request, response, message layer)"
+		ktap_ok "25 Get Self Test requests count exactly 25 (state machine request, response, message layer)"
 	else
-		ktap_fail "25 Get Self Test requests count exactly 25 (KCS request, response, message layer)" \
+		ktap_fail "25 Get Self Test requests count exactly 25 (state machine request, response, message layer)" \
 			"req $b_req->$a_req rsp $b_rsp->$a_rsp msg $b_msg->$a_msg"
 	fi
 
@@ -166,9 +202,52 @@ if [ "$mode" = hostile ]; then
 	ktap_check "attention storm: ipmi.unsolicited_attention at warning" \
 		bmcw_wait_alert ipmi.unsolicited_attention 20 \
 		'(.message | test("storm")) and .log.level == "warning"'
+	# max(learnt largest window x rate_factor 4, rate_floor 5)
+	lim=$(jq '[.traffic.attention.max_per_window * 4, 5] | max' $BASE 2>/dev/null)
+	ktap_check "the storm is measured against the learned rate ($lim per 2 s), not the fixed 20 per 10 s" \
+		bmcw_wait_alert ipmi.unsolicited_attention 5 \
+		"(.message | test(\"above the learned rate\")) and .bmcwatch.extra.limit_per_window == \"$lim\""
+
 	hostile 5
 	ktap_check "NMI injected by the BMC: doorbell.unknown_nmi" \
 		bmcw_wait_alert doorbell.unknown_nmi 10 true
+	# Get Self Test never ran while learning.
+	ipmitool raw 0x06 0x04 >/dev/null
+	ktap_check "a command never seen while learning: ipmi.new_command (notice) with the process" \
+		bmcw_wait_alert ipmi.new_command 10 \
+		'.log.level == "notice" and .process.name == "ipmitool" and (.message | test("0x04"))'
+
+	# A BMC reset. The driver reads the global enables back while someone
+	# waits for events (ipmievd, the watchdog): a waiter, and traffic so
+	# that the idle driver gets to it. The enables it set are learnt first.
+	python3 -c 'import fcntl, struct, time
+f = open("/dev/ipmi0", "rb", buffering=0)
+fcntl.ioctl(f, 0x80046910, struct.pack("i", 1))	# IPMICTL_SET_GETS_EVENTS_CMD
+time.sleep(120)' &
+	waiter=$!
+	get_enables() { ipmitool raw 0x06 0x08 >/dev/null 2>&1; [ "$(ipmi_count 6 0x2f 0 0 0 $XACT)" -ge 1 ]; }
+	wait_for 20 get_enables || ktap_diag "the driver never read the global enables"
+	hostile 7
+	reset_seen() {
+		ipmitool raw 0x06 0x01 >/dev/null 2>&1
+		bmcw_wait_alert ipmi.protocol_violation 1 '.message | test("lost the global enables")'
+	}
+	ktap_check "BMC reset: enables read back without what the host set: ipmi.protocol_violation" \
+		wait_for 3 reset_seen
+	ktap_check "BMC reset: Get Device ID says self-initialisation: ipmi.protocol_violation" \
+		bmcw_wait_alert ipmi.protocol_violation 10 '.message | test("self-initialisation")'
+	ktap_diag "global enables set again by the driver: $(ipmi_count 6 0x2e 0 0 0 $XACT) time(s)"
+	kill $waiter 2>/dev/null
+	wait $waiter 2>/dev/null
+	# A stalled answer: the driver's KCS error recovery, then it works again.
+	hostile 8
+	t0=$(date +%s)
+	ipmitool raw 0x06 0x04 >/dev/null 2>&1
+	ktap_diag "Get Self Test through a stalled answer took $(($(date +%s) - t0)) s"
+	ktap_check "stalled answer: KCS error recovery (GET_STATUS/ABORT): ipmi.protocol_violation" \
+		bmcw_wait_alert ipmi.protocol_violation 20 '.message | test("error recovery")'
+	ktap_check "stalled answer: the KCS interface works again after the errors: ipmi.protocol_violation" \
+		bmcw_wait_alert ipmi.protocol_violation 20 '.message | test("works again")'
 	hostile 6
 	ipmitool raw 0x06 0x01 >/dev/null
 	ktap_check "firmware revision changed: ipmi.identity_change" \
@@ -176,6 +255,14 @@ if [ "$mode" = hostile ]; then
 	ktap_check "the OEM trigger is an ipmi.sensitive_command by ipmitool" \
 		bmcw_wait_alert ipmi.sensitive_command 5 \
 		'.process.name == "ipmitool" and .process.pid > 0'
+	# A daemon started now compares with the baseline, not with what it
+	# sees first (which is the changed firmware).
+	cp "$BMCW_ALERTS" "${BMCW_VM_OUT:-/tmp}/alerts.$mode.1" 2>/dev/null
+	bmcw_stop
+	bmcw_start -c /tmp/bmcw-ipmi.conf "${base_args[@]}" || ktap_diag "daemon did not restart"
+	ipmitool raw 0x06 0x01 >/dev/null
+	ktap_check "restarted daemon: the firmware differs from the baseline: ipmi.identity_change" \
+		bmcw_wait_alert ipmi.identity_change 10 '.message | test("differs from the baseline")'
 fi
 
 bmcw_stop

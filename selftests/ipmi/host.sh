@@ -3,7 +3,8 @@
 #
 # The IPMI suite: boots the emulated host three times, each printing KTAP
 # from guest.sh, merged into one plan here:
-#   1. QEMU's BMC simulator (benign run, counts, watchdog, sensitive command)
+#   1. QEMU's BMC simulator (benign run, counts, watchdog, sensitive command),
+#      behind the KCS interface, then again behind the BT interface
 #   2. OpenIPMI's ipmi_sim as an external BMC on 127.0.0.1 (benign run)
 #   3. selftests/ipmi/hostile_bmc as an external BMC (each attack)
 # A BMC "send NMI" makes the guest kernel print "Uhhuh. NMI received for
@@ -12,16 +13,12 @@
 set -uo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top"
+. selftests/lib/bmchost.sh
 work=$(mktemp -d)
 bmc_pid=
 trap '[ -n "$bmc_pid" ] && kill "$bmc_pid" 2>/dev/null; rm -rf "$work"' EXIT
 
 make -s -C selftests/ipmi >/dev/null || { echo "not ok 1 build hostile_bmc"; exit 1; }
-
-# A free TCP port on 127.0.0.1 (others run VMs at the same time).
-free_port() {
-	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
 
 n=0 failed=0
 # run_phase NAME VM-ARGS...: boot, renumber the guest's KTAP into ours.
@@ -46,34 +43,24 @@ run_phase() {
 		esac
 		echo "$line"
 	done < <(selftests/vm/run --timeout 240 --out "$work/out-$name" "$@" \
-		-- selftests/ipmi/guest.sh "$name"; echo "# vm exit $?")
+		-- selftests/ipmi/guest.sh "${guest_mode:-$name}"; echo "# vm exit $?")
 }
 
-# BMCW_IPMI_PHASES="sim extern hostile" (default all) picks the boots.
-phases=" ${BMCW_IPMI_PHASES:-sim extern hostile} "
+# BMCW_IPMI_PHASES="sim bt extern hostile" (default all) picks the boots.
+phases=" ${BMCW_IPMI_PHASES:-sim bt extern hostile} "
 
 echo "KTAP version 1"
 [[ $phases == *" sim "* ]] && run_phase sim --bmc sim
+# The same run over the BT interface: its state machine has the same hooks.
+[[ $phases == *" bt "* ]] && BMCW_IPMI_IF=bt guest_mode=sim run_phase bt --bmc sim --ipmi-if bt
 
 # OpenIPMI's simulator speaking the "VM" codec on a serial line.
 if [[ $phases != *" extern "* ]]; then
 	:
 elif command -v ipmi_sim >/dev/null; then
 	port=$(free_port)
-	mkdir -p "$work/sim-state"
-	cat >"$work/lan.conf" <<EOF2
-name "bmcwatch-test"
-serial 15 127.0.0.1 $port codec VM
-EOF2
-	cat >"$work/sim.emu" <<'EOF2'
-mc_setbmc 0x20
-mc_add 0x20 0 no-device-sdrs 0x23 9 8 0x9f 0x1291 0xf02 persist_sdr
-sel_enable 0x20 1000 0x0a
-mc_enable 0x20
-EOF2
-	ipmi_sim -c "$work/lan.conf" -f "$work/sim.emu" -s "$work/sim-state" -n \
-		>"$work/ipmi_sim.log" 2>&1 &
-	bmc_pid=$!
+	bmchost_ipmi_sim "$port" "$work"
+	bmc_pid=$bmchost_pid
 	run_phase extern --bmc "extern:127.0.0.1:$port"
 	kill "$bmc_pid" 2>/dev/null
 	wait "$bmc_pid" 2>/dev/null

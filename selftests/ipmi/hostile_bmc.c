@@ -10,6 +10,19 @@
  *   4 storm       raise attention 40 times in a row
  *   5 nmi         inject an NMI (extern command 07)
  *   6 identity    report a different firmware revision from now on
+ *   7 reset       behave as a BMC that just reset: forget the global
+ *                 enables (and so the interrupt), the message flags and
+ *                 any queued message, and answer the next Get Device ID
+ *                 with "self-initialisation in progress"; counts resets
+ *   8 stall       answer the next request with a wrong message id, then
+ *                 with the right one STALL_MS later. QEMU drops the wrong
+ *                 one and, having had an answer, stops its own 4 s timer
+ *                 that would otherwise answer "timeout" for us; the
+ *                 host's KCS driver meanwhile gives up waiting (5 s) and
+ *                 enters error recovery (GET_STATUS/ABORT), then retries
+ *                 once the interface moves again. Stalling for good would
+ *                 take the driver to "hosed" after 10 recoveries (over
+ *                 50 s) and leave QEMU's interface stuck.
  *
  * Protocol (QEMU hw/ipmi/ipmi_bmc_extern.c): 0xA0 ends a message, 0xA1 a
  * command, 0xAA escapes the next byte (sent with 0x10 OR-ed in). A message
@@ -21,12 +34,14 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #define MSG_END		0xa0
@@ -36,9 +51,11 @@
 #define VM_NOATTN	0x00
 #define VM_ATTN_IRQ	0x02
 #define VM_ENABLE_IRQ	0x05
+#define VM_DISABLE_IRQ	0x06
 #define VM_SEND_NMI	0x07
 
 #define MAX_MSG		300
+#define STALL_MS	7000
 
 static int conn = -1;
 static uint8_t msg_flags;		/* Get Message Flags answer */
@@ -50,6 +67,20 @@ static bool new_identity;
 static uint8_t queued[32];		/* a pushed message, Get Message data */
 static int queued_len;
 static unsigned long served;
+static int init_left;			/* Get Device IDs still "initialising" */
+static unsigned int resets;
+static bool stall_next;
+static uint8_t delayed[MAX_MSG];	/* the right answer to a stalled request */
+static size_t delayed_len;
+static uint64_t delayed_at_ms;
+
+static uint64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
 
 static void put_raw(const uint8_t *b, size_t n)
 {
@@ -108,6 +139,17 @@ static void respond(const uint8_t *req, uint8_t cmd, uint8_t cc,
 	for (size_t i = 0; i < len; i++)
 		sum += m[i];
 	m[len++] = -sum;
+	if (stall_next) {
+		stall_next = false;
+		memcpy(delayed, m, len);
+		delayed_len = len;
+		delayed_at_ms = now_ms() + STALL_MS;
+		/* another message id, checksum made right for it */
+		m[len - 1] -= 0x40;
+		m[0] += 0x40;
+		fprintf(stderr, "hostile_bmc: stalling the answer to netfn 0x%02x cmd 0x%02x\n",
+			req[1] >> 2, cmd);
+	}
 	put_frame(m, len, MSG_END);
 }
 
@@ -153,6 +195,24 @@ static void scenario(int which)
 	case 6:
 		new_identity = true;
 		break;
+	case 7:
+		/* what a BMC that rebooted knows of the host: nothing */
+		resets++;
+		global_enables = 0;
+		msg_flags = 0;
+		queued_len = 0;
+		storm_left = 0;
+		if (irq_enabled) {
+			irq_enabled = false;
+			vm_cmd(VM_DISABLE_IRQ);
+		}
+		vm_cmd(VM_NOATTN);
+		init_left = 1;
+		fprintf(stderr, "hostile_bmc: reset #%u\n", resets);
+		break;
+	case 8:
+		stall_next = true;
+		break;
 	}
 }
 
@@ -185,6 +245,10 @@ static void handle(const uint8_t *m, size_t n)
 		case 0x01:
 			if (new_identity)
 				devid[3] = 0x99;
+			if (init_left > 0) {
+				init_left--;
+				devid[2] |= 0x80;	/* self-initialisation */
+			}
 			respond(m, mismatch_next ? 0x02 : cmd, 0, devid,
 				sizeof(devid));
 			mismatch_next = false;
@@ -256,8 +320,22 @@ static void serve(void)
 	bool esc = false;
 
 	for (;;) {
-		ssize_t r = read(conn, in, sizeof(in));
+		struct pollfd p = { .fd = conn, .events = POLLIN };
+		int timeout = -1;
+		ssize_t r;
 
+		if (delayed_len) {
+			uint64_t t = now_ms();
+
+			timeout = delayed_at_ms > t ? (int)(delayed_at_ms - t) : 0;
+		}
+		if (poll(&p, 1, timeout) == 0) {
+			fprintf(stderr, "hostile_bmc: sending the stalled answer\n");
+			put_frame(delayed, delayed_len, MSG_END);
+			delayed_len = 0;
+			continue;
+		}
+		r = read(conn, in, sizeof(in));
 		if (r <= 0) {
 			if (r < 0 && errno == EINTR)
 				continue;
@@ -317,6 +395,7 @@ int main(int argc, char **argv)
 			return 1;
 		}
 		irq_enabled = false;
+		delayed_len = 0;	/* QEMU forgot the request it was for */
 		serve();
 		close(conn);
 		fprintf(stderr, "hostile_bmc: connection closed after %lu requests\n",

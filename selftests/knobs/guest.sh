@@ -5,9 +5,10 @@
 # Module input: every file under /sys/kernel/bmcwatch, the module's
 # parameters and its debugfs directory is root-only; malformed values fail
 # with EINVAL and change nothing; an unprivileged user reads and writes
-# nothing. Tamper evidence: unloading under the daemon fails visibly, a hook
-# that disappears, a daemon stopped and a daemon killed all reach the alert
-# log.
+# nothing. Tamper evidence: unloading under the daemon is reported (JSON
+# log and syslog, before the module goes) and then allowed, the daemon stays
+# up degraded and takes the module back when it returns; a hook that
+# disappears, a daemon stopped and a daemon killed all reach the alert log.
 set -u
 cd "$(dirname "$0")/../.."
 . selftests/lib/ktap.sh
@@ -26,7 +27,7 @@ try_write() {
 }
 
 ktap_header
-ktap_plan 19
+ktap_plan 23
 
 # 1-3. A malformed module parameter fails the load with EINVAL.
 for bad in garbage 1234:11e8,zz 12345:11e8; do
@@ -119,21 +120,106 @@ for f in "$SYS"/* "$PAR"/*; do
 done
 ktap_check "nobody cannot write any knob${leak:+ (wrote:$leak)}" test -z "$leak"
 
-# Tamper evidence. ipmi_si first, so the IPMI hooks are in place.
+# Tamper evidence. ipmi_si first, so the IPMI hooks are in place. A local
+# syslog receiver (unix datagrams) beside the JSON log.
 modprobe ipmi_si 2>/dev/null
-bmcw_start || ktap_diag "daemon did not report start"
+# It never reads: the test takes what is queued in its socket when it
+# wants to know what syslog had by then (syslog_take FILE).
+SYSLOG_SOCK=/tmp/bmcw-syslog.sock
+syslog_take() {
+	python3 - "$syslogd_pid" "$1" "$SYSLOG_SOCK" <<'PY'
+import ctypes, os, socket, sys
+pid, out, path = int(sys.argv[1]), sys.argv[2], sys.argv[3]
+ino = next(l.split()[6] for l in open("/proc/net/unix") if l.split()[-1] == path)
+fd = next(int(f) for f in os.listdir(f"/proc/{pid}/fd")
+          if os.readlink(f"/proc/{pid}/fd/{f}") == f"socket:[{ino}]")
+dup = ctypes.CDLL(None, use_errno=True).syscall(438, os.pidfd_open(pid), fd, 0)
+s = socket.socket(fileno=dup)	# pidfd_getfd(2): the receiver's socket
+with open(out, "ab") as f:
+    while True:
+        try:
+            f.write(s.recv(65536, socket.MSG_DONTWAIT) + b"\n")
+        except BlockingIOError:
+            break
+PY
+}
+python3 -c 'import signal, socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.bind(sys.argv[1])
+signal.pause()' $SYSLOG_SOCK &
+syslogd_pid=$!
+# python3 starts slowly under TCG on a busy host
+for ((i = 0; i < 300; i++)); do [ -S $SYSLOG_SOCK ] && break; sleep 0.1; done
+[ -S $SYSLOG_SOCK ] || ktap_diag "the syslog receiver did not come up"
+bmcw_start --output syslog+unix:$SYSLOG_SOCK || ktap_diag "daemon did not report start"
 
-# 13. Unloading under the daemon fails, visibly; everything keeps running.
-out=$(rmmod bmcwatch 2>&1)
+wait_for() {	# wait_for SECONDS command...: poll until it succeeds
+	local t=$1 i
+	shift
+	for ((i = 0; i < t * 10; i++)); do
+		"$@" && return 0
+		sleep 0.1
+	done
+	return 1
+}
+refcnt() { cat /sys/module/bmcwatch/refcnt 2>/dev/null; }
+
+# 12-13. rmmod under the daemon: its in-use check still fails, but the
+# daemon sees it, says so on every output, and only then lets the module
+# go: once the module's count drops, the alert must be in both outputs.
+holds=$(refcnt)
+syslog_take /tmp/syslog-before.txt	# what came before, out of the way
+rmmod bmcwatch >/tmp/rmmod.out 2>&1 &
+rmmod_pid=$!
+wait $rmmod_pid
 rc=$?
-if ((rc != 0)) && [[ $out == *"in use"* ]] && [ -d /sys/module/bmcwatch ] &&
-   kill -0 "$BMCW_DAEMON_PID" 2>/dev/null; then
-	ktap_ok "rmmod under the daemon fails: '$out'"
+# Both outputs as they are the moment the count drops (polled tightly,
+# copied at once: reading them with jq takes longer than that).
+for ((i = 0; i < 500; i++)); do
+	read -r n </sys/module/bmcwatch/refcnt 2>/dev/null
+	[ "$n" = 0 ] && break
+	sleep 0.02
+done
+cp "$BMCW_ALERTS" /tmp/at-release.json
+syslog_take /tmp/at-release.syslog
+released() { [ "$(refcnt)" = 0 ]; }
+at_release_json=$(jq -c "select(.rule.name == \"health.monitor_stopped\" and .process.pid == $rmmod_pid)" /tmp/at-release.json)
+at_release_syslog=$(grep "health.monitor_stopped" /tmp/at-release.syslog | grep "rmmod (pid $rmmod_pid,")
+ktap_diag "rmmod: rc=$rc '$(cat /tmp/rmmod.out)'; module held $holds times, now $(refcnt)"
+if ((rc != 0)) && [ -d /sys/module/bmcwatch ] && released && [ -n "$at_release_json" ] &&
+   jq -e '.process.name == "rmmod" and (.process.executable | test("kmod$")) and
+	  (.message | test("no longer watched"))' <<<"$at_release_json" >/dev/null; then
+	ktap_ok "rmmod under the daemon: health.monitor_stopped names rmmod (pid $rmmod_pid, kmod) in the JSON log before the module is let go"
 else
-	ktap_fail "rmmod under the daemon fails visibly" "rc=$rc: $out"
+	ktap_fail "rmmod under the daemon: health.monitor_stopped names rmmod in the JSON log before the module is let go" \
+		"rc=$rc refcnt=$(refcnt) alert=$at_release_json" "$(tail -3 /tmp/bmcwatchd.log)"
+fi
+ktap_check "rmmod under the daemon: the same alert was in syslog's socket when the module was let go" \
+	test -n "$at_release_syslog"
+# 14. Degraded, and bmcwatch status says so with a nonzero exit.
+st=$(userspace/bmcwatch status 2>&1)
+rc=$?
+if ((rc != 0)) && [[ $st == *"released bmcwatch.ko"* ]] &&
+   kill -0 "$BMCW_DAEMON_PID" 2>/dev/null; then
+	ktap_ok "released: the daemon runs on, bmcwatch status exits $rc saying why"
+else
+	ktap_fail "released: the daemon runs on, bmcwatch status exits nonzero saying why" "rc=$rc $st"
+fi
+# 15. The operator's retry succeeds.
+ktap_check "the retried rmmod succeeds, the daemon keeps running" \
+	sh -c "rmmod bmcwatch && [ ! -d /sys/module/bmcwatch ] && kill -0 $BMCW_DAEMON_PID"
+# 16. Loaded again: watched again.
+bmcw_load
+healthy() { userspace/bmcwatch status >/dev/null 2>&1; }
+if bmcw_wait_alert health.monitor_started 10 '.message | test("loaded again")' &&
+   wait_for 10 healthy && [ "$(refcnt)" = "$holds" ]; then
+	ktap_ok "insmod again: monitors attached again (health.monitor_started), status exit 0"
+else
+	ktap_fail "insmod again: monitors attached again (health.monitor_started), status exit 0" \
+		"refcnt=$(refcnt) (was $holds)" "$(userspace/bmcwatch status 2>&1 | head -5)"
 fi
 
-# 14. A hook that disappears (its module unloaded) reaches the outputs.
+# 17. A hook that disappears (its module unloaded) reaches the outputs.
 if grep -q 'ipmi_si:.*state=placed' $DBG/ipmi_hooks 2>/dev/null; then
 	rmmod ipmi_si 2>/dev/null
 	ktap_check "a hook removed under the daemon raises health.hook_failed" \
@@ -144,7 +230,7 @@ else
 		"no ipmi_si hook placed"
 fi
 
-# 15. SIGTERM: the daemon says it stops, and so does its status file.
+# 18-19. SIGTERM: the daemon says it stops, and so does its status file.
 pid=$BMCW_DAEMON_PID
 kill "$pid"
 wait "$pid" 2>/dev/null
@@ -154,13 +240,13 @@ ktap_check "SIGTERM: health.monitor_stopped reaches the alert log" \
 ktap_check "SIGTERM: status file says stopped" \
 	test "$(jq -r .state $STATUS 2>/dev/null)" = stopped
 
-# 16. A restart after a clean stop reports nothing about the previous one.
+# 20. A restart after a clean stop reports nothing about the previous one.
 bmcw_start || ktap_diag "daemon did not restart"
 sleep 0.5
 ktap_check "restart after a clean stop: no unclean-stop report" \
 	test -z "$(bmcw_alerts '.rule.name == "health.monitor_stopped"')"
 
-# 17-18. SIGKILL: the daemon cannot speak, its successor does.
+# 21-22. SIGKILL: the daemon cannot speak, its successor does.
 pid=$BMCW_DAEMON_PID
 kill -KILL "$pid"
 wait "$pid" 2>/dev/null
@@ -173,6 +259,7 @@ ktap_check "restart after SIGKILL reports the dead daemon (pid $pid)" \
 	"(.message | test(\"pid $pid\\\\) died without stopping cleanly\"))"
 bmcw_stop
 
-# 19. With the daemon gone the module unloads.
+# 23. With the daemon gone the module unloads.
 ktap_check "rmmod succeeds once the daemon has stopped" rmmod bmcwatch
+kill $syslogd_pid 2>/dev/null
 ktap_finish

@@ -40,6 +40,8 @@ bmcw_alerts() {
 # bmcw_wait_alert RULE [TIMEOUT-S] [jq-filter]: 0 once such an alert exists.
 bmcw_wait_alert() {
 	local rule=$1 timeout=${2:-10} filter=${3:-true} i
+	# slow debug kernels (make check-debug) stretch every wait
+	timeout=$((timeout * ${BMCW_TIMEOUT_SCALE:-1}))
 	for ((i = 0; i < timeout * 10; i++)); do
 		if [ -n "$(bmcw_alerts ".rule.name == \"$rule\" and ($filter)")" ]; then
 			return 0
@@ -111,4 +113,17 @@ bmcw_host_do() {
 # Milliseconds since the epoch.
 bmcw_now_ms() {
 	date +%s%3N
+}
+
+# bmcw_ipmi_up: the host's IPMI driver bound and /dev/ipmi0 present
+# (at most 10 s); 1 when the interface never comes up.
+bmcw_ipmi_up() {
+	local i
+	modprobe -q ipmi_si 2>/dev/null
+	modprobe -q ipmi_devintf 2>/dev/null
+	for ((i = 0; i < 100; i++)); do
+		[ -c /dev/ipmi0 ] && return 0
+		sleep 0.1
+	done
+	return 1
 }

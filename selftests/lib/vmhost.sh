@@ -6,6 +6,8 @@
 #   add   hot-add an edu device on root port rp1 (id hp1)
 #   del   remove it
 #   swap  hot-add a pci-testdev (another identity) on rp1 (id hp1)
+#   bmc-ATTACK[-N]  tell the BMC implant (selftests/ipmi/bmc_implant) to
+#         play ATTACK, through the FIFO named by $VMHOST_BMC_FIFO
 vmhost_serve() {
 	local sock=$1 out=$2 vm=$3 seen= req
 	local qmp
@@ -19,6 +21,8 @@ vmhost_serve() {
 			del) "$qmp" "$sock" device_del id=hp1 >/dev/null ;;
 			swap) "$qmp" "$sock" device_add driver=pci-testdev \
 				bus=rp1 id=hp1 >/dev/null ;;
+			bmc) [[ -n ${VMHOST_BMC_FIFO:-} ]] &&
+				echo "$(cut -d- -f2 <<<"$req")" >"$VMHOST_BMC_FIFO" ;;
 			esac
 			touch "$out/done-$req"
 			seen=$req

@@ -53,6 +53,14 @@ mount -t 9p -o "$opts" vmout $SHARE || die "cannot mount vmout"
 mkdir -p /hostro
 mount --bind $H /hostro || die "cannot bind the host root"
 
+# A kernel built out of tree (the runner's BMCW_KERNEL_DIR) has its modules
+# outside /lib/modules: show them there, where modprobe looks.
+if [ -n "${MODDIR:-}" ]; then
+	kv=$(uname -r)
+	{ mount -t tmpfs -o mode=755 tmpfs $H/lib/modules && mkdir "$H/lib/modules/$kv" &&
+		mount --bind "/hostro$MODDIR" "$H/lib/modules/$kv"; } || die "cannot bind $MODDIR"
+fi
+
 mount -t proc proc $H/proc
 mount -t sysfs sysfs $H/sys
 mount -t devtmpfs devtmpfs $H/dev
@@ -93,6 +101,13 @@ for t in 0 1 2; do
 	stty -F /dev/ttyS$t 115200 raw -echo
 done
 
+# kmemleak (debug kernels): judge only what COMMAND leaks.  Suspects from
+# the boot are found by one scan and set aside.
+KL=$H/sys/kernel/debug/kmemleak
+if [ -w $KL ]; then
+	echo scan >$KL && echo clear >$KL
+fi
+
 env -i chroot $H /bin/bash --noprofile --norc "$OUT/.vm/cmd" \
 	</dev/null >/dev/ttyS1 2>/dev/ttyS0
 rc=$?
@@ -102,6 +117,13 @@ rc=$?
 stty -F /dev/ttyS1 raw
 stty -F /dev/ttyS0 raw
 
+# kmemleak reports objects unreferenced for 5 s or more; an object only
+# seen unreferenced once may have been a pointer in flight: scan twice.
+if [ -w $KL ]; then
+	sleep 5
+	echo scan >$KL && echo scan >$KL
+	cat $KL >$SHARE/kmemleak
+fi
 dmesg >$SHARE/dmesg
 # The status file is written last: its presence means the run completed.
 echo "$rc" >$SHARE/.vm/status.tmp && mv $SHARE/.vm/status.tmp $SHARE/.vm/status

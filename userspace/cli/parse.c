@@ -142,6 +142,7 @@ int cli_status_parse(const char *text, size_t len, struct cli_status *st,
 	st->uptime_s = u64(get(root, "uptime_s", json_type_int));
 	st->interval_ms = u64(get(root, "interval_ms", json_type_int));
 	st->last_seq = u64(get(root, "last_seq", json_type_int));
+	copy(st->degraded, sizeof(st->degraded), get(root, "degraded", json_type_string));
 	if ((v = get(root, "rules", json_type_object)) &&
 	    (v = get(v, "health.hook_failed", json_type_object)))
 		st->hook_failures = u64(get(v, "occurrences", json_type_int));
@@ -159,6 +160,19 @@ int cli_status_parse(const char *text, size_t len, struct cli_status *st,
 		st->out[st->n_outputs].spool_records = u64(get(o, "spool_records", json_type_int));
 		v = get(o, "connected", json_type_boolean);
 		st->out[st->n_outputs].connected = v && json_object_get_boolean(v);
+		v = get(o, "remote", json_type_boolean);
+		if (v && json_object_get_boolean(v)) {
+			struct cli_status_output *so = &st->out[st->n_outputs];
+
+			so->remote = true;
+			so->spool_bytes = u64(get(o, "spool_bytes", json_type_int));
+			so->in_flight = u64(get(o, "in_flight", json_type_int));
+			so->replayed = u64(get(o, "replayed", json_type_int));
+			so->resent = u64(get(o, "resent", json_type_int));
+			so->connects = u64(get(o, "connects", json_type_int));
+			copy(so->last_error, sizeof(so->last_error),
+			     get(o, "last_error", json_type_string));
+		}
 		st->n_outputs++;
 	}
 	json_object_put(root);
@@ -208,4 +222,81 @@ int cli_event_parse(const char *line, size_t len, struct cli_event *ev,
 			 v ? json_object_get_string(v) : "?", pid ? json_object_get_int64(pid) : 0);
 	json_object_put(root);
 	return 0;
+}
+
+/* snprintf that appends at *used and never runs past len. */
+static void append(char *buf, size_t len, size_t *used, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static void append(char *buf, size_t len, size_t *used, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (*used >= len)
+		return;
+	va_start(ap, fmt);
+	n = vsnprintf(buf + *used, len - *used, fmt, ap);
+	va_end(ap);
+	if (n > 0)
+		*used = *used + n < len ? *used + n : len - 1;
+}
+
+size_t cli_status_outputs_text(const struct cli_status *st, char *buf, size_t len)
+{
+	size_t used = 0;
+
+	if (len)
+		buf[0] = '\0';
+	for (size_t i = 0; i < st->n_outputs; i++) {
+		const struct cli_status_output *o = &st->out[i];
+
+		append(buf, len, &used, "%-10s %s: ", i ? "" : "outputs", o->spec);
+		if (o->remote)
+			append(buf, len, &used, "%s, ", o->connected ? "connected" : "NOT CONNECTED");
+		append(buf, len, &used, "%" PRIu64 " emitted, %" PRIu64 " lost", o->emitted, o->errors);
+		if (!o->remote) {
+			append(buf, len, &used, "\n");
+			continue;
+		}
+		append(buf, len, &used,
+		       "\n%-10s   spool: %" PRIu64 " alerts pending (%" PRIu64 " bytes), %" PRIu64
+		       " of them sent and awaiting acknowledgement\n",
+		       "", o->spool_records, o->spool_bytes, o->in_flight);
+		append(buf, len, &used,
+		       "%-10s   %" PRIu64 " replayed from the spool, %" PRIu64 " resent, %" PRIu64
+		       " connection%s\n", "", o->replayed, o->resent, o->connects,
+		       o->connects == 1 ? "" : "s");
+		if (o->last_error[0])
+			append(buf, len, &used, "%-10s   last error: %s\n", "", o->last_error);
+	}
+	return used;
+}
+
+struct json_object *cli_status_outputs_json(const struct cli_status *st)
+{
+	struct json_object *arr = json_object_new_array();
+
+	for (size_t i = 0; i < st->n_outputs; i++) {
+		const struct cli_status_output *so = &st->out[i];
+		struct json_object *o = json_object_new_object();
+
+		json_object_object_add(o, "spec", json_object_new_string(so->spec));
+		json_object_object_add(o, "emitted", json_object_new_uint64(so->emitted));
+		json_object_object_add(o, "errors", json_object_new_uint64(so->errors));
+		json_object_object_add(o, "spool_records", json_object_new_uint64(so->spool_records));
+		if (so->remote) {
+			json_object_object_add(o, "connected", json_object_new_boolean(so->connected));
+			json_object_object_add(o, "spool_bytes", json_object_new_uint64(so->spool_bytes));
+			json_object_object_add(o, "in_flight", json_object_new_uint64(so->in_flight));
+			json_object_object_add(o, "replayed", json_object_new_uint64(so->replayed));
+			json_object_object_add(o, "resent", json_object_new_uint64(so->resent));
+			json_object_object_add(o, "connects", json_object_new_uint64(so->connects));
+			if (so->last_error[0])
+				json_object_object_add(o, "last_error",
+						       json_object_new_string(so->last_error));
+		}
+		json_object_array_add(arr, o);
+	}
+	return arr;
 }

@@ -30,16 +30,30 @@ struct cli_status {
 		char why[128];
 	} mon[CLI_STATUS_MAX_MONITORS];
 	size_t n_outputs;
-	struct {
+	struct cli_status_output {
 		char spec[256];
 		uint64_t emitted, errors, spool_records;
 		bool connected;
+		/* remote outputs (syslog+tcp, syslog+tls) only */
+		bool remote;
+		uint64_t spool_bytes, in_flight, replayed, resent, connects;
+		char last_error[192];
 	} out[CLI_STATUS_MAX_OUTPUTS];
 	uint64_t hook_failures;		/* health.hook_failed occurrences */
+	char degraded[256];		/* why the daemon let the module go, "" */
 };
 
 int cli_status_parse(const char *text, size_t len, struct cli_status *st,
 		     char *err, size_t errlen);
+/*
+ * The outputs as bmcwatch status shows them: one line per output, and for
+ * remote ones the spool (pending, in flight, replayed) and the last error
+ * (text), or one object per output (JSON). Pure, for golden-file tests.
+ */
+size_t cli_status_outputs_text(const struct cli_status *st, char *buf, size_t len);
+struct json_object;
+struct json_object *cli_status_outputs_json(const struct cli_status *st);
+
 /* The first json:PATH output (not json:-), or NULL. */
 const char *cli_status_json_log(const struct cli_status *st);
 

@@ -105,6 +105,9 @@ static void check(struct health *h, const char *status_path)
 			problem(h, "bmcwatchd (pid %d) has not updated its status for %.0f s (hung?)",
 				h->st.pid, h->age_s);
 	}
+	if (h->st.degraded[0])
+		problem(h, "bmcwatchd %s; nothing is watched until the module is back",
+			h->st.degraded);
 	for (size_t i = 0; i < h->st.n_monitors; i++) {
 		if (!strcmp(h->st.mon[i].name, "pcicfg"))
 			pcicfg = h->st.mon[i].enabled;
@@ -153,16 +156,7 @@ static void print_json(const struct health *h)
 		json_object_array_add(arr, o);
 	}
 	json_object_object_add(root, "monitors", arr);
-	arr = json_object_new_array();
-	for (size_t i = 0; i < h->st.n_outputs; i++) {
-		o = json_object_new_object();
-		json_object_object_add(o, "spec", jsonw_str(h->st.out[i].spec));
-		json_object_object_add(o, "emitted", json_object_new_uint64(h->st.out[i].emitted));
-		json_object_object_add(o, "errors", json_object_new_uint64(h->st.out[i].errors));
-		json_object_object_add(o, "spool_records",
-				       json_object_new_uint64(h->st.out[i].spool_records));
-		json_object_array_add(arr, o);
-	}
+	arr = cli_status_outputs_json(&h->st);
 	json_object_object_add(root, "outputs", arr);
 	jsonw_print(root);
 }
@@ -184,11 +178,12 @@ static void print_text(const struct health *h)
 		printf("%-10s %-12s %s%s\n", i ? "" : "monitors", h->st.mon[i].name,
 		       h->st.mon[i].enabled ? "attached" : "not placed: ",
 		       h->st.mon[i].enabled ? "" : h->st.mon[i].why);
-	for (size_t i = 0; i < h->st.n_outputs; i++)
-		printf("%-10s %s: %llu emitted, %llu lost, %llu spooled\n", i ? "" : "outputs",
-		       h->st.out[i].spec, (unsigned long long)h->st.out[i].emitted,
-		       (unsigned long long)h->st.out[i].errors,
-		       (unsigned long long)h->st.out[i].spool_records);
+	{
+		char buf[CLI_STATUS_MAX_OUTPUTS * 800];
+
+		cli_status_outputs_text(&h->st, buf, sizeof(buf));
+		fputs(buf, stdout);
+	}
 	printf("%-10s %llu\n", "last seq", (unsigned long long)h->st.last_seq);
 }
 

@@ -112,6 +112,37 @@ static void test_inventory(void)
 	   strstr(err, "is bmcwatch.ko loaded"), "missing file: %s", err);
 }
 
+/* What a learning run of 10 windows of 60 s might have seen. */
+static void add_traffic(struct baseline *b)
+{
+	struct baseline_traffic *t = &b->traffic;
+	struct baseline_ipmi_cmd c = {
+		.netfn = 0x06, .cmd = 0x01, .dir = 0, .origin = BMCW_IPMI_ORIG_USER,
+		.r = { .count = 4, .max = 2, .mean = 0.4 },
+	};
+	struct baseline_irq q = {
+		.bdf = "0000:00:01.0", .vector = 0, .irq = 24,
+		.r = { .count = 1200, .max = 300, .mean = 120 },
+	};
+	static const uint8_t id[] = { 0x20, 0x01, 0x02, 0x03, 0x02, 0xbf };
+
+	b->has_traffic = true;
+	t->window_s = 60;
+	t->windows = 10;
+	t->attention = (struct baseline_rate){ .count = 3, .max = 1, .mean = 0.3 };
+	baseline_add_ipmi(t, &c);
+	c.dir = 1;
+	baseline_add_ipmi(t, &c);
+	c = (struct baseline_ipmi_cmd){ .netfn = 0x06, .cmd = 0x31, .origin = BMCW_IPMI_ORIG_SI,
+					.r = { .count = 600, .max = 60, .mean = 60 } };
+	baseline_add_ipmi(t, &c);
+	baseline_add_irq(t, &q);
+	baseline_traffic_sort(t);
+	t->id[BASELINE_ID_DEVICE].seen = true;
+	t->id[BASELINE_ID_DEVICE].len = sizeof(id);
+	memcpy(t->id[BASELINE_ID_DEVICE].b, id, sizeof(id));
+}
+
 static void make_baseline(struct baseline *b)
 {
 	char err[256], *text;
@@ -132,6 +163,7 @@ static void make_baseline(struct baseline *b)
 	b->sample_s = 10;
 	b->reads_total = 12345;
 	baseline_add_counter(b, &c);
+	add_traffic(b);
 }
 
 static void test_round_trip(void)
@@ -151,6 +183,19 @@ static void test_round_trip(void)
 	ok(b2.inv.n == 3 && b2.inv.host_fp == b.inv.host_fp && b2.has_profile &&
 	   b2.n_counters == 1 && b2.counters[0].count == 7 && b2.reads_total == 12345 &&
 	   !memcmp(&b2.inv.fn[2], &b.inv.fn[2], sizeof(b.inv.fn[2])), "fields survive");
+	ok(b2.has_traffic && b2.traffic.window_s == 60 && b2.traffic.windows == 10 &&
+	   b2.traffic.n_ipmi == 3 && b2.traffic.n_irqs == 1 &&
+	   b2.traffic.attention.max == 1 && b2.traffic.attention.mean == 0.3,
+	   "traffic fields survive");
+	ok(baseline_find_ipmi(&b2.traffic, 0x06, 0x01, 1, BMCW_IPMI_ORIG_USER) &&
+	   baseline_find_ipmi(&b2.traffic, 0x06, 0x31, 0, BMCW_IPMI_ORIG_SI)->r.max == 60 &&
+	   !baseline_find_ipmi(&b2.traffic, 0x06, 0x31, 0, BMCW_IPMI_ORIG_USER),
+	   "commands by netfn, cmd, direction and origin");
+	ok(baseline_find_irq(&b2.traffic, "0000:00:01.0", 0)->r.mean == 120 &&
+	   !baseline_find_irq(&b2.traffic, "0000:00:01.0", 1), "interrupts by function and vector");
+	ok(b2.traffic.id[BASELINE_ID_DEVICE].seen && b2.traffic.id[BASELINE_ID_DEVICE].len == 6 &&
+	   b2.traffic.id[BASELINE_ID_DEVICE].b[5] == 0xbf && !b2.traffic.id[BASELINE_ID_DEVICE_GUID].seen,
+	   "identity survives");
 	free(json);
 	free(json2);
 	free(golden);
@@ -158,13 +203,29 @@ static void test_round_trip(void)
 
 	/* Without a profile (what bmcwatchd --learn writes). */
 	b.has_profile = false;
+	b.has_traffic = false;
 	json = baseline_to_json(&b);
-	ok(!strstr(json, "profile") && !baseline_parse(json, strlen(json), &b2, err, sizeof(err)) &&
-	   !b2.has_profile && b2.inv.n == 3, "no profile round trip");
+	ok(!strstr(json, "profile") && !strstr(json, "traffic") &&
+	   !baseline_parse(json, strlen(json), &b2, err, sizeof(err)) &&
+	   !b2.has_profile && !b2.has_traffic && b2.inv.n == 3, "no profile round trip");
 	free(json);
 	baseline_free(&b2);
 	baseline_free(&b);
+
+	/* Version 1 (before the traffic profile) is still read. */
+	json = slurp("../../fuzz/corpus/fuzz_baseline/baseline.json", NULL);
+	ok(json && strstr(json, "\"version\":1") &&
+	   !baseline_parse(json, strlen(json), &b2, err, sizeof(err)) && b2.version == 1 &&
+	   b2.inv.n == 3 && b2.has_profile && !b2.has_traffic,
+	   "a version 1 baseline is read, without traffic (%s)", err);
+	free(json);
+	baseline_free(&b2);
 }
+
+#define V2 "{\"format\": \"bmcwatch-baseline\", \"version\": 2, \"created\": \"x\", \"host\": \"h\", \"host_fingerprint\": \"0011223344556677\", \"functions\": [], "
+#define TR "\"traffic\": {\"window_s\": 60, \"windows\": 2, "
+#define ATT "\"attention\": {\"count\": 5, \"max_per_window\": 3, \"mean_per_window\": 2.5}"
+#define CMD "{\"netfn\": \"06\", \"cmd\": \"01\", \"dir\": \"request\", \"origin\": \"process\", \"count\": 1, \"max_per_window\": 1, \"mean_per_window\": 0.5}"
 
 static void test_corrupt(void)
 {
@@ -178,7 +239,8 @@ static void test_corrupt(void)
 		{ "[]", "expected a JSON object, found array" },
 		{ "{\"version\": 1}", "format: missing" },
 		{ "{\"format\": \"other\", \"version\": 1}", "format is 'other', not 'bmcwatch-baseline'" },
-		{ "{\"format\": \"bmcwatch-baseline\", \"version\": 2}", "version 2 is not supported (this bmcwatch reads version 1)" },
+		{ "{\"format\": \"bmcwatch-baseline\", \"version\": 3}", "version 3 is not supported (this bmcwatch reads versions 1 to 2): written by a newer bmcwatch" },
+		{ "{\"format\": \"bmcwatch-baseline\", \"version\": 0}", "version 0 is not supported (this bmcwatch reads versions 1 to 2)" },
 		{ "{\"format\": \"bmcwatch-baseline\", \"version\": \"1\"}", "version: expected int, found string" },
 		{ "{\"format\": \"bmcwatch-baseline\", \"version\": 1, \"created\": \"x\", \"host\": \"h\", \"host_fingerprint\": \"00\"}",
 		  "host_fingerprint: '00' is not 16 hex digits" },
@@ -190,6 +252,30 @@ static void test_corrupt(void)
 		  "functions[0].vendor: '12g4' is not 4 hex digits" },
 		{ "{\"format\": \"bmcwatch-baseline\", \"version\": 1, \"created\": \"x\", \"host\": \"h\", \"host_fingerprint\": \"0011223344556677\", \"functions\": [], \"profile\": 3}",
 		  "profile: expected object" },
+		{ V2 "\"traffic\": 3}", "traffic: expected object" },
+		{ V2 "\"traffic\": {\"window_s\": 0}}", "traffic.window_s: 0 is not a window" },
+		{ V2 "\"traffic\": {\"window_s\": 60, \"windows\": 2}}", "traffic.attention: missing" },
+		{ V2 TR "\"attention\": {\"count\": 5, \"max_per_window\": 6, \"mean_per_window\": 2.5}}}",
+		  "traffic.attention: 5 events, at most 6 and 2.5 on average per window, in 2 windows: inconsistent" },
+		{ V2 TR "\"attention\": {\"count\": 5, \"max_per_window\": 3, \"mean_per_window\": 1e300}}}",
+		  "traffic.attention: 5 events, at most 3 and 1e+300 on average per window, in 2 windows: inconsistent" },
+		{ V2 TR "\"attention\": {\"count\": 5, \"max_per_window\": 3, \"mean_per_window\": -1}}}",
+		  "traffic.attention.mean_per_window: not a finite number >= 0" },
+		{ V2 TR ATT "}}", "traffic.ipmi_commands: missing" },
+		{ V2 TR ATT ", \"ipmi_commands\": [{\"netfn\": \"07\", \"cmd\": \"01\"}]}}",
+		  "traffic.ipmi_commands[0].netfn: '07' is not a request netfn (even, below 0x40)" },
+		{ V2 TR ATT ", \"ipmi_commands\": [{\"netfn\": \"06\", \"cmd\": \"01\", \"dir\": \"up\"}]}}",
+		  "traffic.ipmi_commands[0].dir: 'up' is not request|response" },
+		{ V2 TR ATT ", \"ipmi_commands\": [{\"netfn\": \"06\", \"cmd\": \"01\", \"dir\": \"request\", \"origin\": \"nobody\"}]}}",
+		  "traffic.ipmi_commands[0].origin: 'nobody' is not an IPMI origin class" },
+		{ V2 TR ATT ", \"ipmi_commands\": [" CMD ", " CMD "], \"interrupts\": [], \"identity\": {}}}",
+		  "traffic.ipmi_commands: netfn 06 cmd 01 request from process listed twice" },
+		{ V2 TR ATT ", \"ipmi_commands\": [], \"interrupts\": [{\"bdf\": \"0000:00:01.0\", \"vector\": 5000}]}}",
+		  "traffic.interrupts[0].vector: 5000 out of range" },
+		{ V2 TR ATT ", \"ipmi_commands\": [], \"interrupts\": [], \"identity\": {\"device_id\": \"20 01 0\"}}}",
+		  "traffic.identity.device_id: '20 01 0' is not 1 to 16 hex bytes separated by spaces" },
+		{ V2 TR ATT ", \"ipmi_commands\": [], \"interrupts\": [], \"identity\": {\"device_guid\": \"\"}}}",
+		  "traffic.identity.device_guid: empty" },
 	};
 	struct baseline b;
 	char err[512];
@@ -286,6 +372,10 @@ static void test_diff(void)
 	baseline_change_alert(&ch[2], &a);
 	ok(!strcmp(a.rule, "pcie.device_added") && !strcmp(a.subject.bdf, "0000:00:04.0"),
 	   "added -> pcie.device_added");
+	ch[2].now.flags |= BMCW_FN_VIRTFN;
+	baseline_change_alert(&ch[2], &a);
+	ok(!strcmp(a.rule, "pcie.vf_added") && a.severity == BMCW_SEV_INFO,
+	   "an SR-IOV VF not in the baseline -> pcie.vf_added (info)");
 	free(ch);
 
 	/* A BMC function changing identity is critical. */

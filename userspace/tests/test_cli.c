@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <json-c/json.h>
+
 #include "cli/parse.h"
 #include "tap.h"
 
@@ -79,9 +81,80 @@ static void test_events(void)
 	   !strcmp(err, "not valid JSON at byte 8: unexpected end"), "torn line: %s", err);
 }
 
+/* What the daemon writes for remote outputs: spool, replay, last error. */
+static const char status_remote[] =
+	"{\"pid\":7,\"monitors\":[],\"outputs\":["
+	"{\"spec\":\"json:/var/log/bmcwatch/alerts.json\",\"emitted\":130,\"errors\":0,"
+	"\"spool_records\":0,\"spool_bytes\":0,\"connected\":false},"
+	"{\"spec\":\"syslog+tcp://10.77.0.2:10514\",\"emitted\":130,\"errors\":0,"
+	"\"spool_records\":2,\"spool_bytes\":1306,\"connected\":true,\"remote\":true,"
+	"\"in_flight\":2,\"replayed\":41,\"resent\":3,\"connects\":3,"
+	"\"last_error\":\"10.77.0.2:10514: connection lost: Connection timed out\"},"
+	"{\"spec\":\"syslog+tls://10.77.0.3:6514\",\"emitted\":130,\"errors\":0,"
+	"\"spool_records\":130,\"spool_bytes\":84920,\"connected\":false,\"remote\":true,"
+	"\"in_flight\":0,\"replayed\":0,\"resent\":0,\"connects\":0,"
+	"\"last_error\":\"10.77.0.3:6514: TLS handshake: server certificate refused: "
+	"The certificate is NOT trusted. The certificate issuer is unknown.\"}]}";
+
+static char *slurp(const char *path)
+{
+	static char buf[16384];
+	FILE *f = fopen(path, "re");
+	size_t n = f ? fread(buf, 1, sizeof(buf) - 1, f) : 0;
+
+	if (f)
+		fclose(f);
+	buf[n] = '\0';
+	return buf;
+}
+
+/* UPDATE_GOLDEN=1 rewrites the golden file. */
+static void golden(const char *name, const char *got)
+{
+	char path[256];
+
+	snprintf(path, sizeof(path), "golden/%s", name);
+	if (getenv("UPDATE_GOLDEN")) {
+		FILE *f = fopen(path, "w");
+
+		fputs(got, f);
+		fclose(f);
+	}
+	is_str(got, slurp(path), "%s matches its golden file", name);
+}
+
+static void test_status_outputs(void)
+{
+	struct cli_status *st = calloc(1, sizeof(*st));
+	struct json_object *arr;
+	char err[256] = "", text[4096], small[40];
+	char *json;
+
+	ok(!cli_status_parse(status_remote, strlen(status_remote), st, err, sizeof(err)),
+	   "status with remote outputs parses (%s)", err);
+	ok(!st->out[0].remote && st->out[1].remote && st->out[1].in_flight == 2 &&
+	   st->out[1].replayed == 41 && st->out[1].resent == 3 && st->out[1].connects == 3 &&
+	   st->out[2].spool_bytes == 84920, "remote fields");
+	cli_status_outputs_text(st, text, sizeof(text));
+	golden("status_outputs.txt", text);
+	arr = cli_status_outputs_json(st);
+	json = strdup(json_object_to_json_string_ext(arr, JSON_C_TO_STRING_PRETTY |
+						     JSON_C_TO_STRING_SPACED |
+						     JSON_C_TO_STRING_NOSLASHESCAPE));
+	json_object_put(arr);
+	json = realloc(json, strlen(json) + 2);
+	strcat(json, "\n");
+	golden("status_outputs.json", json);
+	free(json);
+	ok(cli_status_outputs_text(st, small, sizeof(small)) == sizeof(small) - 1 &&
+	   strlen(small) == sizeof(small) - 1, "a small buffer is cut, never overrun");
+	free(st);
+}
+
 int main(void)
 {
 	test_status();
+	test_status_outputs();
 	test_events();
 	return tap_done();
 }

@@ -196,11 +196,51 @@ static void test_vector_aer(void)
 	   "corrected: notice, no header");
 }
 
+/* With a baseline's traffic profile: counted per learnt window. */
+static void test_irqs_baseline(void)
+{
+	struct dma_irq_params p = DMA_IRQ_PARAMS_DEFAULT;
+	struct baseline_irq q = { .bdf = "0000:00:01.0", .vector = 0, .irq = 24,
+				  .r = { .count = 300, .max = 100, .mean = 75 } };
+	struct dma_irq_state s;
+	struct dma_irq_sample x = {
+		.bdf = "0000:00:01.0", .irq = 40, .driver = "edu_irq",
+		.fn_flags = BMCW_FN_BMC, .interval_ns = 1000000000ULL,
+	};
+	struct bmcw_alert al;
+	int learned, any = 0, n;
+
+	dma_irq_use_baseline(&s, &q, 10, 4, 10);
+	ok(s.from_base && s.learned && s.base_limit == 400, "limit: learnt 100 per 10 s x 4");
+	for (int t = 0; t < 10; t++) {
+		x.total = 40;
+		x.now_ns = 1 + t * 1000000000ULL;
+		any += dma_rules_irq(&s, &p, &x, &al, &learned);
+	}
+	is_int(any, 0, "400 in 10 s: at the limit, nothing (and nothing learnt)");
+	ok(!learned && s.peak_per_s == 0, "  no learning with a baseline");
+	x.total = 1;
+	x.now_ns = 9500000000ULL;
+	n = dma_rules_irq(&s, &p, &x, &al, &learned);
+	ok(n == 1 && strstr(al.message, "learned rate") && strstr(al.message, "baseline"),
+	   "401st in the window: doorbell.unexpected_irq (%s)", n ? al.message : "");
+	x.total = 5000;
+	x.now_ns = 11000000000ULL;
+	is_int(dma_rules_irq(&s, &p, &x, &al, &learned), 1,
+	       "a burst in the next window at once");
+	dma_irq_use_baseline(&s, NULL, 10, 4, 10);
+	ok(s.base_limit == 10, "a vector the baseline never saw: the floor");
+	x.total = 11;
+	x.now_ns = 1;
+	is_int(dma_rules_irq(&s, &p, &x, &al, &learned), 1, "  11 are above it");
+}
+
 int main(void)
 {
 	test_faults();
 	test_posture();
 	test_irqs();
+	test_irqs_baseline();
 	test_vector_aer();
 	return tap_done();
 }

@@ -2,6 +2,7 @@
 /* IPMI rules from hand-made system-interface events. */
 #include <string.h>
 
+#include "../baseline.h"
 #include "../ipmi_rules.h"
 #include "tap.h"
 
@@ -298,8 +299,11 @@ static void identity(void)
 	ipmi_rules_event(&st, &e, &ctx, al);
 	rsp[5] |= 0x80;	/* device busy updating */
 	e = xact(BMCW_IPMI_ORIG_MSGHANDLER, req, 2, rsp, sizeof(rsp));
-	is_int(ipmi_rules_event(&st, &e, &ctx, al), 0,
-	       "the 'device available' bit alone is not a new identity");
+	n = ipmi_rules_event(&st, &e, &ctx, al);
+	ok(!has(al, n, "ipmi.identity_change"),
+	   "the 'device available' bit alone is not a new identity");
+	ok(n == 1 && has(al, n, "ipmi.protocol_violation"),
+	   "  but a BMC initialising (reset) is a protocol violation");
 	rsp[6] = 0x99;	/* firmware minor revision */
 	e = xact(BMCW_IPMI_ORIG_MSGHANDLER, req, 2, rsp, sizeof(rsp));
 	n = ipmi_rules_event(&st, &e, &ctx, al);
@@ -324,8 +328,194 @@ static void nmi(void)
 		is_str(al[0].subject.locus, "nmi cpu 1", "names the CPU");
 }
 
+static const uint8_t base_devid[] = { 0x20, 0x01, 0x02, 0x03, 0x02, 0xbf };
+
+/* A baseline learnt over 10 s windows: 2 attentions at most, two commands. */
+static void make_base(struct baseline *b)
+{
+	struct baseline_ipmi_cmd c = {
+		.netfn = 0x06, .cmd = 0x01, .origin = BMCW_IPMI_ORIG_USER,
+		.r = { .count = 2, .max = 1, .mean = 0.5 },
+	};
+
+	memset(b, 0, sizeof(*b));
+	strcpy(b->created, "2026-11-30T00:00:00.000Z");
+	b->has_traffic = true;
+	b->traffic.window_s = 10;
+	b->traffic.windows = 4;
+	b->traffic.attention = (struct baseline_rate){ .count = 3, .max = 2, .mean = 0.75 };
+	baseline_add_ipmi(&b->traffic, &c);
+	c.dir = 1;		/* responses do not make a request known */
+	c.cmd = 0x04;
+	baseline_add_ipmi(&b->traffic, &c);
+	c = (struct baseline_ipmi_cmd){ .netfn = 0x06, .cmd = 0x31, .origin = BMCW_IPMI_ORIG_SI };
+	baseline_add_ipmi(&b->traffic, &c);
+	baseline_traffic_sort(&b->traffic);
+	b->traffic.id[BASELINE_ID_DEVICE].seen = true;
+	b->traffic.id[BASELINE_ID_DEVICE].len = sizeof(base_devid);
+	memcpy(b->traffic.id[BASELINE_ID_DEVICE].b, base_devid, sizeof(base_devid));
+}
+
+static void with_baseline(void)
+{
+	const uint8_t devid_req[] = { APP_REQ, 0x01 };
+	uint8_t devid_rsp[3 + sizeof(base_devid)] = { APP_RSP, 0x01, 0x00 };
+	const uint8_t selftest_req[] = { APP_REQ, 0x04 };
+	const uint8_t selftest_rsp[] = { APP_RSP, 0x04, 0x00, 0x55, 0x00 };
+	const uint8_t boot[] = { 0x00 << 2, 0x08, 0x05, 0x80, 0x04 };
+	const uint8_t boot_rsp[] = { 0x01 << 2, 0x08, 0x00 };
+	struct bmcw_alert al[IPMI_RULES_MAX_ALERTS];
+	struct ipmi_state st, plain;
+	struct bmcw_ipmi_event e;
+	struct baseline b;
+	int n, storms = 0, first = 0;
+
+	make_base(&b);
+	ipmi_state_init(&st);
+	ipmi_state_use_baseline(&st, &b, 4, 5);
+	is_int(st.attn_limit, 8, "attention limit: learnt 2 per window x 4");
+	ok(st.attn_window_ns == 10000000000ULL, "  per learnt window of 10 s");
+	for (int i = 0; i < 12; i++) {
+		e = simple(BMCW_IPMI_ATTN, 1000000000ULL + i * 1000ULL);
+		n = ipmi_rules_event(&st, &e, &ctx, al);
+		if (has(al, n, "ipmi.unsolicited_attention")) {
+			storms++;
+			first = first ? first : i + 1;
+			ok(strstr(al[0].message, "above the learned rate") &&
+			   al[0].severity == BMCW_SEV_WARNING,
+			   "  %s", al[0].message);
+		}
+	}
+	is_int(storms, 1, "12 attentions in one window: reported once");
+	is_int(first, 9, "  at the 9th");
+	e = simple(BMCW_IPMI_ATTN, 12000000000ULL);
+	is_int(ipmi_rules_event(&st, &e, &ctx, al), 0, "a new window starts over");
+
+	ipmi_state_init(&plain);
+	for (int i = 0; i < 12; i++) {
+		e = simple(BMCW_IPMI_ATTN, 1000 + i);
+		storms = ipmi_rules_event(&plain, &e, &ctx, al);
+		if (storms)
+			break;
+	}
+	is_int(storms, 0, "without a baseline 12 attentions are below the fixed 20");
+
+	/* commands */
+	memcpy(devid_rsp + 3, base_devid, sizeof(base_devid));
+	e = xact(BMCW_IPMI_ORIG_USER, devid_req, 2, devid_rsp, sizeof(devid_rsp));
+	is_int(ipmi_rules_event(&st, &e, &ctx, al), 0,
+	       "a command learnt from this origin, the baseline's identity: nothing");
+	e = xact(BMCW_IPMI_ORIG_USER, selftest_req, 2, selftest_rsp, sizeof(selftest_rsp));
+	n = ipmi_rules_event(&st, &e, &ctx, al);
+	ok(n == 1 && has(al, n, "ipmi.new_command") && al[0].severity == BMCW_SEV_NOTICE,
+	   "Get Self Test by a process, only its response learnt: ipmi.new_command at notice");
+	if (n == 1) {
+		ok(al[0].subject.pid == 4242 && strstr(al[0].message, "never seen from process") &&
+		   strstr(al[0].subject.locus, "cmd 06/04"), "  with the process: %s", al[0].message);
+	}
+	is_int(ipmi_rules_event(&st, &e, &ctx, al), 0, "  reported once");
+	e.kind = BMCW_IPMI_MSG_REQ;
+	is_int(ipmi_rules_event(&st, &e, &ctx, al), 0, "  not again from the message layer");
+	n = ipmi_rules_counted(&st, 0x06, 0x31, BMCW_IPMI_ORIG_SI, al);
+	is_int(n, 0, "counted: Get Message Flags by ipmi_si was learnt");
+	n = ipmi_rules_counted(&st, 0x06, 0x2f, BMCW_IPMI_ORIG_SI, al);
+	ok(n == 1 && !strcmp(al[0].rule, "ipmi.new_command") && al[0].severity == BMCW_SEV_INFO &&
+	   !al[0].subject.has_process, "counted: a new kernel command is info, without a process");
+	n = ipmi_rules_counted(&st, 0x06, 0x01, BMCW_IPMI_ORIG_SI, al);
+	is_int(n, 1, "counted: a learnt command from another origin is new");
+	e = xact(BMCW_IPMI_ORIG_USER, boot, sizeof(boot), boot_rsp, sizeof(boot_rsp));
+	n = ipmi_rules_event(&st, &e, &ctx, al);
+	ok(!has(al, n, "ipmi.new_command"), "a sensitive command is left to its own rule");
+	is_int(ipmi_rules_counted(&plain, 0x06, 0x2f, BMCW_IPMI_ORIG_SI, al), 0,
+	       "without a baseline nothing is new");
+
+	/* identity against the baseline's */
+	ipmi_state_init(&st);
+	ipmi_state_use_baseline(&st, &b, 4, 5);
+	devid_rsp[3 + 3] = 0x04;	/* another firmware revision 2 */
+	e = xact(BMCW_IPMI_ORIG_USER, devid_req, 2, devid_rsp, sizeof(devid_rsp));
+	n = ipmi_rules_event(&st, &e, &ctx, al);
+	ok(n == 1 && has(al, n, "ipmi.identity_change") &&
+	   strstr(al[0].message, "differs from the baseline"),
+	   "the first Get Device ID after start is compared with the baseline's");
+	is_int(ipmi_rules_event(&st, &e, &ctx, al), 0, "  then with what was seen");
+	baseline_free(&b);
+}
+
+static void resets(void)
+{
+	const uint8_t set_req[] = { APP_REQ, 0x2e, 0x0d };
+	const uint8_t set_rsp[] = { APP_RSP, 0x2e, 0x00 };
+	const uint8_t get_req[] = { APP_REQ, 0x2f };
+	uint8_t get_rsp[] = { APP_RSP, 0x2f, 0x00, 0x0d };
+	const uint8_t sdr_req[] = { 0x0a << 2, 0x23 };
+	const uint8_t init_rsp[] = { 0x0b << 2, 0x23, 0xd2 };
+	const uint8_t sdr_rsp[] = { 0x0b << 2, 0x23, 0x00, 0xff, 0xff };
+	const uint8_t devid_req[] = { APP_REQ, 0x01 };
+	uint8_t devid_rsp[] = { APP_RSP, 0x01, 0x00, 0x20, 0x01, 0x02, 0x03 };
+	struct bmcw_alert al[IPMI_RULES_MAX_ALERTS];
+	struct ipmi_state st;
+	struct bmcw_ipmi_event e;
+	int n;
+
+	ipmi_state_init(&st);
+	e = xact(BMCW_IPMI_ORIG_SI, get_req, 2, get_rsp, sizeof(get_rsp));
+	is_int(ipmi_rules_event(&st, &e, &ctx, al), 0,
+	       "first Get Global Enables (the driver set them before us): learnt");
+	e = xact(BMCW_IPMI_ORIG_SI, set_req, 3, set_rsp, 3);
+	is_int(ipmi_rules_event(&st, &e, &ctx, al), 0, "Set Global Enables: remembered");
+	e = xact(BMCW_IPMI_ORIG_SI, get_req, 2, get_rsp, sizeof(get_rsp));
+	is_int(ipmi_rules_event(&st, &e, &ctx, al), 0, "  read back the same: nothing");
+	get_rsp[3] = 0x08;	/* what a BMC comes up with: SEL logging only */
+	e = xact(BMCW_IPMI_ORIG_SI, get_req, 2, get_rsp, sizeof(get_rsp));
+	n = ipmi_rules_event(&st, &e, &ctx, al);
+	ok(n == 1 && has(al, n, "ipmi.protocol_violation") && strstr(al[0].message, "BMC reset") &&
+	   strstr(al[0].subject.locus, " reset") && !al[0].subject.has_process,
+	   "enables lost: a BMC reset (%s)", n ? al[0].message : "");
+	e = xact(BMCW_IPMI_ORIG_SI, get_req, 2, get_rsp, sizeof(get_rsp));
+	is_int(ipmi_rules_event(&st, &e, &ctx, al), 0, "  once");
+	e = xact(BMCW_IPMI_ORIG_SI, set_req, 3, set_rsp, 3);
+	ipmi_rules_event(&st, &e, &ctx, al);
+	get_rsp[3] = 0x0f;	/* more than asked: nothing lost */
+	e = xact(BMCW_IPMI_ORIG_SI, get_req, 2, get_rsp, sizeof(get_rsp));
+	is_int(ipmi_rules_event(&st, &e, &ctx, al), 0, "bits added, none lost: nothing");
+
+	e = xact(BMCW_IPMI_ORIG_USER, sdr_req, 2, init_rsp, sizeof(init_rsp));
+	n = ipmi_rules_event(&st, &e, &ctx, al);
+	ok(n == 1 && has(al, n, "ipmi.protocol_violation") && strstr(al[0].message, "0xD2"),
+	   "completion code 0xD2: initialising");
+
+	e = simple(BMCW_IPMI_ABORT, 1000000000ULL);
+	ipmi_rules_event(&st, &e, &ctx, al);
+	e = simple(BMCW_IPMI_ABORT, 6000000000ULL);
+	ipmi_rules_event(&st, &e, &ctx, al);
+	e = xact(BMCW_IPMI_ORIG_USER, sdr_req, 2, sdr_rsp, sizeof(sdr_rsp));
+	e.ts_ns = 8000000000ULL;
+	n = ipmi_rules_event(&st, &e, &ctx, al);
+	ok(n == 1 && has(al, n, "ipmi.protocol_violation") &&
+	   strstr(al[0].message, "after 2 error recoveries over 7000 ms"),
+	   "KCS errors then a working transaction: recovered (%s)", n ? al[0].message : "");
+	is_int(ipmi_rules_event(&st, &e, &ctx, al), 0, "  once");
+
+	e = xact(BMCW_IPMI_ORIG_MSGHANDLER, devid_req, 2, devid_rsp, sizeof(devid_rsp));
+	ipmi_rules_event(&st, &e, &ctx, al);
+	devid_rsp[5] |= 0x80;
+	e = xact(BMCW_IPMI_ORIG_MSGHANDLER, devid_req, 2, devid_rsp, sizeof(devid_rsp));
+	n = ipmi_rules_event(&st, &e, &ctx, al);
+	ok(n == 1 && strstr(al[0].message, "self-initialisation"), "Get Device ID: initialising");
+	is_int(ipmi_rules_event(&st, &e, &ctx, al), 0, "  once while it lasts");
+	devid_rsp[5] &= 0x7f;
+	e = xact(BMCW_IPMI_ORIG_MSGHANDLER, devid_req, 2, devid_rsp, sizeof(devid_rsp));
+	is_int(ipmi_rules_event(&st, &e, &ctx, al), 0, "available again: same identity, nothing");
+	devid_rsp[5] |= 0x80;
+	e = xact(BMCW_IPMI_ORIG_MSGHANDLER, devid_req, 2, devid_rsp, sizeof(devid_rsp));
+	is_int(ipmi_rules_event(&st, &e, &ctx, al), 1, "a second reset is reported again");
+}
+
 int main(void)
 {
+	with_baseline();
+	resets();
 	benign();
 	attention();
 	watchdog();

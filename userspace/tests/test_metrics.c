@@ -106,6 +106,66 @@ static void test_http(void)
 	metrics_free(m);
 }
 
+/* The listening address: loopback by default, one interface's when named. */
+static void test_addr(void)
+{
+	static const char *const bad[] = {
+		"http:0.0.0.0:9477", "http:[::]:9477", "http:127.0.0.1", "http:127.0.0.1:",
+		"http:127.0.0.1:0", "http:127.0.0.1:65536", "http:127.0.0.1:9x", "http::9477",
+		"http:::1:9477", "http:localhost:9477", "http:[10.0.0.1]:9477", "https:127.0.0.1:1",
+	};
+	struct sockaddr_storage ss;
+	struct sockaddr_in *sin = (struct sockaddr_in *)&ss;
+	struct metrics *m = metrics_new(0);
+	char err[160], spec[64], resp[256];
+	unsigned int len;
+	int fd, port;
+	ssize_t n;
+
+	ok(metrics_http_addr("http:10.77.0.1:9477", &ss, &len) == 0 &&
+	   ss.ss_family == AF_INET && sin->sin_addr.s_addr == htonl(0x0a4d0001) &&
+	   ntohs(sin->sin_port) == 9477, "http:10.77.0.1:9477 parses");
+	ok(metrics_http_addr("http:[fd00::1]:80", &ss, &len) == 0 && ss.ss_family == AF_INET6 &&
+	   len == sizeof(struct sockaddr_in6), "bracketed IPv6 parses");
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		ok(metrics_http_addr(bad[i], &ss, &len) == -1, "refused: %s", bad[i]);
+	ok(metrics_open(m, "http:0.0.0.0:9477", err, sizeof(err)) == -1 &&
+	   !strcmp(err, "metrics 'http:0.0.0.0:9477': expected off|http:ADDRESS:PORT|textfile:/PATH"),
+	   "metrics_open refuses a wildcard: %s", err);
+
+	/* 127.0.0.2 stands for an interface address other than the default. */
+	fd = socket(AF_INET, SOCK_STREAM, 0);
+	sin->sin_family = AF_INET;
+	sin->sin_port = 0;
+	sin->sin_addr.s_addr = htonl(0x7f000002);
+	bind(fd, (struct sockaddr *)sin, sizeof(*sin));
+	getsockname(fd, (struct sockaddr *)sin, &(socklen_t){ sizeof(*sin) });
+	port = ntohs(sin->sin_port);
+	close(fd);
+	snprintf(spec, sizeof(spec), "http:127.0.0.2:%d", port);
+	ok(metrics_open(m, spec, err, sizeof(err)) == 0, "listens on the named address (%s)", spec);
+	fd = socket(AF_INET, SOCK_STREAM, 0);
+	sin->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	ok(connect(fd, (struct sockaddr *)sin, sizeof(*sin)) == -1,
+	   "and only there: 127.0.0.1 on that port is refused");
+	close(fd);
+	fd = socket(AF_INET, SOCK_STREAM, 0);
+	sin->sin_addr.s_addr = htonl(0x7f000002);
+	connect(fd, (struct sockaddr *)sin, sizeof(*sin));
+	send(fd, "GET /metrics HTTP/1.0\r\n\r\n", 25, 0);
+	metrics_serve(m, 5 * SEC);
+	n = recv(fd, resp, sizeof(resp) - 1, 0);
+	resp[n > 0 ? n : 0] = '\0';
+	close(fd);
+	ok(!strncmp(resp, "HTTP/1.0 200 OK\r\n", 17), "GET /metrics there answers 200");
+	metrics_free(m);
+	/* 192.0.2.1 (TEST-NET-1) is on no interface: the daemon starts anyway. */
+	m = metrics_new(0);
+	ok(metrics_open(m, "http:192.0.2.1:9477", err, sizeof(err)) == 0,
+	   "an address not (yet) configured is bound all the same (%s)", err);
+	metrics_free(m);
+}
+
 int main(void)
 {
 	struct metrics *m = metrics_new(100 * SEC);
@@ -118,6 +178,7 @@ int main(void)
 	test_escape();
 	test_textfile(m);
 	test_http();
+	test_addr();
 	pipeline_free(p);
 	policy_free(&pol);
 	metrics_free(m);

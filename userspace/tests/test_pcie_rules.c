@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "../pcie_rules.h"
+#include "../rules.h"
 #include "tap.h"
 
 static struct bmcw_cfg_access write_of(unsigned int cls, uint16_t off,
@@ -117,9 +118,23 @@ static void config_write(void)
 
 	a = write_of(BMCW_CFG_BAR, 0x10, 4, 0, 0xfe000000, 0, BMCW_ORIGIN_VFIO);
 	n = pcie_rules_cfg(&a, &ctx, al);
+	i = has(al, n, "pcie.vfio_config_write");
+	ok(i && al[i - 1].severity == BMCW_SEV_INFO &&
+	   !has(al, n, "pcie.config_write"),
+	   "a VMM through vfio on an ordinary device: pcie.vfio_config_write");
+	/* The pipeline takes the higher of this and the rule's default. */
+	ok(rule_find("pcie.vfio_config_write")->severity == BMCW_SEV_INFO,
+	   "pcie.vfio_config_write defaults to info");
+	ok(i && al[i - 1].subject.has_process && al[i - 1].subject.pid == 42,
+	   "and names the VMM's process");
+
+	a.fn_flags |= BMCW_FN_BMC;
+	n = pcie_rules_cfg(&a, &ctx, al);
 	i = has(al, n, "pcie.config_write");
-	ok(i && al[i - 1].severity == BMCW_SEV_INFO,
-	   "a VMM through vfio on an ordinary device: info only");
+	ok(i && al[i - 1].severity == BMCW_SEV_WARNING &&
+	   !has(al, n, "pcie.vfio_config_write"),
+	   "a VMM through vfio on a BMC function: pcie.config_write warning");
+	a.fn_flags &= ~BMCW_FN_BMC;
 
 	a.origin = BMCW_ORIGIN_USER;
 	n = pcie_rules_cfg(&a, &ctx, al);
@@ -176,6 +191,21 @@ static void dev_events(void)
 	   !strcmp(al.rule, "pcie.device_changed"), "identity change at an address");
 	e.change = BMCW_DEV_PRESENT;
 	is_int(pcie_rules_dev(&e, &al), 0, "inventory at load raises nothing");
+
+	e.fn_flags = BMCW_FN_VIRTFN;
+	e.change = BMCW_DEV_ADDED;
+	ok(pcie_rules_dev(&e, &al) == 1 && !strcmp(al.rule, "pcie.vf_added") &&
+	   al.severity == BMCW_SEV_INFO &&
+	   rule_find("pcie.vf_added")->severity == BMCW_SEV_INFO,
+	   "an SR-IOV VF created: pcie.vf_added, info");
+	e.change = BMCW_DEV_REMOVED;
+	ok(pcie_rules_dev(&e, &al) == 1 && !strcmp(al.rule, "pcie.vf_removed") &&
+	   rule_find("pcie.vf_removed")->severity == BMCW_SEV_INFO,
+	   "an SR-IOV VF destroyed: pcie.vf_removed, info");
+	e.fn_flags |= BMCW_FN_BMC;
+	e.change = BMCW_DEV_ADDED;
+	ok(pcie_rules_dev(&e, &al) == 1 && !strcmp(al.rule, "pcie.device_added"),
+	   "a VF of a BMC function: pcie.device_added");
 }
 
 int main(void)

@@ -19,10 +19,16 @@ static const struct {
 	{ "bad_number.conf", "%s:3: key 'interval_ms': invalid value 'fast' (expected an integer in 10..3600000)" },
 	{ "out_of_range.conf", "%s:3: key 'interval_ms': invalid value '5' (expected an integer in 10..3600000)" },
 	{ "bad_device.conf", "%s:3: key 'device': invalid value '1a03-2000' (expected VENDOR:DEVICE or [DOMAIN:]BUS:DEV.FN)" },
-	{ "bad_output.conf", "%s:3: key 'output': invalid value 'kafka://127.0.0.1:9092' (unknown output type; expected json:PATH|cef:PATH|syslog|syslog+unix:PATH|syslog+udp://HOST:PORT|syslog+tcp://HOST:PORT)" },
+	{ "bad_output.conf", "%s:3: key 'output': invalid value 'kafka://127.0.0.1:9092' (unknown output type; expected json:PATH|cef:PATH|syslog|syslog+unix:PATH|syslog+udp://HOST:PORT|syslog+tcp://HOST:PORT|syslog+tls://HOST:PORT)" },
 	{ "bad_output_port.conf", "%s:3: key 'output': invalid value 'syslog+tcp://127.0.0.1' (expected syslog+tcp://HOST:PORT)" },
 	{ "bad_bool.conf", "%s:3: key 'enabled': invalid value 'maybe' (expected true|false)" },
-	{ "bad_metrics.conf", "%s:3: key 'metrics': invalid value 'http:0.0.0.0:9477' (expected off|http:127.0.0.1:PORT|textfile:/PATH)" },
+	{ "bad_metrics.conf", "%s:3: key 'metrics': invalid value 'http:0.0.0.0:9477' (expected off|http:ADDRESS:PORT|textfile:/PATH; ADDRESS is 127.0.0.1 or one interface's address, not a wildcard)" },
+	{ "bad_metrics_v6.conf", "%s:3: key 'metrics': invalid value 'http:[::]:9477' (expected off|http:ADDRESS:PORT|textfile:/PATH; ADDRESS is 127.0.0.1 or one interface's address, not a wildcard)" },
+	{ "bad_tls.conf", "%s:3: key 'output': invalid value 'syslog+tls://siem.example.net' (expected syslog+tls://HOST:PORT)\n"
+			  "%s:4: key 'tls_ca': invalid value 'siem-ca.pem' (expected an absolute path)\n"
+			  "%s:6: key 'ack_timeout_ms': invalid value '10' (expected an integer in 1000..3600000)\n"
+			  "%s:7: section [output]: unknown key 'tls_verify'\n"
+			  "%s:5: key 'tls_cert' needs 'tls_key' too" },
 	{ "syntax.conf", "%s:3: syntax error (expected '[section]' or 'key = value')\n"
 			 "%s:4: key 'interval_ms' outside any section" },
 	{ "no_section.conf", "%s:2: key 'interval_ms' outside any section" },
@@ -32,6 +38,9 @@ static const struct {
 	{ "missing.conf", "%s: cannot open: No such file or directory" },
 	{ "bad_lpc.conf", "%s:4: key 'watch': invalid value '0x30-0x2f' (expected PORT or LO-HI within 0..0xffff)\n"
 			  "%s:5: section [lpc]: unknown key 'watch_ports'" },
+	{ "bad_baseline.conf", "%s:3: key 'window_seconds': invalid value '0' (expected an integer in 1..86400)\n"
+			       "%s:4: key 'rate_factor': invalid value 'many' (expected an integer in 1..1000)\n"
+			       "%s:5: section [baseline]: unknown key 'learn_minutes'" },
 };
 
 static void test_good(void)
@@ -83,6 +92,29 @@ static void test_good(void)
 	policy_free(&p);
 }
 
+static void test_stream_keys(void)
+{
+	struct policy p;
+	char err[2048];
+
+	policy_init(&p);
+	is_int(policy_load_file(&p, "conf/tls.conf", err, sizeof(err)), 0, "tls.conf loads");
+	if (err[0])
+		diag("%s", err);
+	is_str(p.metrics, "http:10.77.0.1:9477", "metrics on one interface's address");
+	is_str(p.tls_ca, "/etc/bmcwatch/siem-ca.pem", "tls_ca");
+	is_str(p.tls_cert, "/etc/bmcwatch/client.pem", "tls_cert");
+	is_str(p.tls_key, "/etc/bmcwatch/client.key", "tls_key");
+	ok(p.connect_timeout_ms == 2000 && p.retry_max_ms == 5000 && p.ack_timeout_ms == 10000,
+	   "connect_timeout_ms, retry_max_ms, ack_timeout_ms");
+	is_int(p.outputs.n, 2, "syslog+tls and a bracketed IPv6 syslog+tcp");
+	policy_free(&p);
+	policy_init(&p);
+	ok(policy_load_file(&p, "conf/good.conf", err, sizeof(err)) == 0 && !p.tls_ca[0] &&
+	   !p.ack_timeout_ms, "unset: system trust store, built-in timeouts");
+	policy_free(&p);
+}
+
 static void test_bad(void)
 {
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
@@ -90,7 +122,7 @@ static void test_bad(void)
 		struct policy p;
 
 		snprintf(path, sizeof(path), "conf/%s", bad[i].file);
-		snprintf(want, sizeof(want), bad[i].want, path, path);
+		snprintf(want, sizeof(want), bad[i].want, path, path, path, path, path);
 		policy_init(&p);
 		ok(policy_load_file(&p, path, err, sizeof(err)) == -1, "%s is refused", bad[i].file);
 		is_str(err, want, "%s: exact message", bad[i].file);
@@ -159,6 +191,30 @@ static void test_cli(void)
 	strlist_free(&cli.outputs);
 	strlist_free(&cli.bmc_devices);
 
+	cli = (struct policy_cli){ .config = "conf/tls.conf", .interval_ms = -1,
+				   .metrics = "http:[::1]:9100", .tls_ca = "/tmp/ca.pem" };
+	is_int(policy_load(&p, &cli, err, sizeof(err)), 0, "--metrics and --tls-ca load");
+	ok(!strcmp(p.metrics, "http:[::1]:9100") && !strcmp(p.tls_ca, "/tmp/ca.pem") &&
+	   !strcmp(p.tls_cert, "/etc/bmcwatch/client.pem"),
+	   "--metrics and --tls-ca override the file, tls_cert stays");
+	policy_free(&p);
+	cli.metrics = "http:0.0.0.0:9100";
+	ok(policy_load(&p, &cli, err, sizeof(err)) == -1, "wildcard --metrics is refused");
+	is_str(err, "--metrics: invalid value 'http:0.0.0.0:9100' (expected off|http:ADDRESS:PORT|textfile:/PATH; ADDRESS is 127.0.0.1 or one interface's address, not a wildcard)",
+	       "--metrics message");
+	policy_free(&p);
+	cli = (struct policy_cli){ .interval_ms = -1, .tls_key = "/etc/k.pem" };
+	ok(policy_load(&p, &cli, err, sizeof(err)) == -1, "--tls-key without a certificate is refused");
+	is_str(err, "--tls-key/tls_key needs --tls-cert/tls_cert too (a client certificate and its key)",
+	       "--tls-key message");
+	policy_free(&p);
+	cli.tls_key = "key.pem";
+	cli.tls_cert = "/etc/c.pem";
+	ok(policy_load(&p, &cli, err, sizeof(err)) == -1 &&
+	   !strcmp(err, "--tls-key: invalid value 'key.pem' (expected an absolute path)"),
+	   "relative --tls-key is refused: %s", err);
+	policy_free(&p);
+
 	cli = (struct policy_cli){ .config = NULL, .interval_ms = -1 };
 	is_int(policy_load(&p, &cli, err, sizeof(err)), 0, "no config file: defaults");
 	ok(p.outputs.n == 1 && !strcmp(p.outputs.v[0], "syslog"), "default output is syslog");
@@ -187,9 +243,39 @@ static void test_lpc(void)
 	policy_free(&p);
 }
 
+/* [baseline]: the traffic profile's learning and enforcement knobs. */
+static void test_baseline_keys(void)
+{
+	struct policy_cli cli = { .config = "conf/baseline.conf", .interval_ms = -1 };
+	struct policy p;
+	char err[1024];
+
+	policy_init(&p);
+	ok(p.learn_seconds == 0 && p.window_seconds == 60 && p.rate_factor == 4 &&
+	   p.rate_floor == 10, "defaults: no traffic learning, 60 s windows, x4, floor 10");
+	policy_free(&p);
+	is_int(policy_load(&p, &cli, err, sizeof(err)), 0, "baseline.conf loads");
+	ok(p.learn_seconds == 600 && p.window_seconds == 30 && p.rate_factor == 3 &&
+	   p.rate_floor == 0, "every key read");
+	policy_free(&p);
+	cli.learn = true;
+	cli.learn_seconds_set = true;
+	cli.learn_seconds = 20;
+	ok(policy_load(&p, &cli, err, sizeof(err)) == -1 &&
+	   !strcmp(err, "learning 20 s is shorter than one window of 30 s ([baseline] window_seconds)"),
+	   "learning shorter than a window is refused: %s", err);
+	policy_free(&p);
+	cli.learn_seconds = 0;
+	ok(!policy_load(&p, &cli, err, sizeof(err)) && p.learn_seconds == 0,
+	   "--learn-seconds 0 overrides the file (inventory only)");
+	policy_free(&p);
+}
+
 int main(void)
 {
+	test_baseline_keys();
 	test_good();
+	test_stream_keys();
 	test_lpc();
 	test_bad();
 	test_long_line();

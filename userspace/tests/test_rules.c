@@ -8,13 +8,15 @@
 static const char *const expected[] = {
 	"pcie.config_write", "pcie.msi_hijack", "pcie.device_added",
 	"pcie.device_removed", "pcie.device_changed", "pcie.bmc_mmio_map",
-	"pcie.aer_error", "lpc.decode_change", "lpc.superio_unlock",
+	"pcie.aer_error", "pcie.vfio_config_write", "pcie.vf_added",
+	"pcie.vf_removed", "lpc.decode_change", "lpc.superio_unlock",
 	"lpc.port_access", "dma.bus_master_enabled", "dma.iommu_fault",
 	"dma.unconfined", "doorbell.unexpected_irq",
 	"doorbell.interrupt_remap_fault", "doorbell.unknown_nmi",
 	"ipmi.unsolicited_attention", "ipmi.bmc_initiated_message",
 	"ipmi.protocol_violation", "ipmi.sensitive_command",
-	"ipmi.identity_change", "health.events_lost", "health.hook_failed",
+	"ipmi.identity_change", "ipmi.new_command", "health.events_lost",
+	"health.hook_failed",
 	"health.monitor_stopped", "health.monitor_started", "health.heartbeat",
 	"health.counter_drift",
 };

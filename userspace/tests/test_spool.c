@@ -188,12 +188,69 @@ static void test_tcp_outage(void)
 	receiver_down(&r);
 }
 
+/*
+ * A collector that stops reading: once its window is full the records sit
+ * unacknowledged in our socket, and they must stay in the spool (in
+ * flight) until its TCP acknowledges them.
+ */
+static void test_tcp_unacked(void)
+{
+	struct output_env env = { .hostname = "h", .pid = 1, .spool_dir = dir,
+				  .backoff_min_ms = 10, .backoff_max_ms = 40,
+				  .connect_timeout_ms = 200 };
+	static struct receiver r = { .cfd = -1 };
+	struct sockaddr_in sin;
+	socklen_t slen = sizeof(sin);
+	int port, small = 4096, in_order = 1;
+	char spec[64], err[256];
+	struct output *o;
+	uint64_t held, flight;
+
+	r.lfd = listen_on(0);
+	setsockopt(r.lfd, SOL_SOCKET, SO_RCVBUF, &small, sizeof(small));
+	getsockname(r.lfd, (struct sockaddr *)&sin, &slen);
+	port = ntohs(sin.sin_port);
+	snprintf(spec, sizeof(spec), "syslog+tcp://127.0.0.1:%d", port);
+	o = output_open(spec, &env, err, sizeof(err));
+	ok(o != NULL, "syslog+tcp opens (%s)", o ? spec : err);
+	if (!o)
+		return;
+	pump(o, &r, 50);		/* connected and accepted; then nobody reads */
+	for (int seq = 1; seq <= 200; seq++) {
+		struct bmcw_alert a = { .rule = "pcie.config_write", .count = 1, .seq = seq };
+
+		memset(a.message, 'x', sizeof(a.message) - 1);
+		memset(a.why, 'y', sizeof(a.why) - 1);
+		output_emit(o, &a);
+		output_tick(o);
+	}
+	held = o->stats.spool_records;
+	flight = o->stats.in_flight;
+	ok(held > 0 && flight > 0 && flight <= held,
+	   "collector not reading: %llu alerts kept, %llu of them sent and unacknowledged",
+	   (unsigned long long)held, (unsigned long long)flight);
+	for (int i = 0; i < 400 && (r.n < 200 || o->stats.spool_records); i++) {
+		if (r.cfd >= 0)
+			receiver_poll(&r);
+		pump(o, &r, 5);
+	}
+	is_int(o->stats.spool_records, 0, "collector reads again: all acknowledged, spool empty");
+	is_int(r.n, 200, "all 200 arrived");
+	for (int i = 0; i < r.n; i++)
+		if (r.seqs[i] != i + 1)
+			in_order = 0;
+	ok(in_order, "in order, once each");
+	output_close(o);
+	receiver_down(&r);
+}
+
 int main(void)
 {
 	if (!mkdtemp(dir))
 		return 1;
 	test_spool_basics();
 	test_tcp_outage();
+	test_tcp_unacked();
 	{
 		char cmd[64];
 

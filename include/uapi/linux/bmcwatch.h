@@ -75,6 +75,7 @@ enum bmcw_cfg_class {
 #define BMCW_FN_LPC_BRIDGE	(1U << 5)	/* Intel PCH LPC/eSPI bridge */
 #define BMCW_FN_VFIO		(1U << 6)	/* bound to vfio-pci */
 #define BMCW_FN_MSI64		(1U << 7)	/* MSI capability is 64-bit */
+#define BMCW_FN_VIRTFN		(1U << 8)	/* SR-IOV VF made by the kernel */
 #define BMCW_FN_KNOWN		(1U << 15)	/* found in the inventory */
 
 /*

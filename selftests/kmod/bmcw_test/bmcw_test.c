@@ -8,6 +8,10 @@
  *   hammer   write N: N kthreads read config space in a loop; 0 stops them
  *   bench    write "BDF COUNT": time COUNT pci_read_config_dword() calls;
  *            read: "count=C ns=T"
+ *   bug      write one of "use-after-free", "lock-inversion",
+ *            "sleep-in-atomic", "leak": commit that bug once, so that a test
+ *            can show a debug kernel's checkers (KASAN, lockdep,
+ *            DEBUG_ATOMIC_SLEEP, kmemleak) and the runner report it
  */
 #include <linux/debugfs.h>
 #include <linux/delay.h>
@@ -24,6 +28,8 @@ static struct dentry *dir;
 static struct task_struct *hammers[MAX_HAMMERS];
 static DEFINE_MUTEX(test_lock);
 static u64 bench_count, bench_ns;
+static DEFINE_MUTEX(bug_lock_a);
+static DEFINE_MUTEX(bug_lock_b);
 
 static void show_bus(struct seq_file *m, struct pci_bus *bus)
 {
@@ -172,6 +178,77 @@ static const struct file_operations bench_fops = {
 	.release = single_release,
 };
 
+/* Each bug is real, not a simulated report: the checkers must find it. */
+static noinline void bug_use_after_free(void)
+{
+	u8 *p = kmalloc(64, GFP_KERNEL);
+
+	if (!p)
+		return;
+	kfree(p);
+	/* keep the compiler from seeing (and warning about) the bug */
+	OPTIMIZER_HIDE_VAR(p);
+	pr_info("bmcw_test: read after free: %u\n", READ_ONCE(p[8]));
+}
+
+static noinline void bug_lock_inversion(void)
+{
+	/* a -> b, then b -> a: one thread is enough for lockdep */
+	mutex_lock(&bug_lock_a);
+	mutex_lock(&bug_lock_b);
+	mutex_unlock(&bug_lock_b);
+	mutex_unlock(&bug_lock_a);
+	mutex_lock(&bug_lock_b);
+	mutex_lock(&bug_lock_a);
+	mutex_unlock(&bug_lock_a);
+	mutex_unlock(&bug_lock_b);
+}
+
+static noinline void bug_sleep_in_atomic(void)
+{
+	/* mutex_lock() may sleep; uncontended it does not, so no hang */
+	preempt_disable();
+	mutex_lock(&bug_lock_a);
+	mutex_unlock(&bug_lock_a);
+	preempt_enable();
+}
+
+static noinline void bug_leak(void)
+{
+	char *p = kmalloc(128, GFP_KERNEL);
+
+	if (p)
+		strscpy(p, "bmcw_test deliberate leak", 128);
+	/* p is dropped here */
+}
+
+static ssize_t bug_write(struct file *f, const char __user *ubuf,
+			 size_t len, loff_t *ppos)
+{
+	char buf[32];
+
+	if (len >= sizeof(buf) || copy_from_user(buf, ubuf, len))
+		return -EINVAL;
+	buf[len] = '\0';
+	strim(buf);
+	if (!strcmp(buf, "use-after-free"))
+		bug_use_after_free();
+	else if (!strcmp(buf, "lock-inversion"))
+		bug_lock_inversion();
+	else if (!strcmp(buf, "sleep-in-atomic"))
+		bug_sleep_in_atomic();
+	else if (!strcmp(buf, "leak"))
+		bug_leak();
+	else
+		return -EINVAL;
+	return len;
+}
+
+static const struct file_operations bug_fops = {
+	.owner = THIS_MODULE,
+	.write = bug_write,
+};
+
 static int __init bmcw_test_init(void)
 {
 	dir = debugfs_create_dir("bmcw_test", NULL);
@@ -180,6 +257,7 @@ static int __init bmcw_test_init(void)
 	debugfs_create_file("busops", 0400, dir, NULL, &busops_fops);
 	debugfs_create_file("hammer", 0200, dir, NULL, &hammer_fops);
 	debugfs_create_file("bench", 0600, dir, NULL, &bench_fops);
+	debugfs_create_file("bug", 0200, dir, NULL, &bug_fops);
 	return 0;
 }
 

@@ -61,7 +61,7 @@ stamp() {
 }
 
 echo "KTAP version 1"
-echo "1..17"
+echo "1..18"
 
 vm true -- true
 result run_true_exits_0 $((rc != 0)) "$tmp/true.err"
@@ -137,7 +137,7 @@ grep -Eq '^vm/run: command started after [0-9]+\.[0-9]{2} s$' "$tmp/big.err" || 
 result timing_printed $st "$tmp/big.err"
 
 # --- failures the runner must report.
-vm timeout --timeout 20 -- sleep 100
+vm timeout --timeout 20 -- sleep 1000
 st=0
 [[ $rc == 124 ]] && grep -q '^vm/run: timeout' "$tmp/timeout.err" || st=1
 result timeout_exits_124 $st "$tmp/timeout.err"
@@ -155,6 +155,49 @@ vm crash -- sh -c 'echo c >/proc/sysrq-trigger'
 st=0
 [[ $rc == 125 ]] && grep -q '^vm/run: guest died' "$tmp/crash.err" || st=1
 result guest_crash_fails $st "$tmp/crash.err"
+
+# --- a debug kernel's checkers (make check-debug): real bugs committed by
+# bmcw_test.ko are each reported, and the report fails the run.  Lockdep goes
+# first: any report that taints the kernel (KASAN's) turns lockdep off.
+debug_checkers() {
+	local kver kcfg ko=selftests/kmod/bmcw_test/bmcw_test.ko bug pat cmd
+	local -a bugs=() pats=()
+
+	kver=$(selftests/vm/kver.sh)
+	kcfg=${BMCW_KERNEL_DIR:-}/boot/config-$kver
+	grep -q '^CONFIG_PROVE_LOCKING=y' "$kcfg" 2>/dev/null &&
+		bugs+=(lock-inversion) pats+=('WARNING: possible circular locking dependency')
+	grep -q '^CONFIG_DEBUG_ATOMIC_SLEEP=y' "$kcfg" 2>/dev/null &&
+		bugs+=(sleep-in-atomic) pats+=('BUG: sleeping function called from invalid context')
+	grep -q '^CONFIG_KASAN=y' "$kcfg" 2>/dev/null &&
+		bugs+=(use-after-free) pats+=('BUG: KASAN: use-after-free in bug_use_after_free')
+	grep -q '^CONFIG_DEBUG_KMEMLEAK=y' "$kcfg" 2>/dev/null && bugs+=(leak)
+	if ((${#bugs[@]} == 0)); then
+		skip debug_checkers_report "kernel $kver has no KASAN, lockdep or kmemleak"
+		return
+	fi
+	if [[ $(modinfo -F vermagic "$ko" 2>/dev/null) != "$kver "* ]]; then
+		skip debug_checkers_report "$ko not built for $kver (make selftest-kmods)"
+		return
+	fi
+	cmd="insmod $ko"
+	for bug in "${bugs[@]}"; do
+		cmd+=" && echo $bug >/sys/kernel/debug/bmcw_test/bug"
+	done
+	vm checkers --out "$tmp/checkers" -- sh -c "$cmd"
+	st=0
+	[[ $rc == 125 ]] || st=1
+	for pat in "${pats[@]}"; do
+		grep -qF "$pat" "$tmp/checkers/dmesg" || { echo "# not reported: $pat"; st=1; }
+	done
+	if [[ " ${bugs[*]} " == *" leak "* ]] &&
+		! grep -q 'bug_leak' "$tmp/checkers/kmemleak" 2>/dev/null; then
+		echo "# not reported: kmemleak of bug_leak"
+		st=1
+	fi
+	result "debug_checkers_report (${bugs[*]})" $st "$tmp/checkers.err"
+}
+debug_checkers
 
 # --- an external BMC: OpenIPMI's simulator on a loopback port.
 extern_bmc() {

@@ -1,0 +1,133 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Who asks for bmcwatch.ko to go. Two places, neither inside the module
+ * (it is what is being removed, and a probe reporting through the module's
+ * own tracepoints would travel over the very links that pin it):
+ *  - the syscalls:sys_enter_delete_module tracepoint, for every caller of
+ *    delete_module(2) (busybox, scripts, rmmod -f, a direct syscall);
+ *  - a kprobe on show_refcnt(), the read of /sys/module/NAME/refcnt: kmod's
+ *    rmmod and modprobe -r read it first and give up with "in use" while
+ *    the daemon's links hold the module, so delete_module(2) never comes.
+ * Both only report; the loader decides. Every failure to send is counted.
+ */
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+#include <bpf/bpf_core_read.h>
+#include "modwatch.h"
+
+/* Set by the loader: the module to watch. */
+const volatile char target[MODW_NAME_LEN] = "bmcwatch";
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, MODW_STAT_MAX);
+	__type(key, __u32);
+	__type(value, __u64);
+} modw_stats SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, MODW_RINGBUF_BYTES);
+} modw_events SEC(".maps");
+
+static __always_inline void stat_inc(__u32 idx)
+{
+	__u64 *v = bpf_map_lookup_elem(&modw_stats, &idx);
+
+	if (v)
+		(*v)++;
+}
+
+static __always_inline bool is_target(const char *name)
+{
+	for (int i = 0; i < MODW_NAME_LEN; i++) {
+		if (name[i] != target[i])
+			return false;
+		if (!name[i])
+			return true;
+	}
+	return false;
+}
+
+static __always_inline void send(__u32 kind, const char *name, __u32 flags)
+{
+	struct task_struct *t = (void *)bpf_get_current_task();
+	struct task_struct *parent;
+	__u64 id = bpf_get_current_pid_tgid();
+	struct modw_event *e;
+	struct dentry *d, *up;
+
+	stat_inc(MODW_STAT_SEEN);
+	e = bpf_ringbuf_reserve(&modw_events, sizeof(*e), 0);
+	if (!e) {
+		stat_inc(MODW_STAT_RB_FULL);
+		return;
+	}
+	__builtin_memset(e, 0, sizeof(*e));
+	e->ts_ns = bpf_ktime_get_ns();
+	e->kind = kind;
+	e->pid = id >> 32;
+	e->tid = (__u32)id;
+	e->uid = (__u32)bpf_get_current_uid_gid();
+	e->flags = flags;
+	bpf_get_current_comm(e->comm, sizeof(e->comm));
+	__builtin_memcpy(e->name, name, MODW_NAME_LEN);
+	parent = BPF_CORE_READ(t, real_parent);
+	e->ppid = BPF_CORE_READ(parent, tgid);
+	bpf_probe_read_kernel_str(e->pcomm, sizeof(e->pcomm), &parent->comm);
+	/*
+	 * The process may be gone before the daemon reads /proc/PID/exe
+	 * (rmmod exits at once): keep the names on the way up from its file.
+	 */
+	d = BPF_CORE_READ(t, mm, exe_file, f_path.dentry);
+	for (int i = 0; i < MODW_EXE_PARTS && d; i++) {
+		bpf_probe_read_kernel_str(e->exe[i], MODW_PART_LEN,
+					  BPF_CORE_READ(d, d_name.name));
+		e->nparts = i + 1;
+		up = BPF_CORE_READ(d, d_parent);
+		if (up == d)
+			break;
+		d = up;
+	}
+	bpf_ringbuf_submit(e, 0);
+	stat_inc(MODW_STAT_RB_SENT);
+}
+
+/*
+ * The context of syscalls:sys_enter_* is struct syscall_trace_enter (int nr),
+ * not raw_syscalls' trace_event_raw_sys_enter (long id): the two only share
+ * the offset of args[] while struct trace_entry is 8 bytes. On PREEMPT_RT it
+ * is 12 and args[] of the wrong one lies past the context: attach fails.
+ */
+SEC("tracepoint/syscalls/sys_enter_delete_module")
+int on_delete_module(struct syscall_trace_enter *ctx)
+{
+	char name[MODW_NAME_LEN] = {};
+
+	if (bpf_probe_read_user_str(name, sizeof(name), (void *)ctx->args[0]) <= 0) {
+		stat_inc(MODW_STAT_READ_FAIL);
+		return 0;
+	}
+	if (is_target(name))
+		send(MODW_DELETE_MODULE, name, (__u32)ctx->args[1]);
+	return 0;
+}
+
+/* show_refcnt(struct module_attribute *mattr, struct module_kobject *mk, char *buf) */
+SEC("kprobe/show_refcnt")
+int BPF_KPROBE(on_show_refcnt, void *mattr, struct module_kobject *mk)
+{
+	char name[MODW_NAME_LEN] = {};
+	struct module *mod = BPF_CORE_READ(mk, mod);
+
+	if (!mod || bpf_probe_read_kernel_str(name, sizeof(name), &mod->name) <= 0) {
+		stat_inc(MODW_STAT_READ_FAIL);
+		return 0;
+	}
+	if (is_target(name))
+		send(MODW_REFCNT_READ, name, 0);
+	return 0;
+}
+
+char LICENSE[] SEC("license") = "GPL";

@@ -1,0 +1,92 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# A test lane: the whole selftest suite (or the SUITEs named) on another
+# kernel than Debian's default one.
+#   scripts/lane.sh debug [SUITE...]   make check-debug: a kernel built from
+#                                      linux-source-6.1 with KASAN, lockdep,
+#                                      atomic-sleep checks and kmemleak
+#   scripts/lane.sh rt [SUITE...]      make check-rt: Debian's PREEMPT_RT kernel
+#   scripts/lane.sh default [SUITE...] the default kernel, as a control: tells
+#                                      a lane's failure from one of the tree
+# The lane runs in a copy of this tree, .build/lane-NAME/tree: the module and
+# test modules it builds for its kernel never replace the ones other runs in
+# this tree use.  Prints the time each step took.
+# BMCW_TIMEOUT_SCALE (debug: 4, rt: 2) multiplies every emulated host's
+# timeout and the guest helpers' waits.
+set -euo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top"
+
+# All in one compound command, read whole before it runs: the lane takes
+# long, and this file may be edited meanwhile.
+{
+
+usage() { echo "usage: scripts/lane.sh debug|rt|default [SUITE...]" >&2; exit 2; }
+(($#)) || usage
+lane=$1
+shift
+
+T0=$SECONDS
+step_t=$SECONDS
+step() {
+	printf '# lane %s: %s in %dm%02ds\n' "$lane" "$1" \
+		$(((SECONDS - step_t) / 60)) $(((SECONDS - step_t) % 60))
+	step_t=$SECONDS
+}
+
+case $lane in
+debug)
+	scripts/deps.sh --list scripts/kernel/debug.list --check >/dev/null ||
+		scripts/deps.sh --list scripts/kernel/debug.list
+	BMCW_KERNEL_DIR=$(scripts/kernel/build-debug.sh | tail -n 1)
+	export BMCW_KERNEL_DIR
+	export BMCW_TIMEOUT_SCALE=${BMCW_TIMEOUT_SCALE:-4}
+	step "kernel (build-debug.sh)"
+	;;
+rt)
+	scripts/deps.sh --list scripts/kernel/rt.list --check >/dev/null ||
+		scripts/deps.sh --list scripts/kernel/rt.list
+	ver=$(for f in /boot/vmlinuz-*-rt-amd64; do
+		[[ -e $f ]] && echo "${f#/boot/vmlinuz-}"; done | sort -V | tail -n 1)
+	[[ -n $ver ]] || { echo "lane: no /boot/vmlinuz-*-rt-amd64" >&2; exit 1; }
+	[[ -d /lib/modules/$ver/build ]] || { echo "lane: no headers for $ver" >&2; exit 1; }
+	export BMCW_KVER=$ver
+	export BMCW_TIMEOUT_SCALE=${BMCW_TIMEOUT_SCALE:-2}
+	;;
+default)
+	export BMCW_TIMEOUT_SCALE=${BMCW_TIMEOUT_SCALE:-1}
+	;;
+*)
+	usage ;;
+esac
+kver=$(selftests/vm/kver.sh)
+# Exported: a suite that runs make itself (install) builds for it too.
+export KDIR=${BMCW_KERNEL_DIR:-}/lib/modules/$kver/build
+echo "# lane $lane: kernel $kver, timeouts x$BMCW_TIMEOUT_SCALE"
+
+# The copy: every file git would see (tracked, or new and not ignored), so
+# work in progress is tested too; build outputs stay there between runs.
+tree=$top/.build/lane-$lane/tree
+mkdir -p "$tree"
+list=$tree/.lane-files
+git ls-files -co --exclude-standard -z | sort -z >"$list.new"
+# Files gone from this tree since the last copy go from the copy too.
+if [[ -f $list ]]; then
+	comm -z -23 "$list" "$list.new" | (cd "$tree" && xargs -0 -r rm -f --)
+fi
+rsync -a --from0 --files-from="$list.new" ./ "$tree/"
+mv "$list.new" "$list"
+step "copy into ${tree#"$top"/}"
+
+cd "$tree"
+nice -n 10 make -s all selftest-kmods KDIR="$KDIR"
+step "build module, BPF, userspace and test modules for $kver"
+
+rc=0
+selftests/run-all "$@" || rc=$?
+step "suites (selftests/run-all $*)"
+printf '# lane %s: total %dm%02ds, exit %d\n' "$lane" \
+	$(((SECONDS - T0) / 60)) $(((SECONDS - T0) % 60)) "$rc"
+exit "$rc"
+}

@@ -1,0 +1,6 @@
+# SPDX-License-Identifier: GPL-2.0
+# The BMC raises attention (SMS_ATN) that no host request explains: how a
+# compromised BMC pokes the host's IPMI driver into reading from it.
+SCEN_TITLE="the BMC raises attention unasked"
+SCEN_RULE="ipmi.unsolicited_attention"
+scen_run() { bmcw_ipmi_up && bmcw_host_do bmc-attention; }
