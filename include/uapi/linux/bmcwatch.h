@@ -18,7 +18,7 @@
 #endif
 
 #define BMCW_ABI_MAJOR		1
-#define BMCW_ABI_MINOR		0
+#define BMCW_ABI_MINOR		1	/* 1.1: BMCW_FN_VIRTFN */
 #define BMCW_ABI_VERSION	((BMCW_ABI_MAJOR << 16) | BMCW_ABI_MINOR)
 
 #define BMCW_COMM_LEN		16
