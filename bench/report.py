@@ -62,6 +62,8 @@ def read_kv(path):
             for ln in f:
                 if " " in ln.strip():
                     k, v = ln.rstrip("\n").split(" ", 1)
+                    if k in out:	# repeated keys (rerun) accumulate
+                        v = out[k] + "; " + v
                     out[k] = v
     except FileNotFoundError:
         pass
@@ -222,7 +224,7 @@ def get_mode(runs, label):
     return None
 
 
-def section_cfgread(d, P, out, summary):
+def section_cfgread(d, P, out):
     out.append("## 1. Config-space read cost")
     out.append("")
     runs = modes(d, "cfgread")
@@ -258,9 +260,6 @@ def section_cfgread(d, P, out, summary):
                    f"{fmt(med(R.best('module')) - base)} {unit}, module + BPF "
                    f"{fmt(med(R.best('with')) - base)} {unit}. Batches of one setup within a "
                    f"round differ by a median {R.spread('bare') * 100:.1f}% (bare).")
-        summary.setdefault("cfg", {})[label] = dict(
-            bare=base, module=med(R.best("module")), bpf=med(R.best("with")),
-            bt=med(R.best("bpftrace")), rel=med(rel), rounds=len(rel))
     out.append("")
     out.append("Under TCG a config read is emulated cheaply (the instruction count of a bare "
                "read is the kernel's own path: lock, ops, the port or MMCONFIG access, each "
@@ -320,7 +319,7 @@ plot {', '.join(plots)}
 """)
 
 
-def section_ipmi(d, P, out, summary):
+def section_ipmi(d, P, out):
     out.append("## 2. IPMI round trip")
     out.append("")
     gruns = modes(d, "ipmi-gdi")
@@ -350,8 +349,6 @@ def section_ipmi(d, P, out, summary):
         out.append(f"| {name} | {fmt(b * sc, 0 if sc == 1 else 1)} {u} | "
                    f"{fmt(w * sc, 0 if sc == 1 else 1)} {u} | "
                    f"{fmt((w - b) * sc, 0 if sc == 1 else 1)} {u} | {ratio_cell(rs)} |")
-        summary.setdefault("ipmi", {})[name] = dict(bare=b, with_=w, ratio=med(rs) if rs else None,
-                                                     iqr=(pct(rs, 25), pct(rs, 75)) if rs else None)
     out.append("")
     for name, rs in series:
         out.append(f"- {name}: goal under 1% added: {goal_verdict(rs, 0.01)}.")
@@ -380,7 +377,7 @@ def section_ipmi(d, P, out, summary):
         out += ["", f"![IPMI ratios]({os.path.basename(d)}/{png})"]
 
 
-def section_irq(d, P, out, summary):
+def section_irq(d, P, out):
     out.append("## 3. Interrupt path")
     out.append("")
     runs = modes(d, "irq")
@@ -402,9 +399,6 @@ def section_irq(d, P, out, summary):
         unit = "instructions" if label == "instructions" else "ns"
         out.append(f"- {label}: bmcwatch adds {fmt(med(R.best('with')) - med(R.best('bare')))} "
                    f"{unit} per interrupt; goal under 2% added: {goal_verdict(rs, 0.02)}.")
-        summary.setdefault("irq", {})[label] = dict(
-            bare=med(R.best("bare")), module=med(R.best("module")), with_=med(R.best("with")),
-            ratio=med(rs) if rs else None, iqr=(pct(rs, 25), pct(rs, 75)) if rs else None)
     out.append("")
     out.append("Validation of the method:")
     for label, tag, R in runs:
@@ -441,7 +435,7 @@ def section_irq(d, P, out, summary):
         out += ["", f"![interrupt ratios]({os.path.basename(d)}/{png})"]
 
 
-def section_daemon(d, P, out, summary):
+def section_daemon(d, P, out):
     out.append("## 4. bmcwatchd CPU and memory, idle and under an event storm")
     out.append("")
     path = os.path.join(d, "daemon.dat")
@@ -512,8 +506,6 @@ def section_daemon(d, P, out, summary):
             out.append(f"The storm overflowed the ring buffer: {lost} events were dropped "
                        f"in the kernel, and counted (`health.events_lost`); the per-CPU "
                        f"counters still counted every access.")
-        summary["daemon"] = dict(idle=100 * ic / tck, storm=100 * sc / tck,
-                                 rss_i=rss_i, rss_s=rss_s, ev=ev)
     out.append("")
     out.append("Ring-buffer records are the config-space and IPMI monitors' together; lost "
                "ones are those the kernel side could not queue because the daemon had not "
@@ -545,7 +537,7 @@ plot '{f}' using 1:2:xticlabels(6) with boxes title 'CPU %', \\
         out += ["", f"![daemon CPU and RSS]({os.path.basename(d)}/{png})"]
 
 
-def section_latency(d, P, out, summary):
+def section_latency(d, P, out):
     out.append("## 5. Event-to-alert latency")
     out.append("")
     rows = read_lines(os.path.join(d, "latency.dat"))
@@ -581,14 +573,23 @@ def section_latency(d, P, out, summary):
         out.append(f"| {name} | {ms} ms | {len(lat)} | {med(lat):.2f} | {pct(lat, 90):.2f} | "
                    f"{pct(lat, 99):.2f} | {max(lat):.2f} | {med(st):.1f} | "
                    f"{med([x[2] for x in v]):.2f} | {rel} |")
-        summary.setdefault("lat", {})[(kind, ms)] = (med(lat), pct(lat, 99), len(lat))
     out.append("")
+    rb = [x for (kind, ms), v in g.items() if kind == "ringbuf" for x in v]
+    if rb:
+        out.append(f"For ring-buffer events the alert's stamp is a median "
+                   f"{med([x[1] for x in rb]):.1f} ms after the event (the daemon woke, read the "
+                   f"record, looked up the device and the process, ran the rules), and the line "
+                   f"was read a median {med([x[0] - x[1] for x in rb]):.1f} ms after the stamp "
+                   f"(formatting and writing the alert, and the reader's own wake-up, which "
+                   f"this measurement cannot separate from the daemon's work).")
+        out.append("")
     out.append("p99 of a few dozen trials is close to their maximum; it is what this run "
                "can say. Ring-buffer events are handled as soon as the daemon wakes on the "
                "ring buffer's epoll, whatever the interval. Summarised events wait for the "
                "next sweep: their latency is the time left in the interval when the burst "
-               "lands (uniform, so a median near half the interval) plus the sweep and the "
-               "rule, bounded by the interval plus that processing; a max/interval above 1 "
+               "lands (uniform, as the trials are spaced at random: a median near half the "
+               "interval) plus the sweep and the rule, bounded by the interval plus that "
+               "processing; a max/interval above 1 "
                "comes from the trigger itself (the burst of interrupts, timed from its start) "
                "or from the host descheduling the guest. \"Trigger itself\" is how long the "
                "config write or the burst took.")
@@ -612,7 +613,7 @@ plot {', '.join(plots)}
         out += ["", f"![latency CDF]({os.path.basename(d)}/{png})"]
 
 
-def section_sweep(d, P, out, summary):
+def section_sweep(d, P, out):
     out.append("## 6. Per-CPU map sweep cost")
     out.append("")
     data, sysd = defaultdict(list), defaultdict(list)
@@ -648,8 +649,6 @@ def section_sweep(d, P, out, summary):
         sv = sysd.get((c, keys[-1]))
         share = f"{100 * med(sv) / med(v):.0f}%" if v and sv else "n/a"
         out.append(f"| {c} | " + " | ".join(cells) + f" | {per} | {share} |")
-        summary.setdefault("sweep", {})[c] = {k: med(data[(c, k)]) for k in keys
-                                               if (c, k) in data}
     out.append("")
     big = keys[-1]
     lo_c, hi_c = cpus[0], cpus[-1]
@@ -699,8 +698,12 @@ def main():
     out.append("")
     out.append(f"- host: {m.get('nproc', '?')} CPUs, {m.get('cpu', '?')}, "
                f"{m.get('mem_mb', '?')} MiB, kernel {m.get('host_kernel', '?')}")
-    out.append(f"- guest: {m.get('qemu', '?')}, TCG (no KVM), q35, 2 vCPUs unless said, "
+    kvm = ("; /dev/kvm exists on this host, but the runner always emulates"
+           if m.get("kvm") == "available-unused" else "")
+    out.append(f"- guest: {m.get('qemu', '?')}, TCG, no KVM{kvm}; q35, 2 vCPUs unless said, "
                f"Debian kernel {m.get('guest_kernel', '?')}")
+    if "rerun" in m:
+        out.append(f"- benchmarks re-run after that full run: {m['rerun']}")
     if "total_seconds" in m:
         out.append(f"- `make bench` benchmarks took {int(m['total_seconds']) // 60} min "
                    f"{int(m['total_seconds']) % 60} s of wall time")
@@ -717,10 +720,9 @@ def main():
                    f"{m.get('nproc', '?')} CPUs): absolute times are inflated and noisy; "
                    f"trust the per-round ratios and their spreads, not single numbers.")
     out.append("")
-    summary = {}
     for sec in (section_cfgread, section_ipmi, section_irq, section_daemon,
                 section_latency, section_sweep):
-        sec(d, P, out, summary)
+        sec(d, P, out)
         out.append("")
     out.append("## Method")
     out.append("")
@@ -748,9 +750,6 @@ def main():
                "samples.")
     with open(report, "w") as f:
         f.write("\n".join(out).rstrip() + "\n")
-    with open(os.path.join(d, "summary.txt"), "w") as f:
-        for k, v in summary.items():
-            f.write(f"{k} {v}\n")
 
 
 if __name__ == "__main__":
