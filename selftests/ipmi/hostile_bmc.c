@@ -24,10 +24,7 @@
  *                 take the driver to "hosed" after 10 recoveries (over
  *                 50 s) and leave QEMU's interface stuck.
  *
- * Protocol (QEMU hw/ipmi/ipmi_bmc_extern.c): 0xA0 ends a message, 0xA1 a
- * command, 0xAA escapes the next byte (sent with 0x10 OR-ed in). A message
- * is msg_id, netfn << 2 | lun, cmd, [cc,] data, checksum (two's complement
- * of the sum of the other bytes).
+ * Protocol: QEMU's external-BMC socket, see vm_codec.h.
  *
  * usage: hostile_bmc PORT [READY-FILE]
  */
@@ -44,17 +41,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#define MSG_END		0xa0
-#define CMD_END		0xa1
-#define ESCAPE		0xaa
+#include "vm_codec.h"
 
-#define VM_NOATTN	0x00
-#define VM_ATTN_IRQ	0x02
-#define VM_ENABLE_IRQ	0x05
-#define VM_DISABLE_IRQ	0x06
-#define VM_SEND_NMI	0x07
-
-#define MAX_MSG		300
+#define MAX_MSG		VM_MAX_MSG
 #define STALL_MS	7000
 
 static int conn = -1;
@@ -82,52 +71,16 @@ static uint64_t now_ms(void)
 	return (uint64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-static void put_raw(const uint8_t *b, size_t n)
-{
-	while (n) {
-		ssize_t w = write(conn, b, n);
-
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			perror("hostile_bmc: write");
-			exit(1);
-		}
-		b += w;
-		n -= w;
-	}
-}
-
-/* One framed unit: escape the body, then the terminator. */
-static void put_frame(const uint8_t *body, size_t n, uint8_t end)
-{
-	uint8_t out[2 * MAX_MSG + 1];
-	size_t o = 0;
-
-	for (size_t i = 0; i < n; i++) {
-		if (body[i] == MSG_END || body[i] == CMD_END ||
-		    body[i] == ESCAPE) {
-			out[o++] = ESCAPE;
-			out[o++] = body[i] | 0x10;
-		} else {
-			out[o++] = body[i];
-		}
-	}
-	out[o++] = end;
-	put_raw(out, o);
-}
-
 /* A one-byte command, in its own write as QEMU wants. */
 static void vm_cmd(uint8_t cmd)
 {
-	put_frame(&cmd, 1, CMD_END);
+	vm_put_frame(conn, &cmd, 1, VM_CMD_END);
 }
 
 static void respond(const uint8_t *req, uint8_t cmd, uint8_t cc,
 		    const uint8_t *data, size_t n)
 {
 	uint8_t m[MAX_MSG];
-	uint8_t sum = 0;
 	size_t len = 0;
 
 	m[len++] = req[0];				/* msg_id */
@@ -136,9 +89,8 @@ static void respond(const uint8_t *req, uint8_t cmd, uint8_t cc,
 	m[len++] = cc;
 	memcpy(m + len, data, n);
 	len += n;
-	for (size_t i = 0; i < len; i++)
-		sum += m[i];
-	m[len++] = -sum;
+	m[len] = -vm_sum(m, len);
+	len++;
 	if (stall_next) {
 		stall_next = false;
 		memcpy(delayed, m, len);
@@ -150,13 +102,13 @@ static void respond(const uint8_t *req, uint8_t cmd, uint8_t cc,
 		fprintf(stderr, "hostile_bmc: stalling the answer to netfn 0x%02x cmd 0x%02x\n",
 			req[1] >> 2, cmd);
 	}
-	put_frame(m, len, MSG_END);
+	vm_put_frame(conn, m, len, VM_MSG_END);
 }
 
 static void raise_attention(void)
 {
 	/* With interrupts on, attention comes with an IRQ. */
-	vm_cmd(irq_enabled ? VM_ATTN_IRQ : 0x01);
+	vm_cmd(irq_enabled ? VM_ATTN_IRQ : VM_ATTN);
 }
 
 static void scenario(int which)
@@ -313,11 +265,17 @@ static void handle(const uint8_t *m, size_t n)
 	respond(m, cmd, 0xc1, NULL, 0);	/* invalid command, well formed */
 }
 
+static void on_msg(void *ctx, uint8_t *m, size_t n)
+{
+	(void)ctx;
+	handle(m, n);
+}
+
 static void serve(void)
 {
-	uint8_t in[4096], m[MAX_MSG];
-	size_t len = 0;
-	bool esc = false;
+	/* commands from QEMU (version, capabilities) are only noted */
+	struct vm_reader rd = { .on_msg = on_msg };
+	uint8_t in[4096];
 
 	for (;;) {
 		struct pollfd p = { .fd = conn, .events = POLLIN };
@@ -331,7 +289,7 @@ static void serve(void)
 		}
 		if (poll(&p, 1, timeout) == 0) {
 			fprintf(stderr, "hostile_bmc: sending the stalled answer\n");
-			put_frame(delayed, delayed_len, MSG_END);
+			vm_put_frame(conn, delayed, delayed_len, VM_MSG_END);
 			delayed_len = 0;
 			continue;
 		}
@@ -341,24 +299,7 @@ static void serve(void)
 				continue;
 			return;
 		}
-		for (ssize_t i = 0; i < r; i++) {
-			uint8_t c = in[i];
-
-			if (esc) {
-				if (len < sizeof(m))
-					m[len++] = c & ~0x10;
-				esc = false;
-			} else if (c == ESCAPE) {
-				esc = true;
-			} else if (c == MSG_END) {
-				handle(m, len);
-				len = 0;
-			} else if (c == CMD_END) {
-				len = 0;	/* version, capabilities: noted */
-			} else if (len < sizeof(m)) {
-				m[len++] = c;
-			}
-		}
+		vm_feed(&rd, in, r);
 	}
 }
 
