@@ -54,6 +54,7 @@ static __always_inline void send(__u32 kind, const char *name, __u32 flags)
 {
 	struct task_struct *t = (void *)bpf_get_current_task();
 	struct task_struct *parent;
+	const struct cred *cred;
 	__u64 id = bpf_get_current_pid_tgid();
 	struct modw_event *e;
 	struct dentry *d, *up;
@@ -73,6 +74,15 @@ static __always_inline void send(__u32 kind, const char *name, __u32 flags)
 	e->flags = flags;
 	bpf_get_current_comm(e->comm, sizeof(e->comm));
 	__builtin_memcpy(e->name, name, MODW_NAME_LEN);
+	/*
+	 * Who may unload at all: refcnt is world-readable and delete_module(2)
+	 * fails late for the unprivileged, neither must make the daemon let
+	 * go. The low word of kernel_cap_t is bits 0-31 whether the kernel
+	 * keeps it as u32[2] (before 6.3) or as one u64 (little endian).
+	 */
+	cred = BPF_CORE_READ(t, cred);
+	bpf_probe_read_kernel(&e->caps, sizeof(e->caps),
+			      __builtin_preserve_access_index(&cred->cap_effective));
 	parent = BPF_CORE_READ(t, real_parent);
 	e->ppid = BPF_CORE_READ(parent, tgid);
 	bpf_probe_read_kernel_str(e->pcomm, sizeof(e->pcomm), &parent->comm);

@@ -15,6 +15,7 @@
 #define MODW_EXE_PARTS		8	/* path components kept, from the file up */
 #define MODW_PART_LEN		32
 #define MODW_RINGBUF_BYTES	(64 * 1024)
+#define MODW_CAP_SYS_MODULE	16	/* what unloading takes */
 
 enum modw_kind {
 	/*
@@ -46,7 +47,7 @@ struct modw_event {
 	char	pcomm[16];
 	char	name[MODW_NAME_LEN];	/* the module asked about */
 	__u32	nparts;		/* exe components filled, file first */
-	__u32	pad;
+	__u32	caps;		/* effective capabilities, bits 0-31 */
 	/* the executable's dentry names up to its mount's root */
 	char	exe[MODW_EXE_PARTS][MODW_PART_LEN];
 };

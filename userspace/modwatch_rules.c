@@ -17,6 +17,9 @@ const char *modwatch_unload_request(const struct modw_event *e, const char *modu
 {
 	if (!same_name(e->name, sizeof(e->name), module))
 		return NULL;
+	/* Without CAP_SYS_MODULE nothing unloads: no reason to let go. */
+	if (!(e->caps & (1U << MODW_CAP_SYS_MODULE)))
+		return NULL;
 	switch (e->kind) {
 	case MODW_DELETE_MODULE:
 		return e->flags & O_TRUNC ? "delete_module(2) with O_TRUNC (forced unload)" :

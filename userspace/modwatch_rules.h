@@ -29,7 +29,8 @@
 /*
  * How @e asks for @module to go ("rmmod's in-use check", "delete_module(2)",
  * ...), or NULL when it does not (another module, a reader that is not
- * rmmod or modprobe).
+ * rmmod or modprobe, a process without CAP_SYS_MODULE: refcnt is readable
+ * by anyone, and a renamed cat must not blind the daemon).
  */
 const char *modwatch_unload_request(const struct modw_event *e, const char *module);
 

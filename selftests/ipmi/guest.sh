@@ -89,7 +89,8 @@ if [ "$mode" = hostile ]; then
 	wait $learner
 	rc=$?
 	cp $BASE "${BMCW_VM_OUT:-/tmp}/baseline.$mode" 2>/dev/null
-	if [ $rc -eq 0 ] && jq -e '.version == 2 and .traffic.windows == 3 and
+	# (jq 1.6 -e exits 0 on empty input: the file must have content)
+	if [ $rc -eq 0 ] && [ -s $BASE ] && jq -e '.version == 2 and .traffic.windows == 3 and
 	     .traffic.window_s == 2 and (.traffic.identity.device_id | length > 0) and
 	     ([.traffic.ipmi_commands[] | select(.netfn == "06" and .cmd == "01" and
 	       .dir == "request" and .origin == "process" and .count > 0)] | length == 1)' \

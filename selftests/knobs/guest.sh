@@ -27,7 +27,7 @@ try_write() {
 }
 
 ktap_header
-ktap_plan 23
+ktap_plan 24
 
 # 1-3. A malformed module parameter fails the load with EINVAL.
 for bad in garbage 1234:11e8,zz 12345:11e8; do
@@ -164,7 +164,16 @@ wait_for() {	# wait_for SECONDS command...: poll until it succeeds
 }
 refcnt() { cat /sys/module/bmcwatch/refcnt 2>/dev/null; }
 
-# 12-13. rmmod under the daemon: its in-use check still fails, but the
+# 12. refcnt is world-readable: a process called rmmod that cannot unload
+# (a renamed cat run by nobody) must not make the daemon let go.
+holds=$(refcnt)
+cp /bin/cat /tmp/rmmod
+nobody /tmp/rmmod /sys/module/bmcwatch/refcnt >/dev/null
+sleep 2
+ktap_check "a refcnt read by an unprivileged 'rmmod' changes nothing (module held $(refcnt)/$holds times)" \
+	test "$(refcnt)" = "$holds" -a -z "$(bmcw_alerts '.rule.name == "health.monitor_stopped"')"
+
+# 13-14. rmmod under the daemon: its in-use check still fails, but the
 # daemon sees it, says so on every output, and only then lets the module
 # go: once the module's count drops, the alert must be in both outputs.
 holds=$(refcnt)
@@ -196,7 +205,7 @@ else
 fi
 ktap_check "rmmod under the daemon: the same alert was in syslog's socket when the module was let go" \
 	test -n "$at_release_syslog"
-# 14. Degraded, and bmcwatch status says so with a nonzero exit.
+# 15. Degraded, and bmcwatch status says so with a nonzero exit.
 st=$(userspace/bmcwatch status 2>&1)
 rc=$?
 if ((rc != 0)) && [[ $st == *"released bmcwatch.ko"* ]] &&
@@ -205,10 +214,10 @@ if ((rc != 0)) && [[ $st == *"released bmcwatch.ko"* ]] &&
 else
 	ktap_fail "released: the daemon runs on, bmcwatch status exits nonzero saying why" "rc=$rc $st"
 fi
-# 15. The operator's retry succeeds.
+# 16. The operator's retry succeeds.
 ktap_check "the retried rmmod succeeds, the daemon keeps running" \
 	sh -c "rmmod bmcwatch && [ ! -d /sys/module/bmcwatch ] && kill -0 $BMCW_DAEMON_PID"
-# 16. Loaded again: watched again.
+# 17. Loaded again: watched again.
 bmcw_load
 healthy() { userspace/bmcwatch status >/dev/null 2>&1; }
 if bmcw_wait_alert health.monitor_started 10 '.message | test("loaded again")' &&
@@ -219,7 +228,7 @@ else
 		"refcnt=$(refcnt) (was $holds)" "$(userspace/bmcwatch status 2>&1 | head -5)"
 fi
 
-# 17. A hook that disappears (its module unloaded) reaches the outputs.
+# 18. A hook that disappears (its module unloaded) reaches the outputs.
 if grep -q 'ipmi_si:.*state=placed' $DBG/ipmi_hooks 2>/dev/null; then
 	rmmod ipmi_si 2>/dev/null
 	ktap_check "a hook removed under the daemon raises health.hook_failed" \
@@ -230,7 +239,7 @@ else
 		"no ipmi_si hook placed"
 fi
 
-# 18-19. SIGTERM: the daemon says it stops, and so does its status file.
+# 19-20. SIGTERM: the daemon says it stops, and so does its status file.
 pid=$BMCW_DAEMON_PID
 kill "$pid"
 wait "$pid" 2>/dev/null
@@ -240,13 +249,13 @@ ktap_check "SIGTERM: health.monitor_stopped reaches the alert log" \
 ktap_check "SIGTERM: status file says stopped" \
 	test "$(jq -r .state $STATUS 2>/dev/null)" = stopped
 
-# 20. A restart after a clean stop reports nothing about the previous one.
+# 21. A restart after a clean stop reports nothing about the previous one.
 bmcw_start || ktap_diag "daemon did not restart"
 sleep 0.5
 ktap_check "restart after a clean stop: no unclean-stop report" \
 	test -z "$(bmcw_alerts '.rule.name == "health.monitor_stopped"')"
 
-# 21-22. SIGKILL: the daemon cannot speak, its successor does.
+# 22-23. SIGKILL: the daemon cannot speak, its successor does.
 pid=$BMCW_DAEMON_PID
 kill -KILL "$pid"
 wait "$pid" 2>/dev/null
@@ -259,7 +268,7 @@ ktap_check "restart after SIGKILL reports the dead daemon (pid $pid)" \
 	"(.message | test(\"pid $pid\\\\) died without stopping cleanly\"))"
 bmcw_stop
 
-# 23. With the daemon gone the module unloads.
+# 24. With the daemon gone the module unloads.
 ktap_check "rmmod succeeds once the daemon has stopped" rmmod bmcwatch
 kill $syslogd_pid 2>/dev/null
 ktap_finish

@@ -15,7 +15,8 @@
 
 static struct modw_event ev(unsigned int kind, const char *name, const char *comm)
 {
-	struct modw_event e = { .kind = kind, .pid = 321, .ppid = 300, .uid = 0 };
+	struct modw_event e = { .kind = kind, .pid = 321, .ppid = 300, .uid = 0,
+				.caps = 1U << MODW_CAP_SYS_MODULE };
 
 	strcpy(e.name, name);
 	strcpy(e.comm, comm);
@@ -39,6 +40,12 @@ static void requests(void)
 	   "rmmod reading refcnt is a request");
 	e = ev(MODW_REFCNT_READ, "bmcwatch", "modprobe");
 	ok(modwatch_unload_request(&e, "bmcwatch") != NULL, "modprobe -r too");
+	e.caps = 0x3fffffff & ~(1U << MODW_CAP_SYS_MODULE);
+	ok(!modwatch_unload_request(&e, "bmcwatch"),
+	   "but not by a process that cannot unload (a renamed cat, a sandbox)");
+	e = ev(MODW_DELETE_MODULE, "bmcwatch", "rmmod");
+	e.caps = 0;
+	ok(!modwatch_unload_request(&e, "bmcwatch"), "nor delete_module(2) by one that will get EPERM");
 	e = ev(MODW_REFCNT_READ, "bmcwatch", "lsmod");
 	ok(!modwatch_unload_request(&e, "bmcwatch"), "lsmod reading refcnt is not");
 	e = ev(MODW_REFCNT_READ, "bmcwatch", "bmcwatch");
