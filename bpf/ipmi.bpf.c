@@ -9,8 +9,13 @@
  * attention (watchdog, send message, message flags), and what shows a BMC
  * reset (global enables read back and set, "initialisation in progress",
  * the first transaction after a KCS error).
- * Routine kernel traffic (sensor polling by the kernel, retries) is only
- * counted. Every failure to count or to send is itself counted.
+ * Routine traffic is only counted: a process's request goes up only when
+ * it is a command the policy may call sensitive (ipmi_sensitive_cmds, set
+ * by the loader) or the first of its kind (its counter was just created),
+ * and an identity answer only when it differs from the last one sent.
+ * A busy management agent polling the BMC then costs no ring buffer
+ * record and no daemon wake-up per message.
+ * Every failure to count or to send is itself counted.
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
@@ -20,6 +25,25 @@
 
 /* Set by the loader: send every observation (debugging, tests). */
 const volatile bool send_all;
+
+/*
+ * Requests a process must not send unseen: bit cmd of entry netfn/2 set by
+ * the loader for every command the policy may call sensitive.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, IPMI_NETFNS);
+	__type(key, __u32);
+	__type(value, struct ipmi_cmd_bits);
+} ipmi_sensitive_cmds SEC(".maps");
+
+/* The identity answers last sent (Get Device ID, Device GUID, System GUID). */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, IPMI_ID_SLOTS);
+	__type(key, __u32);
+	__type(value, struct ipmi_id_seen);
+} ipmi_identity SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
@@ -60,46 +84,98 @@ static __always_inline void stat_inc(__u32 idx)
 		(*v)++;
 }
 
-static __always_inline void count_key(struct bmcw_ipmi_key *key)
+/* Returns true when this observation created its counter: a first. */
+static __always_inline bool count_key(struct bmcw_ipmi_key *key)
 {
 	__u64 one = 1, *v;
 
 	v = bpf_map_lookup_elem(&ipmi_counts, key);
 	if (v) {
 		(*v)++;
-		return;
+		return false;
 	}
 	if (!bpf_map_update_elem(&ipmi_counts, key, &one, BPF_NOEXIST))
-		return;
+		return true;
 	/* Another CPU created the key meanwhile, or the map is full. */
 	v = bpf_map_lookup_elem(&ipmi_counts, key);
 	if (v)
 		(*v)++;
 	else
 		stat_inc(IPMI_STAT_MAP_FULL);
+	return false;
 }
 
 /*
  * A transaction counts twice: its request (dir 0, cc 0) and its response
  * (dir 1, with the completion code), under the request's netfn/cmd.
  */
-static __always_inline void count(const struct bmcw_ipmi_event *e)
+static __always_inline bool count(const struct bmcw_ipmi_event *e)
 {
 	struct bmcw_ipmi_key key = {
 		.netfn = e->netfn, .cmd = e->cmd, .origin = e->origin,
 		.kind = e->kind,
 	};
+	bool first = false;
 
 	if (e->kind == BMCW_IPMI_XACT || e->kind == BMCW_IPMI_MSG_REQ)
-		count_key(&key);
+		first |= count_key(&key);
 	if (e->kind == BMCW_IPMI_XACT || e->kind == BMCW_IPMI_MSG_RSP) {
 		key.dir = 1;
 		key.cc = e->cc;
-		count_key(&key);
+		first |= count_key(&key);
 	}
 	if (e->kind != BMCW_IPMI_XACT && e->kind != BMCW_IPMI_MSG_REQ &&
 	    e->kind != BMCW_IPMI_MSG_RSP)
-		count_key(&key);
+		first |= count_key(&key);
+	return first;
+}
+
+static __always_inline bool maybe_sensitive(const struct bmcw_ipmi_event *e)
+{
+	__u32 idx = (e->netfn >> 1) & (IPMI_NETFNS - 1);
+	struct ipmi_cmd_bits *b = bpf_map_lookup_elem(&ipmi_sensitive_cmds, &idx);
+
+	return !b || (b->bits[(e->cmd >> 6) & 3] >> (e->cmd & 63)) & 1;
+}
+
+/*
+ * An identity answer (cc 0) that differs from the last one sent: records
+ * it and says so. Racing CPUs can at worst both send the same change.
+ */
+static __always_inline bool identity_changed(const struct bmcw_ipmi_event *e)
+{
+	struct ipmi_id_seen *seen;
+	const __u64 *now = (const __u64 *)e->rsp;
+	bool differ = false;
+	__u32 slot;
+	int i;
+
+	switch (e->cmd) {
+	case IPMI_CMD_GET_DEVICE_ID:
+		slot = 0;
+		break;
+	case IPMI_CMD_GET_DEVICE_GUID:
+		slot = 1;
+		break;
+	default:
+		slot = 2;
+		break;
+	}
+	seen = bpf_map_lookup_elem(&ipmi_identity, &slot);
+	if (!seen)
+		return true;
+	if (!seen->valid || seen->len != e->rsp_len)
+		differ = true;
+	for (i = 0; i < BMCW_IPMI_DATA / 8; i++)
+		if (seen->rsp[i] != now[i])
+			differ = true;
+	if (!differ)
+		return false;
+	for (i = 0; i < BMCW_IPMI_DATA / 8; i++)
+		seen->rsp[i] = now[i];
+	seen->len = e->rsp_len;
+	seen->valid = 1;
+	return true;
 }
 
 static __always_inline bool app_of_interest(__u8 cmd)
@@ -137,16 +213,17 @@ static __always_inline bool recovering(__u32 kind)
 	return true;
 }
 
-static __always_inline bool worth_sending(const struct bmcw_ipmi_event *e)
+static __always_inline bool worth_sending(const struct bmcw_ipmi_event *e,
+					  bool first)
 {
-	if (recovering(e->kind) || send_all)
+	if (recovering(e->kind) || send_all || first)
 		return true;
 	switch (e->kind) {
 	case BMCW_IPMI_XACT:
 		break;
 	case BMCW_IPMI_MSG_REQ:
-		/* requests by processes: sensitive commands, with pid */
-		return e->origin == BMCW_IPMI_ORIG_USER;
+		/* requests by processes that may be sensitive, with the pid */
+		return e->origin == BMCW_IPMI_ORIG_USER && maybe_sensitive(e);
 	case BMCW_IPMI_MSG_RSP:
 		/* the message layer's view of a response: mismatches only */
 		return e->rsp_len >= 2 &&
@@ -154,8 +231,6 @@ static __always_inline bool worth_sending(const struct bmcw_ipmi_event *e)
 	default:
 		return true;	/* attention, hosed, abort, pretimeout, NMI */
 	}
-	if (e->origin == BMCW_IPMI_ORIG_USER)
-		return true;
 	if (e->flags & BMCW_IPMI_F_NO_REQ)
 		return true;
 	if (e->rsp_len < 3 || e->rsp_len > 272)
@@ -164,9 +239,13 @@ static __always_inline bool worth_sending(const struct bmcw_ipmi_event *e)
 		return true;
 	if (e->cc == IPMI_CC_INIT_IN_PROGRESS)
 		return true;
-	if (e->netfn == IPMI_NETFN_APP && app_of_interest(e->cmd))
-		return true;
-	return false;
+	if (e->netfn != IPMI_NETFN_APP || !app_of_interest(e->cmd))
+		return false;
+	if (e->cmd == IPMI_CMD_GET_DEVICE_ID ||
+	    e->cmd == IPMI_CMD_GET_DEVICE_GUID ||
+	    e->cmd == IPMI_CMD_GET_SYSTEM_GUID)
+		return e->cc || identity_changed(e);
+	return true;
 }
 
 SEC("raw_tp/bmcwatch_ipmi")
@@ -174,16 +253,17 @@ int BPF_PROG(on_ipmi, const struct bmcw_ipmi_event *ke)
 {
 	struct bmcw_ipmi_event e;
 	struct bmcw_rec_hdr *h;
+	bool first;
 
 	stat_inc(IPMI_STAT_SEEN);
 	if (bpf_probe_read_kernel(&e, sizeof(e), ke)) {
 		stat_inc(IPMI_STAT_READ_FAIL);
 		return 0;
 	}
-	count(&e);
+	first = count(&e);
 	if (e.kind == BMCW_IPMI_ATTN)
 		stat_inc(IPMI_STAT_ATTN);
-	if (!worth_sending(&e))
+	if (!worth_sending(&e, first))
 		return 0;
 	h = bpf_ringbuf_reserve(&ipmi_events, sizeof(*h) + sizeof(e), 0);
 	if (!h) {

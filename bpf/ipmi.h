@@ -7,6 +7,21 @@
 #define IPMI_MAX_KEYS		8192
 #define IPMI_RINGBUF_BYTES	(256 * 1024)
 
+/* ipmi_sensitive_cmds: one entry per netfn pair (request and response) */
+#define IPMI_NETFNS		32
+struct ipmi_cmd_bits {
+	__u64 bits[4];		/* bit cmd: the policy may call it sensitive */
+};
+
+/* ipmi_identity: 0 Get Device ID, 1 Get Device GUID, 2 Get System GUID */
+#define IPMI_ID_SLOTS		3
+struct ipmi_id_seen {
+	__u64 rsp[BMCW_IPMI_DATA / 8];
+	__u16 len;
+	__u8 valid;
+	__u8 pad[5];
+};
+
 /* Indexes of the IPMI per-CPU stats array. */
 enum ipmi_stat {
 	IPMI_STAT_SEEN		= 0,

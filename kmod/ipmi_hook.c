@@ -8,9 +8,16 @@
  *    shape): start_transaction(sm, data, size) gives every request byte,
  *    including the ones ipmi_si issues itself (Get/Clear Message Flags,
  *    Get/Set BMC Global Enables, Get Message, Read Event Message Buffer);
- *    get_result(sm, data, len) every response byte; the event() return
- *    value shows SMS_ATN seen while idle and "hosed"; the KCS command
+ *    get_result(sm, data, len) every response byte; the KCS command
  *    register write of GET_STATUS/ABORT shows error recovery.
+ *    The event() step function is not probed: it runs for every byte, and
+ *    a return probe there was most of bmcwatch's cost per transaction.
+ *    What its result told is seen elsewhere, at a cost per transaction:
+ *    ipmi_si answers SMS_ATN seen while idle, and only that, by starting
+ *    its own Get Message Flags (the driver's "attentions" statistic counts
+ *    exactly those), and a "hosed" state machine abandons the transaction
+ *    it carried: no get_result() follows its start, the message comes back
+ *    to the message layer unanswered, or the next start comes first.
  *  - the message layer in ipmi_msghandler: smi_send() for each request
  *    with its origin, ipmi_smi_msg_received() for each response or
  *    asynchronous delivery, ipmi_smi_watchdog_pretimeout().
@@ -52,11 +59,12 @@
  * enum si_sm_result in drivers/char/ipmi/ipmi_si_sm.h (not in
  * linux-headers); its order has not changed since it was introduced.
  */
-#define SI_SM_HOSED		5
-#define SI_SM_ATTN		6
 /* IPMI 2.0 table 9-3: KCS control code GET_STATUS/ABORT */
 #define KCS_CMD_GET_STATUS_ABORT	0x60
 #define KCS_CMD_REG			1	/* si_sm_io offset of cmd/status */
+/* what ipmi_si sends, from its own stack, when it sees SMS_ATN */
+#define IPMI_NETFN_APP_RQ_LUN0		(IPMI_NETFN_APP_REQUEST << 2)
+#define IPMI_CMD_GET_MSG_FLAGS		0x31
 
 #define IPMI_MAX_SM		4
 #define IPMI_ORIGIN_SLOTS	16
@@ -83,6 +91,7 @@ struct ipmi_hook {
 /* State of one state machine (one interface), keyed by its opaque pointer. */
 struct ipmi_sm {
 	const void *key;
+	const void *data;	/* the pending request's buffer */
 	u8 iface;
 	bool pending;
 	u8 origin;
@@ -355,15 +364,39 @@ static void take_origin(struct bmcw_ipmi_event *e, struct msg_slot *s)
 	memcpy(e->comm, s->comm, sizeof(e->comm));
 }
 
+/*
+ * The transaction @sm carried ended without a result: the state machine
+ * went "hosed" (or refused the start). Fills @e; under ipmi_lock.
+ */
+static void sm_abandon(struct ipmi_sm *sm, struct bmcw_ipmi_event *e)
+{
+	e->kind = BMCW_IPMI_HOSED;
+	e->iface = sm->iface;
+	e->sm = sm - sms;
+	e->origin = sm->origin;
+	e->pid = sm->pid;
+	e->tid = sm->tid;
+	memcpy(e->comm, sm->comm, sizeof(e->comm));
+	e->req_len = sm->req_len;
+	memcpy(e->req, sm->req, sizeof(e->req));
+	e->netfn = sm->req[0] >> 2;
+	e->cmd = sm->req[1];
+	e->dur_ns = ktime_get_ns() - sm->start_ns;
+	sm->pending = false;
+	sm->data = NULL;
+	sm->hosed++;
+}
+
 /* ipmi_smi_msg_received(intf, msg) */
 static int msg_received_pre(struct kprobe *p, struct pt_regs *regs)
 {
 	struct ipmi_smi_msg *msg = (void *)regs_get_kernel_argument(regs, 1);
 	struct bmcw_ipmi_event e = { .kind = BMCW_IPMI_MSG_RSP,
 				     .iface = BMCW_IPMI_IF_NONE, .sm = 0xff };
+	struct bmcw_ipmi_event hosed = { };
 	struct msg_slot *s;
 	unsigned long flags;
-	int len, rlen;
+	int i, len, rlen;
 
 	if (!msg)
 		return 0;
@@ -374,7 +407,19 @@ static int msg_received_pre(struct kprobe *p, struct pt_regs *regs)
 	take_origin(&e, s);
 	if (s)
 		s->data = NULL;
+	/*
+	 * Back at the message layer while its transaction is still pending:
+	 * ipmi_si gave up on it (hosed, or the start was refused) and made
+	 * up the answer itself.
+	 */
+	for (i = 0; i < IPMI_MAX_SM; i++)
+		if (sms[i].key && sms[i].pending && sms[i].data == msg->data) {
+			sm_abandon(&sms[i], &hosed);
+			break;
+		}
 	raw_spin_unlock_irqrestore(&ipmi_lock, flags);
+	if (hosed.kind)
+		emit(&hosed);
 	e.req_len = len;
 	e.rsp_len = msg->rsp_size;	/* as claimed, may be impossible */
 	if (len >= 2) {
@@ -409,6 +454,8 @@ static int start_common(struct pt_regs *regs, u8 iface)
 	const void *key = (void *)regs_get_kernel_argument(regs, 0);
 	const u8 *data = (void *)regs_get_kernel_argument(regs, 1);
 	unsigned int size = regs_get_kernel_argument(regs, 2);
+	struct bmcw_ipmi_event hosed = { }, attn = { };
+	struct msg_slot *slot;
 	struct ipmi_sm *sm;
 	unsigned long flags;
 	struct bmcw_ipmi_event e = { };
@@ -418,8 +465,21 @@ static int start_common(struct pt_regs *regs, u8 iface)
 	raw_spin_lock_irqsave(&ipmi_lock, flags);
 	sm = sm_get(key, iface);
 	if (sm) {
-		take_origin(&e, msg_find(data));
+		if (sm->pending)
+			sm_abandon(sm, &hosed);
+		slot = msg_find(data);
+		take_origin(&e, slot);
+		/* ipmi_si's own Get Message Flags: its answer to SMS_ATN */
+		if (!slot && size >= 2 && data[0] == IPMI_NETFN_APP_RQ_LUN0 &&
+		    data[1] == IPMI_CMD_GET_MSG_FLAGS) {
+			attn.kind = BMCW_IPMI_ATTN;
+			attn.iface = iface;
+			attn.origin = BMCW_IPMI_ORIG_BMC;
+			attn.sm = sm - sms;
+			sm->attns++;
+		}
 		sm->pending = true;
+		sm->data = data;
 		sm->origin = e.origin;
 		sm->pid = e.pid;
 		sm->tid = e.tid;
@@ -430,6 +490,10 @@ static int start_common(struct pt_regs *regs, u8 iface)
 		sm->start_ns = ktime_get_ns();
 	}
 	raw_spin_unlock_irqrestore(&ipmi_lock, flags);
+	if (hosed.kind)
+		emit(&hosed);
+	if (attn.kind)
+		emit(&attn);
 	return 0;
 }
 
@@ -494,6 +558,7 @@ static int result_common(struct kretprobe_instance *ri, struct pt_regs *regs,
 			e.cmd = e.req[1];
 		}
 		sm->pending = false;
+		sm->data = NULL;
 		sm->xacts++;
 		sm->last_netfn = e.netfn;
 		sm->last_cmd = e.cmd;
@@ -520,54 +585,6 @@ static int kcs_result_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
 static int bt_result_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
 {
 	return result_common(ri, regs, BMCW_IPMI_IF_BT);
-}
-
-/* event(sm, time): the result tells attention and hosed apart. */
-static int event_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
-{
-	*(const void **)ri->data = (void *)regs_get_kernel_argument(regs, 0);
-	return 0;
-}
-
-static int event_common(struct kretprobe_instance *ri, struct pt_regs *regs,
-			u8 iface)
-{
-	long rv = regs_return_value(regs);
-	struct bmcw_ipmi_event e = { .iface = iface,
-				     .origin = BMCW_IPMI_ORIG_BMC };
-	struct ipmi_sm *sm;
-	unsigned long flags;
-
-	if (rv != SI_SM_ATTN && rv != SI_SM_HOSED)
-		return 0;
-	e.kind = rv == SI_SM_ATTN ? BMCW_IPMI_ATTN : BMCW_IPMI_HOSED;
-	raw_spin_lock_irqsave(&ipmi_lock, flags);
-	sm = sm_get(*(const void **)ri->data, iface);
-	if (sm) {
-		e.sm = sm - sms;
-		if (rv == SI_SM_ATTN) {
-			sm->attns++;
-		} else {
-			sm->hosed++;
-			e.origin = sm->origin;
-			e.netfn = sm->req[0] >> 2;
-			e.cmd = sm->req[1];
-			sm->pending = false;
-		}
-	}
-	raw_spin_unlock_irqrestore(&ipmi_lock, flags);
-	emit(&e);
-	return 0;
-}
-
-static int kcs_event_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
-{
-	return event_common(ri, regs, BMCW_IPMI_IF_KCS);
-}
-
-static int bt_event_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
-{
-	return event_common(ri, regs, BMCW_IPMI_IF_BT);
 }
 
 /*
@@ -614,14 +631,11 @@ static struct ipmi_hook hooks[] = {
 	KP("ipmi_si", "start_kcs_transaction", kcs_start_pre),
 	KRP("ipmi_si", "get_kcs_result", result_entry, kcs_result_ret,
 	    sizeof(struct result_data)),
-	KRP("ipmi_si", "kcs_event", event_entry, kcs_event_ret,
-	    sizeof(void *)),
 	KP("ipmi_si", "port_outb", outb_pre),
 	KP("ipmi_si", "intf_mem_outb", outb_pre),
 	KP("ipmi_si", "bt_start_transaction", bt_start_pre),
 	KRP("ipmi_si", "bt_get_result", result_entry, bt_result_ret,
 	    sizeof(struct result_data)),
-	KRP("ipmi_si", "bt_event", event_entry, bt_event_ret, sizeof(void *)),
 };
 
 static char hook_names[ARRAY_SIZE(hooks)][MODULE_NAME_LEN + KSYM_NAME_LEN];
@@ -996,7 +1010,12 @@ void bmcw_ipmi_init(void)
 		nmi_registered = true;
 	}
 
-	mutex_lock(&hooks_lock);
+	/*
+	 * Not under hooks_lock: the notifier chain's rwsem is held around
+	 * ipmi_module_cb(), which takes hooks_lock (lockdep: circular
+	 * dependency, a deadlock against a concurrent modprobe). A module
+	 * coming in between is placed by the callback; placing is idempotent.
+	 */
 	ret = register_module_notifier(&ipmi_module_nb);
 	if (ret) {
 		pr_warn("bmcwatch: no module notifier (%d): IPMI modules loaded later are not watched\n",
@@ -1006,6 +1025,7 @@ void bmcw_ipmi_init(void)
 	} else {
 		notifier_registered = true;
 	}
+	mutex_lock(&hooks_lock);
 	/* Modules already loaded; the notifier catches the others. */
 	place_module("ipmi_msghandler", false);
 	place_module("ipmi_si", false);

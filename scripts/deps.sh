@@ -18,8 +18,8 @@ pkgs=(
 	linux-source-6.1
 	# fuzzing the userspace parsers (make fuzz): libFuzzer runtime
 	libclang-rt-14-dev
-	# plots of make bench
-	gnuplot-nox
+	# make bench: plots; the files ipmitool opens (strace)
+	gnuplot-nox strace
 	# syslog+tls (GnuTLS); the fleet suite's SIEM: TLS collector, test
 	# certificates, Prometheus and its HTTP API
 	libgnutls28-dev rsyslog-gnutls gnutls-bin prometheus curl

@@ -192,6 +192,29 @@ static void fini(void *state)
 	free(m);
 }
 
+/*
+ * The fast path sends a process's request only when it is new or when
+ * the rules may call it sensitive: mark every such command. The HPM.1
+ * test looks at the first data byte (the PICMG defining body, 0).
+ */
+static int fill_sensitive(int fd)
+{
+	static const uint8_t picmg = 0x00;
+	struct ipmi_cmd_bits b;
+	uint32_t pair;
+	unsigned int cmd;
+
+	for (pair = 0; pair < IPMI_NETFNS; pair++) {
+		memset(&b, 0, sizeof(b));
+		for (cmd = 0; cmd < 256; cmd++)
+			if (ipmi_sensitive(pair << 1, cmd, &picmg, 1))
+				b.bits[cmd / 64] |= 1ULL << (cmd % 64);
+		if (bpf_map_update_elem(fd, &pair, &b, BPF_ANY))
+			return -errno;
+	}
+	return 0;
+}
+
 static int init(struct bmcw_daemon *d, void **state)
 {
 	struct ipmi_mon *m = calloc(1, sizeof(*m));
@@ -216,6 +239,9 @@ static int init(struct bmcw_daemon *d, void **state)
 		return -errno;
 	m->skel->rodata->send_all = getenv("BMCW_IPMI_SEND_ALL") != NULL;
 	err = ipmi_bpf__load(m->skel);
+	/* before attaching: a sensitive request must never pass unsent */
+	if (!err)
+		err = fill_sensitive(bpf_map__fd(m->skel->maps.ipmi_sensitive_cmds));
 	if (!err)
 		err = ipmi_bpf__attach(m->skel);
 	if (err) {

@@ -57,13 +57,13 @@ ktap_header
 case $mode in
 sim) ktap_plan 11 ;;
 extern) ktap_plan 4 ;;
-hostile) ktap_plan 17 ;;
+hostile) ktap_plan 19 ;;
 esac
 
 bmcw_load || { ktap_fail "module loads"; exit 1; }
 # The module comes first: its hooks must follow ipmi_si when it loads.
 modprobe ipmi_si && modprobe ipmi_devintf
-wait_for 20 test -c /dev/ipmi0 || ktap_diag "no /dev/ipmi0"
+wait_for $((20 * ${BMCW_TIMEOUT_SCALE:-1})) test -c /dev/ipmi0 || ktap_diag "no /dev/ipmi0"
 
 cat >/tmp/bmcw-ipmi.conf <<'EOF'
 [rule "ipmi.sensitive_command"]
@@ -78,6 +78,10 @@ if [ "$mode" = hostile ]; then
 	printf '[baseline]\nwindow_seconds = 2\nrate_floor = 5\n' >/tmp/bmcw-ipmi.conf
 	# Learning mode: 3 windows of 2 s while ipmitool asks for the BMC's
 	# identity, then the baseline with the traffic profile is written.
+	# The BMC must answer first: on a slow kernel (PREEMPT_RT, debug) the
+	# interface can still be settling when /dev/ipmi0 appears.
+	wait_for $((30 * ${BMCW_TIMEOUT_SCALE:-1})) ipmitool mc info >/dev/null 2>&1 ||
+		ktap_diag "the BMC does not answer Get Device ID"
 	timeout 120 "$BMCW_TOP/userspace/bmcwatchd" --foreground --interval 200 \
 		-c /tmp/bmcw-ipmi.conf --baseline $BASE --learn --learn-seconds 6 \
 		--output json:/tmp/bmcw-learn.json 2>>/tmp/bmcwatchd.log &
@@ -264,6 +268,22 @@ time.sleep(120)' &
 	ipmitool raw 0x06 0x01 >/dev/null
 	ktap_check "restarted daemon: the firmware differs from the baseline: ipmi.identity_change" \
 		bmcw_wait_alert ipmi.identity_change 10 '.message | test("differs from the baseline")'
+	# A BMC that stops answering (75 s): the KCS driver times out its try
+	# and 10 error recoveries (5 s each), then declares the interface
+	# hosed and fails the message. Last, as it is the longest. One Get
+	# Device ID from a one-request client, so that the hung request is it.
+	hostile 9
+	t0=$(date +%s)
+	"$BMCW_TOP/selftests/ipmi/ipmi_gdi" /dev/ipmi0 1 >/dev/null 2>&1 &
+	hung=$!
+	ktap_check "BMC stops answering: KCS hosed, with the request and its process: ipmi.protocol_violation" \
+		bmcw_wait_alert ipmi.protocol_violation $((100 * ${BMCW_TIMEOUT_SCALE:-1})) \
+		'(.message | test("hosed .* netfn 0x06 cmd 0x01")) and .process.name == "ipmi_gdi"'
+	ktap_diag "hosed after $(($(date +%s) - t0)) s; driver's hosed_count $(find /sys/devices -name hosed_count -exec cat {} + 2>/dev/null | head -1)"
+	wait $hung 2>/dev/null
+	answers() { timeout 5 ipmitool raw 0x06 0x01 >/dev/null 2>&1; }
+	ktap_check "after hosed and the BMC's late answer, the KCS interface answers again" \
+		wait_for $((60 * ${BMCW_TIMEOUT_SCALE:-1})) answers
 fi
 
 bmcw_stop
@@ -272,7 +292,7 @@ cat $D/ipmi_transcript >"${BMCW_VM_OUT:-/tmp}/ipmi_transcript.$mode" 2>/dev/null
 cp "$BMCW_ALERTS" "${BMCW_VM_OUT:-/tmp}/alerts.$mode" 2>/dev/null
 # Unload in the order that shows the hooks follow their module.
 rmmod ipmi_devintf ipmi_si
-grep -q 'ipmi_si:kcs_event state=waiting' $D/ipmi_hooks
+grep -q 'ipmi_si:get_kcs_result state=waiting' $D/ipmi_hooks
 ktap_check "ipmi_si unloaded: its hooks removed and waiting" test $? -eq 0
 rmmod ipmi_msghandler 2>/dev/null
 bmcw_unload

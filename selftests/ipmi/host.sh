@@ -42,7 +42,7 @@ run_phase() {
 			;;
 		esac
 		echo "$line"
-	done < <(selftests/vm/run --timeout 240 --out "$work/out-$name" "$@" \
+	done < <(selftests/vm/run --timeout "${phase_timeout:-240}" --out "$work/out-$name" "$@" \
 		-- selftests/ipmi/guest.sh "${guest_mode:-$name}"; echo "# vm exit $?")
 }
 
@@ -74,7 +74,8 @@ if [[ $phases == *" hostile "* ]]; then
 	port=$(free_port)
 	selftests/ipmi/hostile_bmc "$port" 2>"$work/hostile.log" &
 	bmc_pid=$!
-	run_phase hostile --bmc "extern:127.0.0.1:$port"
+	# its last test waits out the KCS driver's 10 error recoveries (~75 s)
+	phase_timeout=420 run_phase hostile --bmc "extern:127.0.0.1:$port"
 	grep -h '^hostile_bmc: scenario' "$work/hostile.log" | sed 's/^/# /'
 fi
 echo "1..$n"

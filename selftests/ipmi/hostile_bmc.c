@@ -20,9 +20,13 @@
  *                 that would otherwise answer "timeout" for us; the
  *                 host's KCS driver meanwhile gives up waiting (5 s) and
  *                 enters error recovery (GET_STATUS/ABORT), then retries
- *                 once the interface moves again. Stalling for good would
- *                 take the driver to "hosed" after 10 recoveries (over
- *                 50 s) and leave QEMU's interface stuck.
+ *                 once the interface moves again.
+ *   9 hang        as stall, for HANG_MS: QEMU's interface forwards
+ *                 nothing more until the right answer comes, so the KCS
+ *                 driver's first try and its 10 error recoveries all time
+ *                 out (5 s each) and it declares the interface "hosed"
+ *                 and fails the message; the late answer then frees
+ *                 QEMU's interface and the next request works.
  *
  * Protocol: QEMU's external-BMC socket, see vm_codec.h.
  *
@@ -45,6 +49,7 @@
 
 #define MAX_MSG		VM_MAX_MSG
 #define STALL_MS	7000
+#define HANG_MS		75000
 
 static int conn = -1;
 static uint8_t msg_flags;		/* Get Message Flags answer */
@@ -59,6 +64,7 @@ static unsigned long served;
 static int init_left;			/* Get Device IDs still "initialising" */
 static unsigned int resets;
 static bool stall_next;
+static unsigned int stall_ms = STALL_MS;	/* of the next stall */
 static uint8_t delayed[MAX_MSG];	/* the right answer to a stalled request */
 static size_t delayed_len;
 static uint64_t delayed_at_ms;
@@ -95,12 +101,12 @@ static void respond(const uint8_t *req, uint8_t cmd, uint8_t cc,
 		stall_next = false;
 		memcpy(delayed, m, len);
 		delayed_len = len;
-		delayed_at_ms = now_ms() + STALL_MS;
+		delayed_at_ms = now_ms() + stall_ms;
 		/* another message id, checksum made right for it */
 		m[len - 1] -= 0x40;
 		m[0] += 0x40;
-		fprintf(stderr, "hostile_bmc: stalling the answer to netfn 0x%02x cmd 0x%02x\n",
-			req[1] >> 2, cmd);
+		fprintf(stderr, "hostile_bmc: stalling the answer to netfn 0x%02x cmd 0x%02x for %u ms\n",
+			req[1] >> 2, cmd, stall_ms);
 	}
 	vm_put_frame(conn, m, len, VM_MSG_END);
 }
@@ -163,7 +169,9 @@ static void scenario(int which)
 		fprintf(stderr, "hostile_bmc: reset #%u\n", resets);
 		break;
 	case 8:
+	case 9:
 		stall_next = true;
+		stall_ms = which == 9 ? HANG_MS : STALL_MS;
 		break;
 	}
 }

@@ -64,7 +64,7 @@ qmp_hotplug() {
 
 	n0=$(edu_count)
 	touch "$out/ready"
-	for ((i = 0; i < 150; i++)); do
+	for ((i = 0; i < 150 * ${BMCW_TIMEOUT_SCALE:-1}; i++)); do
 		if (($(edu_count) > n0)); then
 			lspci -nn -d 1234:11e8
 			return 0
