@@ -39,7 +39,8 @@ case $lane in
 debug)
 	scripts/deps.sh --list scripts/kernel/debug.list --check >/dev/null ||
 		scripts/deps.sh --list scripts/kernel/debug.list
-	BMCW_KERNEL_DIR=$(scripts/kernel/build-debug.sh | tail -n 1)
+	# resolved: the guest sees the host's tree, where a symlink may not lead
+	BMCW_KERNEL_DIR=$(readlink -f "$(scripts/kernel/build-debug.sh | tail -n 1)")
 	export BMCW_KERNEL_DIR
 	export BMCW_TIMEOUT_SCALE=${BMCW_TIMEOUT_SCALE:-4}
 	step "kernel (build-debug.sh)"
