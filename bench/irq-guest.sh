@@ -4,9 +4,12 @@
 # Interrupt path cost, inside the emulated host: edu interrupts raised back
 # to back by edu_irq.ko's "bench" loop (raise, poll until the handler ran,
 # repeat; timed in the kernel), without bmcwatch ("bare": no module, no
-# daemon), with the module alone ("module") and with all of it ("with":
-# bmcwatch.ko + bmcwatchd, edu declared a BMC function so its interrupts
-# are counted by the irq_handler_entry/exit BPF programs), alternating for
+# daemon), with the module alone ("module"), with all of it in its default
+# configuration ("with": bmcwatch.ko + bmcwatchd, edu declared a BMC
+# function; the daemon reads the kernel's per-CPU counts of its interrupts
+# once per interval, nothing in the interrupt path) and with the opt-in
+# BPF program on irq_handler_exit ("probe": [dma] irq_probe = yes, exact
+# per-CPU counts of unclaimed interrupts), alternating for
 # BMCW_BENCH_ROUNDS rounds of
 # BMCW_BENCH_BATCHES batches of BMCW_BENCH_IRQS interrupts.
 #
@@ -15,9 +18,9 @@
 # wake-up. Batches are short (a few ms) and many: the host's other load
 # spares some of them. Checked: the driver's count and /proc/interrupts
 # grew by exactly the interrupts raised (ok=1 on each batch of the setup
-# and round), and with bmcwatch its own per-CPU count too ("ROUND with
-# count bmcwatch=N want=M"). Samples: "round setup batch ns_per_irq
-# polls=P ok=0|1".
+# and round), and with bmcwatch its own count too, from its metrics
+# ("ROUND with count bmcwatch=N want=M"). Samples: "round setup batch
+# ns_per_irq polls=P ok=0|1".
 set -u
 cd "$(dirname "$0")/.." || exit 1
 . bench/lib.sh
@@ -26,27 +29,41 @@ BATCHES=${BMCW_BENCH_BATCHES:-15}
 N=${BMCW_BENCH_IRQS:-1000}
 D=/sys/kernel/debug/edu_irq
 OUT=$(bench_data irq)
-BENCH_DAEMON_ARGS="--bmc-device 1234:11e8 --interval 1000"
+DAEMON_ARGS="--bmc-device 1234:11e8 --interval 1000 --metrics textfile:/tmp/irq.prom"
+printf '[dma]\nirq_probe = yes\n' >/tmp/irq-probe.conf
 : >"$OUT"
 
 insmod selftests/kmod/edu_irq/edu_irq.ko || exit 1
 irq=$(cat $D/irq)
+bdf=$(bmcw_edu_bdf)
 cpu=$(( $(nproc) - 1 ))
 bench_affinity "$irq" "$cpu" || exit 1
 
-# bmcwatch's count of one interrupt: the per-CPU dma_irq_count's total.
+# bmcwatch's count of edu's interrupt (its metric; empty until it saw it).
 bmcwatch_count() {
-	# shellcheck disable=SC2046 # the key is a list of hex bytes
-	bpftool -j map lookup pinned "$BMCW_PIN/dma_irq_counts" key hex \
-		$(printf '%02x %02x %02x %02x' $((irq & 255)) $((irq >> 8 & 255)) 0 0) \
-		2>/dev/null | jq '[.formatted.values[].value.total] | add // 0' 2>/dev/null ||
-		echo 0
+	awk -v k="bmcwatch_bmc_interrupts_total{bdf=\"$bdf\",irq=\"$irq\"}" \
+		'$1 == k { v = $2 } END { print v }' /tmp/irq.prom 2>/dev/null
 }
 
-# The daemon maps the irq to edu at its first interval; until then the
-# BPF side does not count it.
+# bmcwatch_wait [MIN]: until the daemon counted at least MIN (at most 10 s;
+# it reads the kernel's counts once per interval).
+bmcwatch_wait() {
+	local i v
+	for ((i = 0; i < 100; i++)); do
+		v=$(bmcwatch_count)
+		[ -n "$v" ] && [ "$v" -ge "${1:-0}" ] && return 0
+		sleep 0.1
+	done
+	bench_log "the daemon did not count edu's interrupt (${v:-no series}, want ${1:-0})"
+	return 1
+}
+
+# The daemon maps the irq to edu at its first interval (and, with the
+# probe, puts it in the map the BPF side filters with).
 wait_mapped() {
 	local i
+	bmcwatch_wait || return 1
+	[ "$1" = probe ] || return 0
 	for ((i = 0; i < 100; i++)); do
 		bpftool map dump pinned "$BMCW_PIN/dma_irq_fns" 2>/dev/null |
 			grep -q key && return 0
@@ -54,6 +71,25 @@ wait_mapped() {
 	done
 	bench_log "the daemon did not map edu's interrupt"
 	return 1
+}
+
+# enter SETUP: bench_enter, plus "probe" (bmcwatchd with [dma] irq_probe);
+# a daemon with other arguments is started afresh from "module".
+enter() {
+	case $1 in
+	with | probe)
+		[ "$BENCH_SETUP" = "$1" ] && return 0
+		bench_enter module || return 1
+		rm -f /tmp/irq.prom	# the last daemon's counts are not this one's
+		BENCH_DAEMON_ARGS=$DAEMON_ARGS
+		[ "$1" = probe ] && BENCH_DAEMON_ARGS+=" -c /tmp/irq-probe.conf"
+		bench_enter with || return 1
+		BENCH_SETUP=$1
+		;;
+	*)
+		bench_enter "$1"
+		;;
+	esac
 }
 
 # All batches of one setup in one process (starting processes is slow
@@ -79,15 +115,23 @@ batches() {
 
 taskset -c "$cpu" sh -c "echo 2000 >$D/bench" || exit 1	# warm up
 for ((r = 0; r < ROUNDS; r++)); do
-	for setup in $(bench_order "$r" bare module with); do
-		bench_enter "$setup" || exit 1
-		[ "$setup" = with ] && { wait_mapped || exit 1; m0=$(bmcwatch_count); }
+	for setup in $(bench_order "$r" bare module with probe); do
+		enter "$setup" || exit 1
+		case $setup in
+		with | probe)
+			wait_mapped "$setup" || exit 1
+			m0=$(bmcwatch_count)
+			;;
+		esac
 		batches "$r" "$setup"
-		# bmcwatch counted every one of them (read once: bpftool is slow)
-		if [ "$setup" = with ]; then
+		# bmcwatch counted every one of them (by its next interval)
+		case $setup in
+		with | probe)
+			bmcwatch_wait $((m0 + N * BATCHES))
 			m1=$(bmcwatch_count)
-			echo "$r with count bmcwatch=$((m1 - m0)) want=$((N * BATCHES))" >>"$OUT"
-		fi
+			echo "$r $setup count bmcwatch=$((m1 - m0)) want=$((N * BATCHES))" >>"$OUT"
+			;;
+		esac
 	done
 	bench_log "irq round $r done"
 done

@@ -9,7 +9,6 @@
 #define DMA_NR_VECTORS		256
 
 /* What the daemon knows about an interrupt of a BMC function. */
-#define DMA_IRQ_NO_DRIVER	(1U << 0)	/* function has no driver */
 #define DMA_IRQ_SHARED		(1U << 1)	/* INTx line with other users */
 
 struct dma_irq_info {
@@ -19,11 +18,12 @@ struct dma_irq_info {
 	__u16	flags;		/* DMA_IRQ_* */
 };
 
-/* Per-CPU counters of one interrupt (value of the irq_counts map). */
+/*
+ * Per-CPU counters of one interrupt (value of the irq_counts map, opt-in
+ * [dma] irq_probe). The daemon reads the totals from the kernel's kstat.
+ */
 struct dma_irq_count {
-	__u64	total;		/* handler invocations */
 	__u64	unclaimed;	/* handler returned IRQ_NONE */
-	__u64	no_driver;	/* arrived while the function had no driver */
 };
 
 /* Key of the per-CPU fault counter map. */
@@ -42,7 +42,7 @@ enum dma_stat {
 	DMA_STAT_RB_FULL	= 2,
 	DMA_STAT_READ_FAIL	= 3,
 	DMA_STAT_RB_SENT	= 4,
-	DMA_STAT_IRQS		= 5,	/* interrupts of BMC functions */
+	DMA_STAT_IRQS		= 5,	/* unclaimed interrupts of BMC functions */
 	DMA_STAT_IRQ_MAP_FULL	= 6,
 	DMA_STAT_BAD_VECTORS	= 7,	/* vectors without a handler */
 	DMA_STAT_AER		= 8,

@@ -13,20 +13,33 @@
  * writing 1 to FRCD.F or to FSTS bits clears anything).
  *
  * AMD-Vi: faults come from the event log; amd_iommu_report_page_fault()
- * gets each decoded page fault. Its signature gained the iommu in 6.0;
- * when it is inlined (as when AMD_IOMMU=y on 6.1) the hook is reported
- * absent, and as failed only if the host has an AMD IOMMU (ACPI IVRS).
+ * gets each decoded page fault. Its signature gained the iommu in 6.0.
+ * When it is inlined (as when AMD_IOMMU=y on 6.1), the stable tracepoint
+ * iommu:io_page_fault takes its place on a host with an AMD IOMMU (ACPI
+ * IVRS): the driver calls report_iommu_fault(), which fires it, for every
+ * DMA page fault of a device it knows and that has a domain, before its
+ * rate-limited printing. Seen only by the kprobe: faults of requester ids
+ * no device answers to and interrupt-request faults (I=1), which the
+ * driver only prints. The tracepoint is not used with the kprobe (each
+ * fault would count twice) nor on VT-d (dmar_fault() does not report
+ * there on 6.1). A hook that cannot be placed is reported absent, and as
+ * failed only if the host has an AMD IOMMU.
  */
 #include <linux/acpi.h>
 #include <linux/atomic.h>
 #include <linux/debugfs.h>
 #include <linux/io.h>
 #include <linux/io-64-nonatomic-lo-hi.h>
+#include <linux/iommu.h>
 #include <linux/kprobes.h>
+#include <linux/pci.h>
 #include <linux/seq_file.h>
 #include <linux/uaccess.h>
 #include <linux/version.h>
 #include "bmcwatch.h"
+
+/* Before CREATE_TRACE_POINTS: the kernel's tracepoint, used, not defined. */
+#include <trace/events/iommu.h>
 
 #define CREATE_TRACE_POINTS
 #include "dma_trace.h"
@@ -78,8 +91,8 @@ struct bmcw_dmar {
 
 static struct bmcw_dmar dmars[BMCW_MAX_DMAR];
 static unsigned int nr_dmars;
-static bool vtd_armed, amd_armed, amd_present;
-static int vtd_err, amd_err;
+static bool vtd_armed, amd_armed, amd_present, iopf_armed;
+static int vtd_err, amd_err, iopf_err;
 static atomic64_t nr_records, nr_dma, nr_ir, nr_overflow, nr_unmatched;
 static struct dentry *dbg_file;
 
@@ -107,10 +120,16 @@ static void vtd_read_unit(unsigned int idx)
 	u64 lo;
 
 	fsts = readl(u->reg + VTD_FSTS_REG);
-	if (!(fsts & VTD_FSTS_PPF))
-		return;
+	/*
+	 * PFO: the hardware had no free recording register and dropped at
+	 * least one fault, which nothing can recover; it drops every new
+	 * fault until the kernel's handler clears PFO on its way out. Each
+	 * handler run that finds it counts once, pending record or not.
+	 */
 	if (fsts & VTD_FSTS_PFO)
 		atomic64_inc(&nr_overflow);
+	if (!(fsts & VTD_FSTS_PPF))
+		return;
 	/* The kernel walks from FRI until a record without F; so do we. */
 	for (n = 0, i = VTD_FSTS_FRI(fsts) % nfr; n < nfr;
 	     n++, i = (i + 1) % nfr) {
@@ -153,6 +172,10 @@ static void vtd_read_unit(unsigned int idx)
  * whose second member has been reg_phys since the driver's beginning
  * (drivers/iommu/intel/iommu.h); read it without faulting to find the
  * unit. If it matches none (a hot-added unit), read every unit we know.
+ * Not seen: a fault recorded after this read while the handler still runs
+ * (its loop clears that one too, and no new fault event is raised for
+ * it), and an overflow set and cleared in that window; the window is the
+ * handler's own run, microseconds.
  */
 static int vtd_pre(struct kprobe *p, struct pt_regs *regs)
 {
@@ -215,6 +238,34 @@ static struct kprobe amd_kp = {
 	.symbol_name = "amd_iommu_report_page_fault",
 	.pre_handler = amd_pre,
 };
+
+/*
+ * iommu:io_page_fault(dev, iova, flags): dev is the requester the driver
+ * found for the fault's device id, flags IOMMU_FAULT_READ/WRITE. The AMD
+ * driver reports DMA faults only (I=0); the event's reason is not passed.
+ */
+static void iopf_probe(void *data, struct device *dev, unsigned long iova,
+		       int flags)
+{
+	struct bmcw_dma_fault f = {
+		.hw = BMCW_IOMMU_AMDVI,
+		.kind = BMCW_DMA_FAULT_DMA,
+		.addr = iova,
+		.dir = flags & IOMMU_FAULT_WRITE ? BMCW_DIR_WRITE :
+			BMCW_DIR_READ,
+	};
+	struct pci_dev *pdev;
+
+	if (!dev || !dev_is_pci(dev)) {
+		atomic64_inc(&nr_unmatched);
+		return;
+	}
+	pdev = to_pci_dev(dev);
+	f.seg = pci_domain_nr(pdev->bus);
+	f.bus = pdev->bus->number;
+	f.devfn = pdev->devfn;
+	emit_fault(&f);
+}
 
 static void map_unit(const struct acpi_dmar_hardware_unit *hw)
 {
@@ -300,7 +351,11 @@ static int iommu_show(struct seq_file *m, void *v)
 	seq_printf(m, "hook=dmar_fault state=%s err=%d\n",
 		   hook_state(vtd_armed, vtd_err, nr_dmars), vtd_err);
 	seq_printf(m, "hook=amd_iommu_report_page_fault state=%s err=%d\n",
-		   hook_state(amd_armed, amd_err, amd_present), amd_err);
+		   hook_state(amd_armed, amd_err, amd_present && !iopf_armed),
+		   amd_err);
+	seq_printf(m, "hook=io_page_fault state=%s err=%d\n",
+		   hook_state(iopf_armed, iopf_err, amd_present && !amd_armed),
+		   iopf_err);
 	seq_printf(m, "records=%lld dma=%lld ir=%lld overflow=%lld unmatched=%lld\n",
 		   atomic64_read(&nr_records), atomic64_read(&nr_dma),
 		   atomic64_read(&nr_ir), atomic64_read(&nr_overflow),
@@ -329,9 +384,14 @@ void bmcw_iommu_fault_init(void)
 	amd_present = have_ivrs();
 	amd_err = register_kprobe(&amd_kp);
 	amd_armed = !amd_err;
-	if (amd_err && amd_present) {
-		pr_warn("bmcwatch: cannot hook amd_iommu_report_page_fault: %d\n",
-			amd_err);
+	if (amd_present && !amd_armed) {
+		iopf_err = register_trace_io_page_fault(iopf_probe, NULL);
+		iopf_armed = !iopf_err;
+	}
+	/* Failed only when neither hook sees the AMD IOMMU's faults. */
+	if (amd_present && !amd_armed && !iopf_armed) {
+		pr_warn("bmcwatch: cannot hook amd_iommu_report_page_fault (%d) nor io_page_fault (%d)\n",
+			amd_err, iopf_err);
 		bmcw_emit_health(BMCW_HEALTH_HOOK_FAILED, amd_err,
 				 "amd_iommu_report_page_fault");
 	}
@@ -354,8 +414,14 @@ void bmcw_iommu_fault_exit(void)
 		unregister_kprobe(&vtd_kp);
 	if (amd_armed)
 		unregister_kprobe(&amd_kp);
+	if (iopf_armed) {
+		unregister_trace_io_page_fault(iopf_probe, NULL);
+		/* No probe may still run when the module text goes. */
+		tracepoint_synchronize_unregister();
+	}
 	vtd_armed = false;
 	amd_armed = false;
+	iopf_armed = false;
 	for (i = 0; i < nr_dmars; i++)
 		iounmap(dmars[i].reg);
 	nr_dmars = 0;

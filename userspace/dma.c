@@ -2,17 +2,26 @@
 /*
  * Loader and reader of the DMA and doorbell monitor: attaches each BPF
  * program on its own (a hook this kernel lacks is reported, the rest keep
- * working), keeps the irq -> BMC function map the BPF side filters with,
- * turns IOMMU faults, vectors without a handler and AER errors into alerts,
- * and every interval checks each BMC function's DMA confinement posture
- * and the interrupt counts of the interval against the learned rate.
+ * working), turns IOMMU faults, vectors without a handler and AER errors
+ * into alerts, and every interval checks each BMC function's DMA
+ * confinement posture and the interrupt counts of the interval against the
+ * learned rate.
+ *
+ * Interrupts cost the interrupt path nothing by default: the kernel
+ * already counts every irq per CPU (kstat) and keeps a spurious-interrupt
+ * detector per descriptor; the daemon reads both once per interval, only
+ * for the irqs of BMC functions, and reads the kernel's "No irq handler
+ * for vector" messages from /dev/kmsg. The BPF programs in the interrupt
+ * path ([dma] irq_probe, vector_probe) are opt-in, for exact counts.
  */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -26,6 +35,7 @@
 #include "dma.skel.h"
 #include "dma_rules.h"
 #include "bpf_monitor.h"
+#include "irq_stat.h"
 #include "log.h"
 #include "pcie_rules.h"
 #include "percpu_sweep.h"
@@ -48,12 +58,26 @@ struct dma_fn {
 struct bmc_irq {
 	unsigned int irq;
 	struct dma_irq_state learn;
-	uint64_t total, unclaimed, no_driver;	/* sums at the last sweep */
+	uint32_t *kstat;		/* per-CPU counts at the last sweep */
+	struct irq_spurious sp;		/* the detector at the last sweep */
+	int have_sp;
+	uint64_t probe_unclaimed;	/* irq_probe's sum at the last sweep */
+	/* counted since the daemon first saw this irq (metrics) */
+	uint64_t total, unclaimed, no_driver;
+};
+
+/* Interrupts on vectors without a handler, from the kernel's messages. */
+#define MAX_KMSG_VECTORS	64
+
+struct kmsg_vec_count {
+	unsigned int cpu, vector;
+	uint64_t seen;
 };
 
 struct bmc_fn {
 	struct dma_posture posture;
 	int have_posture;
+	bool had_driver;	/* at the previous interrupt sweep */
 	unsigned int nirq;
 	struct bmc_irq irqs[MAX_IRQS_PER_FN];
 };
@@ -64,6 +88,14 @@ struct dma_mon {
 	struct dma_bpf *skel;
 	struct bpf_link *links[5];
 	unsigned int nlinks;
+	bool irq_probe;			/* on_irq_exit attached */
+	bool vector_probe;		/* on_common_interrupt attached */
+	int epfd;			/* ring buffer + /dev/kmsg */
+	int kmsg_fd;			/* -1 when the vector probe is on */
+	struct kmsg_vec_count kvec[MAX_KMSG_VECTORS];
+	unsigned int nkvec;
+	uint64_t kmsg_seen, kmsg_suppressed, kmsg_pending_suppressed;
+	bool noirqdebug_told;
 	struct dma_fn inv[MAX_FNS];
 	unsigned int ninv;
 	struct bmc_fn bmc[MAX_BMC];
@@ -71,6 +103,7 @@ struct dma_mon {
 	struct dma_irq_params params;
 	uint64_t stats[DMA_STAT_MAX];
 	uint64_t last_ns;
+	uint64_t iommu_overflows;	/* the module's count, last read */
 	int ncpus;
 };
 
@@ -280,16 +313,23 @@ static int iommu_present(void)
 	return n > 0;
 }
 
-static struct bmc_irq *irq_slot(struct bmc_fn *b, unsigned int irq, bool *fresh)
+static struct bmc_irq *irq_slot(struct dma_mon *st, struct bmc_fn *b,
+				unsigned int irq, bool *fresh)
 {
+	uint32_t *kstat;
+
 	for (unsigned int i = 0; i < b->nirq; i++)
 		if (b->irqs[i].irq == irq)
 			return &b->irqs[i];
 	if (b->nirq >= MAX_IRQS_PER_FN)
 		return NULL;
+	kstat = calloc(st->ncpus, sizeof(*kstat));
+	if (!kstat)
+		return NULL;
 	*fresh = true;
 	memset(&b->irqs[b->nirq], 0, sizeof(b->irqs[0]));
 	b->irqs[b->nirq].irq = irq;
+	b->irqs[b->nirq].kstat = kstat;
 	return &b->irqs[b->nirq++];
 }
 
@@ -346,37 +386,110 @@ static unsigned int fn_irqs(const char *bdf, unsigned int *irqs,
 	return n;
 }
 
-/* Counts of @irq summed over CPUs. */
-static int irq_sum(struct dma_mon *st, unsigned int irq,
-		   struct dma_irq_count *sum)
+/* A small text file read whole (sysfs and procfs give it in one read). */
+static int read_text(const char *path, char *buf, size_t len)
 {
-	struct dma_irq_count v[st->ncpus];
-	__u32 key = irq;
+	FILE *f = fopen(path, "re");
+	size_t n;
 
-	memset(sum, 0, sizeof(*sum));
-	if (bpf_map_lookup_elem(bpf_map__fd(st->skel->maps.irq_counts), &key, v))
-		return -errno;
-	for (int c = 0; c < st->ncpus; c++) {
-		sum->total += v[c].total;
-		sum->unclaimed += v[c].unclaimed;
-		sum->no_driver += v[c].no_driver;
-	}
+	if (!f)
+		return -1;
+	n = fread(buf, 1, len - 1, f);
+	fclose(f);
+	buf[n] = '\0';
 	return 0;
 }
 
-static void check_irqs(struct dma_mon *st, struct bmc_fn *b, uint64_t now,
-		       uint64_t interval)
+/* @irq's line of /proc/interrupts: kernels without CONFIG_SPARSE_IRQ. */
+static int kstat_proc_interrupts(struct dma_mon *st, unsigned int irq,
+				 uint32_t *out)
 {
-	int fns_fd = bpf_map__fd(st->skel->maps.irq_fns);
-	unsigned int irqs[MAX_IRQS_PER_FN], n, i, j;
-	struct dma_posture *p = &b->posture;
-	struct bmcw_alert al;
-	unsigned int seg, bus, dev, fnum;
+	unsigned int *col = calloc(st->ncpus, sizeof(*col));
+	FILE *f = fopen("/proc/interrupts", "re");
+	char *line = NULL;
+	size_t cap = 0;
+	int ncol = -1, r = -1;
 
-	if (sscanf(p->bdf, "%x:%x:%x.%u", &seg, &bus, &dev, &fnum) != 4)
+	if (f && col && getline(&line, &cap, f) > 0)
+		ncol = irq_stat_parse_header(line, col, st->ncpus);
+	while (ncol > 0 && getline(&line, &cap, f) > 0) {
+		r = irq_stat_parse_line(line, irq, col, ncol, out, st->ncpus);
+		if (r)
+			break;
+		r = -1;
+	}
+	free(line);
+	free(col);
+	if (f)
+		fclose(f);
+	return r == 1 ? 0 : -1;
+}
+
+/*
+ * The kernel's per-CPU counts of @irq (kstat, every interrupt, claimed or
+ * not), from its own sysfs file rather than /proc/interrupts: one small
+ * file per irq of a BMC function instead of every irq of the host.
+ */
+static int read_kstat(struct dma_mon *st, unsigned int irq, uint32_t *out)
+{
+	size_t len = (size_t)st->ncpus * 11 + 2;	/* "4294967295," each */
+	char path[64], *buf = malloc(len);
+	int r = -1;
+
+	memset(out, 0, st->ncpus * sizeof(*out));
+	snprintf(path, sizeof(path), "/sys/kernel/irq/%u/per_cpu_count", irq);
+	if (buf && !read_text(path, buf, len))
+		r = irq_stat_parse_percpu(buf, out, st->ncpus) < 0 ? -1 : 0;
+	else if (errno == ENOENT && !access("/proc/interrupts", R_OK))
+		r = kstat_proc_interrupts(st, irq, out);
+	free(buf);
+	return r;
+}
+
+static int read_spurious(unsigned int irq, struct irq_spurious *sp)
+{
+	char path[64], buf[256];
+
+	snprintf(path, sizeof(path), "/proc/irq/%u/spurious", irq);
+	if (read_text(path, buf, sizeof(buf)))
+		return -1;
+	return irq_spurious_parse(buf, sp);
+}
+
+/* Unclaimed interrupts of @irq counted by the opt-in irq_probe. */
+static uint64_t probe_unclaimed(struct dma_mon *st, unsigned int irq)
+{
+	struct dma_irq_count v[st->ncpus];
+	uint64_t sum = 0;
+	__u32 key = irq;
+
+	if (bpf_map_lookup_elem(bpf_map__fd(st->skel->maps.irq_counts), &key, v))
+		return 0;
+	for (int c = 0; c < st->ncpus; c++)
+		sum += v[c].unclaimed;
+	return sum;
+}
+
+/* Booted with noirqdebug, the kernel keeps no count of unclaimed ones. */
+static void check_irqdebug(struct dma_mon *st)
+{
+	char buf[8];
+
+	if (st->irq_probe || st->noirqdebug_told ||
+	    read_line_file("/sys/module/spurious/parameters/noirqdebug", buf, sizeof(buf)) ||
+	    buf[0] != 'Y')
 		return;
-	n = fn_irqs(p->bdf, irqs, MAX_IRQS_PER_FN);
-	/* Forget interrupts the function gave back (driver unbound). */
+	st->noirqdebug_told = true;
+	hook_failed(st, "spurious-interrupt detector (noirqdebug)", 0,
+		    "unclaimed interrupts of BMC functions are not counted; [dma] irq_probe = yes counts them");
+}
+
+/* Forget interrupts the function gave back (driver unbound). */
+static void forget_irqs(struct dma_mon *st, struct bmc_fn *b,
+			const unsigned int *irqs, unsigned int n)
+{
+	unsigned int i, j;
+
 	for (i = 0; i < b->nirq;) {
 		for (j = 0; j < n && irqs[j] != b->irqs[i].irq; j++)
 			;
@@ -384,28 +497,62 @@ static void check_irqs(struct dma_mon *st, struct bmc_fn *b, uint64_t now,
 			i++;
 			continue;
 		}
-		bpf_map_delete_elem(fns_fd, &b->irqs[i].irq);
-		bpf_map_delete_elem(bpf_map__fd(st->skel->maps.irq_counts),
-				    &b->irqs[i].irq);
+		if (st->irq_probe) {
+			bpf_map_delete_elem(bpf_map__fd(st->skel->maps.irq_fns),
+					    &b->irqs[i].irq);
+			bpf_map_delete_elem(bpf_map__fd(st->skel->maps.irq_counts),
+					    &b->irqs[i].irq);
+		}
+		free(b->irqs[i].kstat);
 		b->irqs[i] = b->irqs[--b->nirq];
 	}
+}
+
+static void irq_metrics(struct dma_mon *st, const char *bdf,
+			const struct bmc_irq *s)
+{
+	char labels[96];
+
+	if (!st->d->metrics)
+		return;
+	snprintf(labels, sizeof(labels), "bdf=\"%s\",irq=\"%u\"", bdf, s->irq);
+	metrics_set(st->d->metrics, "bmcwatch_bmc_interrupts_total", labels,
+		    s->total);
+	metrics_set(st->d->metrics, "bmcwatch_bmc_interrupts_unclaimed_total",
+		    labels, s->unclaimed);
+	metrics_set(st->d->metrics, "bmcwatch_bmc_interrupts_no_driver_total",
+		    labels, s->no_driver);
+}
+
+static void check_irqs(struct dma_mon *st, struct bmc_fn *b, uint64_t now,
+		       uint64_t interval)
+{
+	unsigned int irqs[MAX_IRQS_PER_FN], n, i;
+	struct dma_posture *p = &b->posture;
+	/* with no driver bound at both ends of the interval */
+	bool orphan = !p->driver[0] && !b->had_driver;
+	struct bmcw_alert al;
+	unsigned int seg, bus, dev, fnum;
+
+	b->had_driver = p->driver[0] != '\0';
+	if (sscanf(p->bdf, "%x:%x:%x.%u", &seg, &bus, &dev, &fnum) != 4)
+		return;
+	n = fn_irqs(p->bdf, irqs, MAX_IRQS_PER_FN);
+	forget_irqs(st, b, irqs, n);
 	for (i = 0; i < n; i++) {
-		struct dma_irq_info info = {
-			.seg = seg, .bus = bus, .devfn = dev << 3 | fnum,
-			.flags = (p->driver[0] ? 0 : DMA_IRQ_NO_DRIVER) |
-				 (irq_shared(irqs[i]) ? DMA_IRQ_SHARED : 0),
-		};
 		bool fresh = false;
-		struct bmc_irq *s = irq_slot(b, irqs[i], &fresh);
+		struct bmc_irq *s = irq_slot(st, b, irqs[i], &fresh);
 		struct dma_irq_sample x = {
 			.bdf = p->bdf, .vendor = p->vendor, .device = p->device,
 			.fn_flags = p->fn_flags, .irq = irqs[i],
 			.driver = p->driver, .interval_ns = interval,
 			.now_ns = now,
 		};
-		struct dma_irq_count sum;
-		__u32 key = irqs[i];
-		int learned;
+		uint32_t cur[st->ncpus];
+		struct irq_spurious sp;
+		char per_cpu[96] = "";
+		size_t pc = 0;
+		int learned, have_sp;
 
 		if (!s)
 			break;
@@ -415,14 +562,59 @@ static void check_irqs(struct dma_mon *st, struct bmc_fn *b, uint64_t now,
 					     st->d->base->traffic.window_s,
 					     st->d->policy->rate_factor,
 					     st->d->policy->rate_floor);
-		bpf_map_update_elem(fns_fd, &key, &info, BPF_ANY);
-		irq_sum(st, irqs[i], &sum);	/* all zero before the first */
-		x.total = sum.total - s->total;
-		x.unclaimed = sum.unclaimed - s->unclaimed;
-		x.no_driver = sum.no_driver - s->no_driver;
-		s->total = sum.total;
-		s->unclaimed = sum.unclaimed;
-		s->no_driver = sum.no_driver;
+		if (st->irq_probe) {
+			struct dma_irq_info info = {
+				.seg = seg, .bus = bus, .devfn = dev << 3 | fnum,
+				.flags = irq_shared(irqs[i]) ? DMA_IRQ_SHARED : 0,
+			};
+			__u32 key = irqs[i];
+
+			bpf_map_update_elem(bpf_map__fd(st->skel->maps.irq_fns),
+					    &key, &info, BPF_ANY);
+		}
+		/* Gone between listing and reading: the next sweep forgets it. */
+		if (read_kstat(st, irqs[i], cur))
+			continue;
+		have_sp = !read_spurious(irqs[i], &sp);
+		/* At first sight the counts so far are history, not news. */
+		if (fresh) {
+			memcpy(s->kstat, cur, sizeof(cur));
+			if (st->irq_probe)
+				s->probe_unclaimed = probe_unclaimed(st, irqs[i]);
+		}
+		for (int c = 0; c < st->ncpus; c++) {
+			uint64_t d = irq_stat_delta(s->kstat[c], cur[c]);
+
+			s->kstat[c] = cur[c];
+			x.total += d;
+			if (d && pc < sizeof(per_cpu))
+				pc += snprintf(per_cpu + pc, sizeof(per_cpu) - pc,
+					       "%scpu%d=%llu", pc ? " " : "", c,
+					       (unsigned long long)d);
+		}
+		x.per_cpu = per_cpu;
+		if (st->irq_probe) {
+			uint64_t u = probe_unclaimed(st, irqs[i]);
+
+			x.unclaimed = u - s->probe_unclaimed;
+			s->probe_unclaimed = u;
+		} else if (have_sp && s->have_sp && !fresh) {
+			int exact;
+
+			x.unclaimed = irq_unhandled_delta(&s->sp, &sp, x.total,
+							  IRQ_SPURIOUS_RESTART_MS,
+							  &exact);
+			x.unclaimed_lower_bound = !exact;
+		}
+		if (have_sp) {
+			s->sp = sp;
+			s->have_sp = 1;
+		}
+		if (orphan)
+			x.no_driver = x.total;
+		s->total += x.total;
+		s->unclaimed += x.unclaimed;
+		s->no_driver += x.no_driver;
 		if (st->d->learn)
 			traffic_learn_irq(st->d->learn, p->bdf, i, irqs[i], x.total);
 		if (dma_rules_irq(&s->learn, &st->params, &x, &al, &learned))
@@ -431,14 +623,7 @@ static void check_irqs(struct dma_mon *st, struct bmc_fn *b, uint64_t now,
 			bmcw_log(LOG_INFO, "dma: %s irq %u learned peak %llu/s",
 				 p->bdf, irqs[i],
 				 (unsigned long long)s->learn.peak_per_s);
-		if (st->d->metrics) {
-			char labels[96];
-
-			snprintf(labels, sizeof(labels), "bdf=\"%s\",irq=\"%u\"",
-				 p->bdf, irqs[i]);
-			metrics_set(st->d->metrics, "bmcwatch_bmc_interrupts_total",
-				    labels, sum.total);
-		}
+		irq_metrics(st, p->bdf, s);
 	}
 }
 
@@ -540,6 +725,82 @@ static int on_record(void *ctx, void *data, size_t len)
 	return 0;
 }
 
+/*
+ * The kernel's "No irq handler for vector" message (pr_emerg_ratelimited:
+ * 10 per 5 s) and its "N callbacks suppressed" note, which comes just
+ * before the next message it lets through.
+ */
+static void kmsg_vector(struct dma_mon *st, const struct kmsg_vector *k)
+{
+	struct kmsg_vec_count *v = NULL;
+	struct bmcw_alert al;
+	uint64_t seen;
+
+	if (k->kind == KMSG_VECTOR_SUPPRESSED) {
+		st->kmsg_suppressed += k->suppressed;
+		st->kmsg_pending_suppressed += k->suppressed;
+		return;
+	}
+	st->kmsg_seen++;
+	for (unsigned int i = 0; i < st->nkvec && !v; i++)
+		if (st->kvec[i].cpu == k->cpu && st->kvec[i].vector == k->vector)
+			v = &st->kvec[i];
+	if (!v && st->nkvec < MAX_KMSG_VECTORS) {
+		v = &st->kvec[st->nkvec++];
+		v->cpu = k->cpu;
+		v->vector = k->vector;
+		v->seen = 0;
+	}
+	/* A table full of other vectors: the count of all of them. */
+	seen = v ? ++v->seen : st->kmsg_seen;
+	if (dma_rules_vector_msg(k->cpu, k->vector, seen,
+				 st->kmsg_pending_suppressed, &al))
+		pipeline_submit(st->d->pipeline, &al);
+	st->kmsg_pending_suppressed = 0;
+}
+
+static void drain_kmsg(struct dma_mon *st)
+{
+	char rec[8192];		/* a record never exceeds CONSOLE_EXT_LOG_MAX */
+	struct kmsg_vector k;
+	ssize_t n;
+
+	if (st->kmsg_fd < 0)
+		return;
+	/* Bounded: a kernel printing without pause must not starve the rest. */
+	for (int i = 0; i < 4096; i++) {
+		n = read(st->kmsg_fd, rec, sizeof(rec));
+		if (n < 0 && errno == EPIPE)
+			continue;	/* overwritten before we read them */
+		if (n <= 0)
+			break;
+		if (kmsg_parse_vector(rec, n, &k) != KMSG_VECTOR_NONE)
+			kmsg_vector(st, &k);
+	}
+}
+
+/*
+ * Without the vector probe, the kernel log is where an interrupt on a
+ * vector nobody requested shows. Read from its end: what was printed
+ * before the daemon started is not news (and a restart must not repeat it).
+ */
+static void open_kmsg(struct dma_mon *st)
+{
+	struct epoll_event ev = { .events = EPOLLIN };
+
+	st->kmsg_fd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (st->kmsg_fd < 0) {
+		hook_failed(st, "/dev/kmsg", errno,
+			    "interrupts on vectors with no handler are not seen ([dma] vector_probe = yes sees them)");
+		return;
+	}
+	lseek(st->kmsg_fd, 0, SEEK_END);
+	ev.data.fd = st->kmsg_fd;
+	if (epoll_ctl(st->epfd, EPOLL_CTL_ADD, st->kmsg_fd, &ev))
+		bmcw_log(LOG_WARNING, "dma: /dev/kmsg read at each interval only: %s",
+			 strerror(errno));
+}
+
 static void pin_maps(struct dma_mon *st)
 {
 	struct {
@@ -560,6 +821,32 @@ static void pin_maps(struct dma_mon *st)
 			bmcw_log(LOG_WARNING, "dma: cannot pin %s: %s",
 				 pins[i].name, strerror(-err));
 	}
+}
+
+/*
+ * The module counts every time the IOMMU's fault recording overflowed:
+ * each time, the hardware dropped at least one fault before any software
+ * could read it, so those are lost for good ("faults lost in the IOMMU
+ * itself"), not a loss of ours. Read from the module's iommu table.
+ */
+static int kernel_overflows(uint64_t *n)
+{
+	FILE *f = fopen(IOMMU_TABLE, "re");
+	char line[256];
+	unsigned long long v;
+	const char *o;
+	int ret = -1;
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (!strncmp(line, "records=", 8) && (o = strstr(line, " overflow=")) &&
+		    sscanf(o, " overflow=%llu", &v) == 1) {
+			*n = v;
+			ret = 0;
+		}
+	fclose(f);
+	return ret;
 }
 
 /* The module's own view of its IOMMU hooks; a failed one is news. */
@@ -587,6 +874,13 @@ static void fini(void *state)
 
 	if (!st)
 		return;
+	for (unsigned int k = 0; k < st->nbmc; k++)
+		for (unsigned int i = 0; i < st->bmc[k].nirq; i++)
+			free(st->bmc[k].irqs[i].kstat);
+	if (st->kmsg_fd >= 0)
+		close(st->kmsg_fd);
+	if (st->epfd >= 0)
+		close(st->epfd);
 	ring_buffer__free(st->mon.rb);
 	for (unsigned int i = 0; i < st->nlinks; i++)
 		bpf_link__destroy(st->links[i]);
@@ -607,13 +901,15 @@ static int init(struct bmcw_daemon *d, void **state)
 	struct {
 		struct bpf_program *prog;
 		const char *what, *why;
-	} progs[5];
+	} progs[4];
 	int err;
 
 	if (!st)
 		return -ENOMEM;
 	*state = st;
 	st->d = d;
+	st->kmsg_fd = -1;
+	st->epfd = -1;
 	st->params = (struct dma_irq_params)DMA_IRQ_PARAMS_DEFAULT;
 	st->ncpus = libbpf_num_possible_cpus();
 	if (st->ncpus <= 0)
@@ -630,22 +926,23 @@ static int init(struct bmcw_daemon *d, void **state)
 	}
 	progs[0] = (typeof(progs[0])){ st->skel->progs.on_dma_fault,
 		"bmcwatch_dma_fault", "IOMMU faults are not seen; is bmcwatch.ko loaded?" };
-	progs[1] = (typeof(progs[0])){ st->skel->progs.on_irq_entry,
-		"irq_handler_entry", "interrupts of BMC functions are not counted" };
-	progs[2] = (typeof(progs[0])){ st->skel->progs.on_irq_exit,
-		"irq_handler_exit", "unclaimed interrupts of BMC functions are not counted" };
-	progs[3] = (typeof(progs[0])){ st->skel->progs.on_common_interrupt,
-		"__common_interrupt", "interrupts on vectors with no handler are not seen" };
-	progs[4] = (typeof(progs[0])){ st->skel->progs.on_aer_event,
+	progs[1] = (typeof(progs[0])){ st->skel->progs.on_irq_exit,
+		"irq_handler_exit", "unclaimed interrupts of BMC functions are counted by the kernel's spurious-interrupt detector only" };
+	progs[2] = (typeof(progs[0])){ st->skel->progs.on_common_interrupt,
+		"__common_interrupt", "interrupts on vectors with no handler are seen in the kernel log only" };
+	progs[3] = (typeof(progs[0])){ st->skel->progs.on_aer_event,
 		"aer_event", "AER errors on BMC paths are not seen" };
-	for (size_t i = 0; i < 5; i++) {
+	for (size_t i = 0; i < 4; i++) {
+		bool irq = progs[i].prog == st->skel->progs.on_irq_exit;
+		bool vec = progs[i].prog == st->skel->progs.on_common_interrupt;
 		struct bpf_link *l;
 
-		/* Opt-in: see policy.h on dma_vector_probe. */
-		if (progs[i].prog == st->skel->progs.on_common_interrupt &&
-		    !d->policy->dma_vector_probe) {
-			bmcw_log(LOG_INFO, "dma: %s not probed ([dma] vector_probe = no): %s",
-				 progs[i].what, progs[i].why);
+		/* Opt-in, in every interrupt's path: see policy.h. */
+		if ((irq && !d->policy->dma_irq_probe) ||
+		    (vec && !d->policy->dma_vector_probe)) {
+			bmcw_log(LOG_INFO, "dma: %s not probed ([dma] %s = no): %s",
+				 progs[i].what, irq ? "irq_probe" : "vector_probe",
+				 progs[i].why);
 			continue;
 		}
 		l = bpf_program__attach(progs[i].prog);
@@ -655,17 +952,60 @@ static int init(struct bmcw_daemon *d, void **state)
 			continue;
 		}
 		st->links[st->nlinks++] = l;
+		st->irq_probe |= irq;
+		st->vector_probe |= vec;
 	}
 	if (!st->nlinks)
 		return -ENOENT;
 	pin_maps(st);
 	check_kernel_hooks(st);
+	kernel_overflows(&st->iommu_overflows);	/* only new ones are news */
 	st->mon.rb = ring_buffer__new(bpf_map__fd(st->skel->maps.events), on_record,
 				  st, NULL);
 	if (!st->mon.rb)
 		return -errno;
+	st->epfd = epoll_create1(EPOLL_CLOEXEC);
+	if (st->epfd < 0)
+		return -errno;
+	{
+		struct epoll_event ev = { .events = EPOLLIN };
+
+		ev.data.fd = ring_buffer__epoll_fd(st->mon.rb);
+		if (epoll_ctl(st->epfd, EPOLL_CTL_ADD, ev.data.fd, &ev))
+			return -errno;
+	}
+	if (!st->vector_probe)
+		open_kmsg(st);
+	check_irqdebug(st);
 	scan(st, mono_ns());
 	return 0;
+}
+
+/* One fd for the daemon's loop: the ring buffer's and the kernel log's. */
+static int mon_fd(void *state)
+{
+	return ((struct dma_mon *)state)->epfd;
+}
+
+static int on_readable(void *state)
+{
+	struct dma_mon *st = state;
+	int n = ring_buffer__consume(st->mon.rb);
+
+	drain_kmsg(st);
+	return n < 0 ? n : 0;
+}
+
+static void report_iommu_losses(struct dma_mon *st)
+{
+	uint64_t n;
+
+	if (kernel_overflows(&n))
+		return;
+	/* A reloaded module counts from 0 again. */
+	if (n > st->iommu_overflows)
+		pipeline_report_loss(st->d->pipeline, "iommu", n - st->iommu_overflows);
+	st->iommu_overflows = n;
 }
 
 static void report_losses(struct dma_mon *st)
@@ -686,8 +1026,10 @@ static void report_losses(struct dma_mon *st)
 	if (st->d->metrics) {
 		metrics_set(st->d->metrics, "bmcwatch_iommu_faults_total", "",
 			    now[DMA_STAT_FAULTS]);
+		/* without the probe: the kernel's messages, printed or not */
 		metrics_set(st->d->metrics, "bmcwatch_bad_vector_interrupts_total",
-			    "", now[DMA_STAT_BAD_VECTORS]);
+			    "", now[DMA_STAT_BAD_VECTORS] + st->kmsg_seen +
+			    st->kmsg_suppressed);
 		metrics_set(st->d->metrics, "bmcwatch_ringbuf_records_total",
 			    "monitor=\"dma\"", now[DMA_STAT_RB_SENT]);
 	}
@@ -699,7 +1041,9 @@ static int on_interval(void *state, uint64_t now_ns)
 
 	(void)now_ns;
 	ring_buffer__consume(st->mon.rb);
+	drain_kmsg(st);
 	report_losses(st);
+	report_iommu_losses(st);
 	scan(st, mono_ns());
 	return 0;
 }
@@ -707,8 +1051,8 @@ static int on_interval(void *state, uint64_t now_ns)
 const struct bmcw_monitor_ops dma_monitor = {
 	.name = "dma",
 	.init = init,
-	.fd = bpfmon_fd,
-	.on_readable = bpfmon_on_readable,
+	.fd = mon_fd,
+	.on_readable = on_readable,
 	.on_interval = on_interval,
 	.fini = fini,
 };

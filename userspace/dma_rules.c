@@ -262,7 +262,7 @@ int dma_rules_irq(struct dma_irq_state *s, const struct dma_irq_params *p,
 	uint64_t limit;
 	struct bmcw_alert *al;
 	const char *what = NULL;
-	char detail[128] = "";
+	char detail[192] = "";
 
 	*just_learned = 0;
 	if (!s->first_ns)
@@ -284,8 +284,11 @@ int dma_rules_irq(struct dma_irq_state *s, const struct dma_irq_params *p,
 			 (unsigned long long)x->no_driver);
 	} else if (x->unclaimed) {
 		what = "were claimed by no handler";
-		snprintf(detail, sizeof(detail), "%llu interrupts",
-			 (unsigned long long)x->unclaimed);
+		snprintf(detail, sizeof(detail), "%s%llu interrupts%s",
+			 x->unclaimed_lower_bound ? "at least " : "",
+			 (unsigned long long)x->unclaimed,
+			 x->unclaimed_lower_bound ?
+			 " (the kernel's spurious-irq detector may have restarted its count; [dma] irq_probe = yes counts each)" : "");
 	} else if (s->from_base) {
 		if (rate_window_add(&s->win, s->window_ns, x->now_ns, x->total,
 				    s->base_limit)) {
@@ -315,15 +318,17 @@ int dma_rules_irq(struct dma_irq_state *s, const struct dma_irq_params *p,
 	snprintf(al->why, sizeof(al->why),
 		 "a BMC rings the host's doorbells only when the host's driver expects it; these did not come from that conversation");
 	alert_add_extra(al, "interrupts", "%llu", (unsigned long long)x->total);
-	alert_add_extra(al, "unclaimed", "%llu",
+	alert_add_extra(al, "unclaimed", "%s%llu",
+			x->unclaimed_lower_bound ? ">=" : "",
 			(unsigned long long)x->unclaimed);
 	alert_add_extra(al, "no_driver", "%llu",
 			(unsigned long long)x->no_driver);
-	alert_add_extra(al, "rate_per_s", "%llu", (unsigned long long)rate);
-	alert_add_extra(al, "learned_peak_per_s", "%llu",
-			(unsigned long long)s->peak_per_s);
+	alert_add_extra(al, "rate_per_s", "%llu (learned peak %llu)",
+			(unsigned long long)rate, (unsigned long long)s->peak_per_s);
 	alert_add_extra(al, "driver", "%s", x->driver && x->driver[0] ?
 			x->driver : "none");
+	if (x->per_cpu && x->per_cpu[0])
+		alert_add_extra(al, "per_cpu", "%s", x->per_cpu);
 	return 1;
 }
 
@@ -343,6 +348,33 @@ int dma_rules_vector(const struct bmcw_dma_vector *v, struct bmcw_alert *out)
 	alert_add_extra(al, "vector", "0x%02x", v->vector);
 	alert_add_extra(al, "cpu", "%u", v->cpu);
 	alert_add_extra(al, "seen_on_cpu", "%llu", (unsigned long long)v->seq);
+	alert_add_extra(al, "source", "kprobe");
+	return 1;
+}
+
+int dma_rules_vector_msg(unsigned int cpu, unsigned int vector, uint64_t seen,
+			 uint64_t suppressed, struct bmcw_alert *out)
+{
+	struct bmcw_alert *al;
+
+	al = start(out, "doorbell.unexpected_irq", BMCW_SEV_CRITICAL, NULL, 0,
+		   0, 0);
+	snprintf(al->subject.locus, sizeof(al->subject.locus),
+		 "cpu %u vector 0x%02x", cpu, vector);
+	snprintf(al->message, sizeof(al->message),
+		 "CPU %u took an interrupt on vector 0x%02x, which no handler owns (kernel message %llu for it; the kernel rate-limits that message, so this count is a lower bound)",
+		 cpu, vector, (unsigned long long)seen);
+	snprintf(al->why, sizeof(al->why),
+		 "a message written into the interrupt window by a bus master that owns no vector (not remapped, or compatibility format let through) lands here");
+	alert_add_extra(al, "vector", "0x%02x", vector);
+	alert_add_extra(al, "cpu", "%u", cpu);
+	alert_add_extra(al, "seen_on_cpu", ">=%llu", (unsigned long long)seen);
+	alert_add_extra(al, "source", "kernel log");
+	if (suppressed)
+		alert_add_extra(al, "kernel_suppressed", "%llu",
+				(unsigned long long)suppressed);
+	alert_add_extra(al, "exact_counts", "%s",
+			"[dma] vector_probe = yes counts every such interrupt");
 	return 1;
 }
 

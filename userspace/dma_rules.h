@@ -90,6 +90,12 @@ struct dma_irq_sample {
 	const char *driver;	/* "" if none */
 	uint64_t total, unclaimed, no_driver;	/* deltas of the interval */
 	uint64_t interval_ns, now_ns;
+	/*
+	 * Set when unclaimed is a lower bound (read from the kernel's
+	 * spurious-interrupt detector, which may have restarted in between).
+	 */
+	int unclaimed_lower_bound;
+	const char *per_cpu;	/* "cpu0=N cpu1=M" (nonzero ones), or NULL */
 };
 
 /* Returns the alerts; sets *just_learned when learning ended now. */
@@ -98,6 +104,15 @@ int dma_rules_irq(struct dma_irq_state *s, const struct dma_irq_params *p,
 		  int *just_learned);
 
 int dma_rules_vector(const struct bmcw_dma_vector *v, struct bmcw_alert *out);
+
+/*
+ * The same from the kernel's own "No irq handler for vector" message
+ * (/dev/kmsg), which it rate-limits: @seen is how many such messages for
+ * this CPU and vector the daemon has read, @suppressed how many messages
+ * (of any CPU and vector) the kernel said it left out just before.
+ */
+int dma_rules_vector_msg(unsigned int cpu, unsigned int vector, uint64_t seen,
+			 uint64_t suppressed, struct bmcw_alert *out);
 
 /* AER on a function whose BMCW_FN_* flags are @fn_flags (0: not ours). */
 int dma_rules_aer(const struct bmcw_dma_aer *a, uint32_t fn_flags,

@@ -34,6 +34,7 @@ struct rule_rate {
 struct loss {
 	char hop[32];
 	uint64_t pending;		/* since the last summary */
+	uint64_t total;			/* since start, for the status file */
 };
 
 struct pipeline {
@@ -54,6 +55,30 @@ struct pipeline {
 static const char *const loss_hops[] = {
 	"bpf_map_full", "ringbuf", "queue", "rate_limit",
 };
+
+/* Hops whose losses need saying what they are. */
+static const struct {
+	const char *hop, *what;
+} loss_what[] = {
+	/* The hardware dropped them; no software ever saw them. */
+	{ "iommu", "faults lost in the IOMMU itself: its fault recording overflowed (at least one fault each time)" },
+};
+
+const char *pipeline_loss_what(const char *hop)
+{
+	for (size_t i = 0; i < sizeof(loss_what) / sizeof(loss_what[0]); i++)
+		if (!strcmp(loss_what[i].hop, hop))
+			return loss_what[i].what;
+	return NULL;
+}
+
+const char *pipeline_loss_at(const struct pipeline *p, size_t i, uint64_t *total)
+{
+	if (i >= LOSS_HOPS || !p->loss[i].hop[0])
+		return NULL;
+	*total = p->loss[i].total;
+	return p->loss[i].hop;
+}
 
 static uint64_t realtime_ns(void *ctx)
 {
@@ -347,6 +372,7 @@ static void emit_summaries(struct pipeline *p, uint64_t now, bool force)
 {
 	const struct bmcw_rule *lost = rule_find("health.events_lost");
 	struct bmcw_alert s;
+	const char *what;
 	size_t i;
 
 	for (i = 0; i < rule_count(); i++) {
@@ -376,8 +402,10 @@ static void emit_summaries(struct pipeline *p, uint64_t now, bool force)
 		if (!p->loss[i].pending)
 			continue;
 		summary_alert(&s, p->loss[i].hop);
-		snprintf(s.message, sizeof(s.message), "%" PRIu64 " events lost at %s",
-			 p->loss[i].pending, p->loss[i].hop);
+		what = pipeline_loss_what(p->loss[i].hop);
+		snprintf(s.message, sizeof(s.message), "%" PRIu64 " events lost at %s%s%s%s",
+			 p->loss[i].pending, p->loss[i].hop, what ? " (" : "",
+			 what ? what : "", what ? ")" : "");
 		snprintf(s.why, sizeof(s.why),
 			 "events were dropped before they could be analysed");
 		alert_add_extra(&s, "hop", "%s", p->loss[i].hop);
@@ -400,10 +428,12 @@ void pipeline_report_loss(struct pipeline *p, const char *hop, uint64_t n)
 			snprintf(p->loss[i].hop, sizeof(p->loss[i].hop), "%s", hop);
 		if (!strcmp(p->loss[i].hop, hop)) {
 			p->loss[i].pending += n;
+			p->loss[i].total += n;
 			return;
 		}
 	}
 	p->loss[LOSS_HOPS - 1].pending += n;	/* more hops than slots: lump */
+	p->loss[LOSS_HOPS - 1].total += n;
 }
 
 void pipeline_tick(struct pipeline *p, uint64_t now)

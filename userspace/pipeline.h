@@ -63,6 +63,10 @@ void pipeline_flush(struct pipeline *p);
  * "queue"); counted in metrics and summarised as health.events_lost.
  */
 void pipeline_report_loss(struct pipeline *p, const char *hop, uint64_t n);
+/* The i-th hop that lost events (NULL past the last) and its total. */
+const char *pipeline_loss_at(const struct pipeline *p, size_t i, uint64_t *total);
+/* What the losses of a hop are, for hops that need saying; else NULL. */
+const char *pipeline_loss_what(const char *hop);
 
 const struct pipeline_rule_stats *pipeline_stats(const struct pipeline *p,
 						 const struct bmcw_rule *rule);

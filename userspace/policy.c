@@ -394,7 +394,10 @@ static int conf_handler(void *user, const char *section, const char *name,
 	} else if (!strcmp(section, "baseline")) {
 		baseline_key(c, name, value);
 	} else if (!strcmp(section, "dma")) {
-		if (strcmp(name, "vector_probe"))
+		if (!strcmp(name, "irq_probe")) {
+			if (parse_bool(value, &c->p->dma_irq_probe))
+				bad_value(c, name, value, "yes|no");
+		} else if (strcmp(name, "vector_probe"))
 			conf_error(c, "section [dma]: unknown key '%s'", name);
 		else if (parse_bool(value, &c->p->dma_vector_probe))
 			bad_value(c, name, value, "yes|no");

@@ -76,6 +76,15 @@ struct policy {
 	 * emulated host while it was attached and detached.
 	 */
 	bool dma_vector_probe;
+	/*
+	 * [dma] irq_probe: count the unclaimed interrupts of BMC functions
+	 * exactly and per CPU with a BPF program on irq_handler_exit. Off by
+	 * default: it runs for every interrupt of every device. Without it
+	 * the counts come from the kernel's own accounting (kstat per CPU,
+	 * exact; the spurious-interrupt detector, exact unless it restarted
+	 * within an interval) at no cost to the interrupt path.
+	 */
+	bool dma_irq_probe;
 	/* [lpc]: watched I/O ports; the file's list replaces the defaults */
 	struct lpc_port_range lpc_watch[POLICY_LPC_MAX_WATCH];
 	unsigned int lpc_nwatch;

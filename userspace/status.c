@@ -94,6 +94,24 @@ static struct json_object *status_json(const struct bmcw_daemon *d,
 	}
 	json_object_object_add(root, "outputs", arr);
 
+	/* Losses since start, by hop; some say what was lost where. */
+	arr = json_object_new_array();
+	for (i = 0;; i++) {
+		uint64_t total;
+		const char *hop = pipeline_loss_at(d->pipeline, i, &total), *what;
+
+		if (!hop)
+			break;
+		o = json_object_new_object();
+		json_object_object_add(o, "hop", json_object_new_string(hop));
+		json_object_object_add(o, "lost", json_object_new_uint64(total));
+		what = pipeline_loss_what(hop);
+		if (what)
+			json_object_object_add(o, "what", json_object_new_string(what));
+		json_object_array_add(arr, o);
+	}
+	json_object_object_add(root, "losses", arr);
+
 	o = json_object_new_object();
 	rule_for_each(r, i) {
 		const struct pipeline_rule_stats *st = pipeline_stats(d->pipeline, r);

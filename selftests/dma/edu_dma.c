@@ -9,11 +9,15 @@
  *   edu_dma BDF raise N [RATE]   N interrupts, each acknowledged by the
  *                                bound driver before the next; RATE per s
  *                                (0: as fast as possible)
- *   edu_dma burst N ADDR BDF...  N DMA reads of ADDR spread evenly over
+ *   edu_dma burst N ADDR BDF...  N DMA reads of ADDR paced evenly over
  *                                one second, round robin over the edus
  *                                given (edu runs one DMA per 100 ms, so N
  *                                per second needs N / 10 of them); prints
- *                                the seconds it took
+ *                                the seconds from the first start to the
+ *                                last and the smallest gap between two
+ *                                starts, in ms
+ *   edu_dma flood R ADDR BDF...  R rounds of one DMA read on every edu
+ *                                given at the same instant (no pacing)
  * The DMA count is 4 bytes and the device side stays inside the 4 KiB
  * buffer at 0x40000 (QEMU 7.2 aborts otherwise). Exit 1 on a timeout.
  */
@@ -118,27 +122,75 @@ static volatile uint8_t *map_bar(const char *bdf)
 	return p;
 }
 
+/*
+ * edu completes a DMA 100 ms after it was started (its own timer), and the
+ * IOMMU records the fault then. QEMU's VT-d has a single fault recording
+ * register: a fault that arrives before the kernel's handler has cleared
+ * the previous one is dropped (Primary Fault Overflow). So the starts are
+ * paced, not just scheduled: DMA i starts on edu i % ndev at t0 + i * P,
+ * but never less than 3/4 P after the previous start (when this process
+ * was delayed, a schedule alone would start the overdue DMAs at the same
+ * instant) and never before that edu finished its previous DMA. A start is
+ * timed after the doorbell write, so the next one is at least the gap
+ * after the DMA really started.
+ */
 static int burst(long n, uint64_t addr, int ndev, char **bdfs)
 {
 	volatile uint8_t *bars[16];
-	double t0;
+	double t0, p, last = 0, first = 0, gap = 1e9, t;
 
-	if (ndev < 1 || ndev > 16)
+	if (ndev < 1 || ndev > 16 || n < 1)
 		return 2;
 	for (int k = 0; k < ndev; k++)
 		bars[k] = map_bar(bdfs[k]);
+	p = 1.0 / n;
 	t0 = now();
 	for (long i = 0; i < n; i++) {
-		while (now() < t0 + (double)i / n)
-			usleep(500);
+		double at = t0 + i * p;
+
+		if (i && at < last + p * 3 / 4)
+			at = last + p * 3 / 4;
+		while (now() < at)
+			usleep(200);
 		bar = bars[i % ndev];
 		if (wait_clear(DMA_CMD, DMA_RUN, 1, 5)) {
 			fprintf(stderr, "edu_dma: %s busy\n", bdfs[i % ndev]);
 			return 1;
 		}
 		dma_start(0, addr);
+		t = now();
+		if (i && t - last < gap)
+			gap = t - last;
+		if (!i)
+			first = t;
+		last = t;
 	}
-	printf("%.2f\n", now() - t0);
+	printf("%.3f %.1f\n", last - first, n > 1 ? gap * 1e3 : 0.0);
+	return 0;
+}
+
+/* Every edu started at once: their faults reach the IOMMU together. */
+static int flood(long rounds, uint64_t addr, int ndev, char **bdfs)
+{
+	volatile uint8_t *bars[16];
+
+	if (ndev < 1 || ndev > 16)
+		return 2;
+	for (int k = 0; k < ndev; k++)
+		bars[k] = map_bar(bdfs[k]);
+	for (long r = 0; r < rounds; r++) {
+		for (int k = 0; k < ndev; k++) {
+			bar = bars[k];
+			if (wait_clear(DMA_CMD, DMA_RUN, 1, 5)) {
+				fprintf(stderr, "edu_dma: %s busy\n", bdfs[k]);
+				return 1;
+			}
+		}
+		for (int k = 0; k < ndev; k++) {
+			bar = bars[k];
+			dma_start(0, addr);
+		}
+	}
 	return 0;
 }
 
@@ -164,11 +216,14 @@ int main(int argc, char **argv)
 {
 	if (argc < 4) {
 		fprintf(stderr, "usage: edu_dma BDF read|write ADDR N | BDF raise N [RATE]\n"
-			"       edu_dma burst N ADDR BDF...\n");
+			"       edu_dma burst|flood N ADDR BDF...\n");
 		return 2;
 	}
 	if (!strcmp(argv[1], "burst"))
 		return argc < 5 ? 2 : burst(atol(argv[2]), strtoull(argv[3], NULL, 0),
+					    argc - 4, argv + 4);
+	if (!strcmp(argv[1], "flood"))
+		return argc < 5 ? 2 : flood(atol(argv[2]), strtoull(argv[3], NULL, 0),
 					    argc - 4, argv + 4);
 	bar = map_bar(argv[1]);
 	if (!strcmp(argv[2], "raise"))

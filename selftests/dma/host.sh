@@ -4,14 +4,23 @@
 # Runs guest.sh in the emulated host with edu able to address the interrupt
 # window (dma_mask 32 bits), a second edu behind root port rp2, so that
 # an AER error can be injected on a BMC function's root port, and four more
-# on the root bus, so that fifty DMA faults fit in one second.
+# on the root bus. Then burst.sh (fifty DMA faults in one second from five
+# edus) in an emulated host whose clock counts instructions (-icount, one
+# vCPU), so that the host's load cannot bunch up the faults, and amd.sh
+# with an AMD IOMMU instead of VT-d.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top"
+edus=(--qemu-arg -device --qemu-arg edu,id=edu3
+	--qemu-arg -device --qemu-arg edu,id=edu4
+	--qemu-arg -device --qemu-arg edu,id=edu5
+	--qemu-arg -device --qemu-arg edu,id=edu6)
+rc=0
 BMCW_EDU_PROPS=dma_mask=0xffffffff selftests/vm/run --timeout 400 \
-	--qemu-arg -device --qemu-arg edu,bus=rp2,id=edu2 \
-	--qemu-arg -device --qemu-arg edu,id=edu3 \
-	--qemu-arg -device --qemu-arg edu,id=edu4 \
-	--qemu-arg -device --qemu-arg edu,id=edu5 \
-	--qemu-arg -device --qemu-arg edu,id=edu6 \
-	-- selftests/dma/guest.sh
+	--qemu-arg -device --qemu-arg edu,bus=rp2,id=edu2 "${edus[@]}" \
+	-- selftests/dma/guest.sh || rc=$?
+selftests/vm/run --timeout 200 --smp 1 \
+	--qemu-arg -icount --qemu-arg shift=0,sleep=off "${edus[@]}" \
+	-- selftests/dma/burst.sh || rc=$?
+selftests/vm/run --timeout 200 --iommu amd -- selftests/dma/amd.sh || rc=$?
+exit $rc

@@ -175,6 +175,20 @@ int cli_status_parse(const char *text, size_t len, struct cli_status *st,
 		}
 		st->n_outputs++;
 	}
+	arr = get(root, "losses", json_type_array);
+	for (size_t i = 0; arr && i < json_object_array_length(arr) &&
+	     st->n_losses < CLI_STATUS_MAX_LOSSES; i++) {
+		struct json_object *o = json_object_array_get_idx(arr, i);
+
+		if (!get(o, "hop", json_type_string))
+			continue;
+		copy(st->loss[st->n_losses].hop, sizeof(st->loss[0].hop),
+		     get(o, "hop", json_type_string));
+		st->loss[st->n_losses].lost = u64(get(o, "lost", json_type_int));
+		copy(st->loss[st->n_losses].what, sizeof(st->loss[0].what),
+		     get(o, "what", json_type_string));
+		st->n_losses++;
+	}
 	json_object_put(root);
 	return 0;
 fail:

@@ -14,6 +14,7 @@
 
 #define CLI_STATUS_MAX_MONITORS	32
 #define CLI_STATUS_MAX_OUTPUTS	16
+#define CLI_STATUS_MAX_LOSSES	8
 
 struct cli_status {
 	char version[32];
@@ -41,6 +42,12 @@ struct cli_status {
 	} out[CLI_STATUS_MAX_OUTPUTS];
 	uint64_t hook_failures;		/* health.hook_failed occurrences */
 	char degraded[256];		/* why the daemon let the module go, "" */
+	size_t n_losses;		/* hops that lost events since start */
+	struct {
+		char hop[32];
+		uint64_t lost;
+		char what[160];		/* "" unless the daemon says */
+	} loss[CLI_STATUS_MAX_LOSSES];
 };
 
 int cli_status_parse(const char *text, size_t len, struct cli_status *st,

@@ -158,6 +158,16 @@ static void print_json(const struct health *h)
 	json_object_object_add(root, "monitors", arr);
 	arr = cli_status_outputs_json(&h->st);
 	json_object_object_add(root, "outputs", arr);
+	arr = json_object_new_array();
+	for (size_t i = 0; i < h->st.n_losses; i++) {
+		o = json_object_new_object();
+		json_object_object_add(o, "hop", jsonw_str(h->st.loss[i].hop));
+		json_object_object_add(o, "lost", json_object_new_uint64(h->st.loss[i].lost));
+		if (h->st.loss[i].what[0])
+			json_object_object_add(o, "what", jsonw_str(h->st.loss[i].what));
+		json_object_array_add(arr, o);
+	}
+	json_object_object_add(root, "losses", arr);
 	jsonw_print(root);
 }
 
@@ -184,6 +194,11 @@ static void print_text(const struct health *h)
 		cli_status_outputs_text(&h->st, buf, sizeof(buf));
 		fputs(buf, stdout);
 	}
+	/* Losses are shown, not a problem: the alerts said so when they happened. */
+	for (size_t i = 0; i < h->st.n_losses; i++)
+		printf("%-10s %s: %llu%s%s\n", i ? "" : "losses", h->st.loss[i].hop,
+		       (unsigned long long)h->st.loss[i].lost,
+		       h->st.loss[i].what[0] ? ", " : "", h->st.loss[i].what);
 	printf("%-10s %llu\n", "last seq", (unsigned long long)h->st.last_seq);
 }
 

@@ -20,6 +20,8 @@ static const char status_text[] =
 	"\"outputs\":[{\"spec\":\"json:-\",\"emitted\":1},"
 	"{\"spec\":\"json:/var/log/bmcwatch/alerts.json\",\"emitted\":5,\"errors\":1,"
 	"\"spool_records\":0,\"connected\":false}],"
+	"\"losses\":[{\"hop\":\"ringbuf\",\"lost\":4},"
+	"{\"hop\":\"iommu\",\"lost\":2,\"what\":\"faults lost in the IOMMU itself\"}],"
 	"\"rules\":{\"health.hook_failed\":{\"occurrences\":1}}}\n";
 
 static void test_status(void)
@@ -46,6 +48,9 @@ static void test_status(void)
 	ok(st->n_monitors == 2 && st->mon[0].enabled && !st->mon[1].enabled &&
 	   !strcmp(st->mon[1].why, "init failed: No such device"), "monitors");
 	is_int(st->hook_failures, 1, "health.hook_failed occurrences");
+	ok(st->n_losses == 2 && !strcmp(st->loss[1].hop, "iommu") && st->loss[1].lost == 2 &&
+	   !strcmp(st->loss[1].what, "faults lost in the IOMMU itself") && !st->loss[0].what[0],
+	   "losses by hop, with what they are when the daemon says");
 	is_str(cli_status_json_log(st), "/var/log/bmcwatch/alerts.json",
 	       "the event log is the first json:PATH output, not json:-");
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {

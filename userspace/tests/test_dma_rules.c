@@ -151,7 +151,19 @@ static void test_irqs(void)
 	x.total = 3;
 	x.unclaimed = 2;
 	is_int(dma_rules_irq(&s, &p, &x, &al, &learned), 1, "unclaimed interrupts alert");
-	ok(strstr(al.message, "no handler"), "as unclaimed");
+	ok(strstr(al.message, "no handler") && !strstr(al.message, "at least"),
+	   "as unclaimed, counted exactly: %s", al.message);
+	is_str(extra(&al, "unclaimed"), "2", "with the count");
+	x.unclaimed_lower_bound = 1;
+	dma_rules_irq(&s, &p, &x, &al, &learned);
+	ok(strstr(al.message, "at least 2") && strstr(al.message, "irq_probe"),
+	   "a lower bound says so, and what counts exactly: %s", al.message);
+	is_str(extra(&al, "unclaimed"), ">=2", "in its count too");
+	x.unclaimed_lower_bound = 0;
+	x.per_cpu = "cpu0=1 cpu1=2";
+	dma_rules_irq(&s, &p, &x, &al, &learned);
+	is_str(extra(&al, "per_cpu"), "cpu0=1 cpu1=2", "per-CPU counts ride along");
+	x.per_cpu = NULL;
 	x.unclaimed = 0;
 	x.no_driver = 3;
 	x.driver = "";
@@ -182,6 +194,19 @@ static void test_vector_aer(void)
 	is_int(dma_rules_vector(&v, &al), 1, "a vector with no handler alerts");
 	is_str(al.rule, "doorbell.unexpected_irq", "as doorbell.unexpected_irq");
 	ok(strstr(al.subject.locus, "vector 0xd0"), "naming the vector");
+	is_str(extra(&al, "source"), "kprobe", "counted by the probe");
+	is_int(dma_rules_vector_msg(1, 0xd3, 4, 17, &al), 1,
+	       "the kernel's message about such a vector alerts");
+	is_str(al.rule, "doorbell.unexpected_irq", "as doorbell.unexpected_irq");
+	is_str(al.subject.locus, "cpu 1 vector 0xd3", "naming CPU and vector");
+	ok(strstr(al.message, "rate-limits") && strstr(al.message, "lower bound"),
+	   "saying the count is a lower bound: %s", al.message);
+	is_str(extra(&al, "seen_on_cpu"), ">=4", "the count, as a lower bound");
+	is_str(extra(&al, "kernel_suppressed"), "17", "what the kernel left out");
+	ok(extra(&al, "exact_counts") && strstr(extra(&al, "exact_counts"), "vector_probe"),
+	   "and what counts exactly");
+	dma_rules_vector_msg(1, 0xd3, 5, 0, &al);
+	ok(!extra(&al, "kernel_suppressed"), "nothing left out: no such field");
 	is_int(dma_rules_aer(&a, 0, &al), 0, "AER on unrelated devices: nothing");
 	is_int(dma_rules_aer(&a, BMCW_FN_BMC_UPSTREAM, &al), 1,
 	       "AER on the bridge above a BMC function alerts");

@@ -202,6 +202,30 @@ static void test_loss_report(void)
 	policy_free(&pol);
 }
 
+static void test_loss_totals(void)
+{
+	static struct capture cap;
+	struct policy pol;
+	struct pipeline *p = setup(&pol, &cap, 60, 0);
+	uint64_t total = 0;
+	const char *hop;
+
+	ok(!pipeline_loss_at(p, 0, &total), "no loss, no hop");
+	pipeline_report_loss(p, "ringbuf", 2);
+	pipeline_report_loss(p, "iommu", 1);
+	pipeline_tick(p, fake_now);
+	pipeline_report_loss(p, "iommu", 2);
+	hop = pipeline_loss_at(p, 1, &total);
+	ok(hop && !strcmp(hop, "iommu") && total == 3,
+	   "a hop's total counts on after its summary (%s %llu)", hop ? hop : "-",
+	   (unsigned long long)total);
+	ok(cap.n == 2 && strstr(cap.a[1].message, "1 events lost at iommu (faults lost in the IOMMU itself"),
+	   "IOMMU losses say what they are: %s", cap.n == 2 ? cap.a[1].message : "-");
+	ok(!pipeline_loss_what("ringbuf"), "other hops need no saying");
+	pipeline_free(p);
+	policy_free(&pol);
+}
+
 static int failing_init(struct bmcw_daemon *d, void **state)
 {
 	(void)d;
@@ -265,6 +289,7 @@ int main(void)
 	test_rate_limit();
 	test_policy_filters();
 	test_loss_report();
+	test_loss_totals();
 	test_monitor_failure();
 	test_heartbeat();
 	return tap_done();

@@ -271,9 +271,34 @@ static void test_baseline_keys(void)
 	policy_free(&p);
 }
 
+/* [dma]: the probes in the interrupt path are off unless asked for. */
+static void test_dma(void)
+{
+	char path[] = "/tmp/bmcw-dma-XXXXXX", err[1024];
+	struct policy p;
+	FILE *f = fdopen(mkstemp(path), "w");
+
+	policy_init(&p);
+	ok(!p.dma_irq_probe && !p.dma_vector_probe, "[dma] probes off by default");
+	fprintf(f, "[dma]\nirq_probe = yes\n");
+	fclose(f);
+	is_int(policy_load_file(&p, path, err, sizeof(err)), 0, "[dma] irq_probe loads");
+	ok(p.dma_irq_probe && !p.dma_vector_probe, "irq_probe = yes sets it alone");
+	policy_free(&p);
+	policy_init(&p);
+	f = fopen(path, "w");
+	fprintf(f, "[dma]\nirq_probe = maybe\n");
+	fclose(f);
+	ok(policy_load_file(&p, path, err, sizeof(err)) == -1 && strstr(err, "irq_probe"),
+	   "a bad irq_probe value is refused: %s", err);
+	policy_free(&p);
+	unlink(path);
+}
+
 int main(void)
 {
 	test_baseline_keys();
+	test_dma();
 	test_good();
 	test_stream_keys();
 	test_lpc();

@@ -12,9 +12,14 @@
  *            "sleep-in-atomic", "leak": commit that bug once, so that a test
  *            can show a debug kernel's checkers (KASAN, lockdep,
  *            DEBUG_ATOMIC_SLEEP, kmemleak) and the runner report it
+ *   iommu_fault  write "BDF IOVA read|write": report a DMA fault of that
+ *            device in its IOMMU domain through report_iommu_fault(), the
+ *            call AMD's driver makes for each IO_PAGE_FAULT event (QEMU
+ *            7.2's AMD IOMMU logs none for an unmapped IOVA)
  */
 #include <linux/debugfs.h>
 #include <linux/delay.h>
+#include <linux/iommu.h>
 #include <linux/kthread.h>
 #include <linux/module.h>
 #include <linux/pci.h>
@@ -249,6 +254,41 @@ static const struct file_operations bug_fops = {
 	.write = bug_write,
 };
 
+static ssize_t iommu_fault_write(struct file *f, const char __user *ubuf,
+				 size_t len, loff_t *ppos)
+{
+	unsigned int dom, bus, slot, fn;
+	struct iommu_domain *domain;
+	struct pci_dev *pdev;
+	unsigned long long iova;
+	char buf[64], dir[8];
+	int ret;
+
+	if (len >= sizeof(buf) || copy_from_user(buf, ubuf, len))
+		return -EINVAL;
+	buf[len] = '\0';
+	if (sscanf(buf, "%x:%x:%x.%u %llx %7s", &dom, &bus, &slot, &fn, &iova,
+		   dir) != 6 || (strcmp(dir, "read") && strcmp(dir, "write")))
+		return -EINVAL;
+	pdev = pci_get_domain_bus_and_slot(dom, bus, PCI_DEVFN(slot, fn));
+	if (!pdev)
+		return -ENODEV;
+	domain = iommu_get_domain_for_dev(&pdev->dev);
+	ret = domain ? 0 : -ENXIO;
+	/* Its return is the domain's fault handler's; none is -ENOSYS. */
+	if (domain)
+		report_iommu_fault(domain, &pdev->dev, iova,
+				   strcmp(dir, "write") ? IOMMU_FAULT_READ :
+				   IOMMU_FAULT_WRITE);
+	pci_dev_put(pdev);
+	return ret ? ret : len;
+}
+
+static const struct file_operations iommu_fault_fops = {
+	.owner = THIS_MODULE,
+	.write = iommu_fault_write,
+};
+
 static int __init bmcw_test_init(void)
 {
 	dir = debugfs_create_dir("bmcw_test", NULL);
@@ -258,6 +298,7 @@ static int __init bmcw_test_init(void)
 	debugfs_create_file("hammer", 0200, dir, NULL, &hammer_fops);
 	debugfs_create_file("bench", 0600, dir, NULL, &bench_fops);
 	debugfs_create_file("bug", 0200, dir, NULL, &bug_fops);
+	debugfs_create_file("iommu_fault", 0200, dir, NULL, &iommu_fault_fops);
 	return 0;
 }
 

@@ -12,7 +12,15 @@
  * "bench" (write N: like raise, but waiting for each interrupt with
  * cpu_relax() instead of udelay(), so that only the interrupt path is
  * timed; read: "irqs=N ns=T polls=P" of the last run, P the polls that
- * found the interrupt not yet handled).
+ * found the interrupt not yet handled), "unclaim" (write N: raise N
+ * interrupts that the handler acknowledges but reports as not its own,
+ * IRQ_NONE, as the kernel sees an interrupt no handler claims; read: how
+ * many so far).
+ *
+ * With orphan=1 it binds to no device: it takes the first edu's INTx line
+ * as another device's driver sharing that line would (acknowledging edu
+ * through a mapping of its BAR), so that a test can raise interrupts of a
+ * function with no driver bound.
  */
 #include <linux/debugfs.h>
 #include <linux/delay.h>
@@ -20,6 +28,11 @@
 #include <linux/interrupt.h>
 #include <linux/module.h>
 #include <linux/pci.h>
+#include <linux/slab.h>
+
+static bool orphan;
+module_param(orphan, bool, 0444);
+MODULE_PARM_DESC(orphan, "share the first edu's INTx line without binding to it");
 
 #define EDU_IRQ_STATUS	0x24
 #define EDU_IRQ_RAISE	0x60
@@ -36,6 +49,8 @@ struct edu {
 	void __iomem *bar;
 	int irq;
 	atomic64_t count;
+	atomic_t unclaim;		/* interrupts still to leave unclaimed */
+	atomic64_t unclaimed;
 	struct dentry *dir;
 	struct mutex bench_lock;	/* one bench run at a time */
 	u64 bench_irqs, bench_ns, bench_polls;
@@ -49,6 +64,10 @@ static irqreturn_t edu_isr(int irq, void *data)
 	if (!st)
 		return IRQ_NONE;
 	writel(st, e->bar + EDU_IRQ_ACK);
+	if (atomic_dec_if_positive(&e->unclaim) >= 0) {
+		atomic64_inc(&e->unclaimed);
+		return IRQ_NONE;
+	}
 	atomic64_inc(&e->count);
 	return IRQ_HANDLED;
 }
@@ -87,6 +106,35 @@ static int raise_set(void *data, u64 n)
 	return 0;
 }
 DEFINE_DEBUGFS_ATTRIBUTE(raise_fops, NULL, raise_set, "%llu\n");
+
+static int unclaimed_get(void *data, u64 *val)
+{
+	*val = atomic64_read(&((struct edu *)data)->unclaimed);
+	return 0;
+}
+
+/* Raise @n interrupts, each acknowledged but left unclaimed (IRQ_NONE). */
+static int unclaim_set(void *data, u64 n)
+{
+	struct edu *e = data;
+	u64 i, want;
+	int spin;
+
+	for (i = 0; i < n; i++) {
+		want = atomic64_read(&e->unclaimed) + 1;
+		atomic_set(&e->unclaim, 1);
+		writel(1, e->bar + EDU_IRQ_RAISE);
+		for (spin = 0; atomic64_read(&e->unclaimed) < want; spin++) {
+			if (spin > 100000) {
+				atomic_set(&e->unclaim, 0);
+				return -ETIMEDOUT;
+			}
+			usleep_range(10, 20);
+		}
+	}
+	return 0;
+}
+DEFINE_DEBUGFS_ATTRIBUTE(unclaim_fops, unclaimed_get, unclaim_set, "%llu\n");
 
 /*
  * Benchmark loop: raise, poll until handled, repeat. udelay(10) in raise
@@ -213,6 +261,7 @@ static int edu_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	debugfs_create_file("prime", 0200, e->dir, e, &prime_fops);
 	debugfs_create_file("raise", 0200, e->dir, e, &raise_fops);
 	debugfs_create_file("bench", 0600, e->dir, e, &bench_fops);
+	debugfs_create_file("unclaim", 0600, e->dir, e, &unclaim_fops);
 	return 0;
 }
 
@@ -238,7 +287,77 @@ static struct pci_driver edu_driver = {
 	.probe = edu_probe,
 	.remove = edu_remove,
 };
-module_pci_driver(edu_driver);
+
+/* orphan=1: the first edu, its INTx line shared, no driver bound. */
+static struct edu *orphan_edu;
+
+static int orphan_start(void)
+{
+	struct pci_dev *pdev = pci_get_device(0x1234, 0x11e8, NULL);
+	struct edu *e;
+	int ret = -ENOMEM;
+
+	if (!pdev)
+		return -ENODEV;
+	e = kzalloc(sizeof(*e), GFP_KERNEL);
+	if (!e)
+		goto put;
+	e->pdev = pdev;
+	mutex_init(&e->bench_lock);
+	/* Routes INTx (ACPI _PRT) and enables memory decoding; no binding. */
+	ret = pci_enable_device(pdev);
+	if (ret)
+		goto free;
+	e->bar = pci_iomap(pdev, 0, 0);
+	ret = -ENOMEM;
+	if (!e->bar)
+		goto disable;
+	e->irq = pdev->irq;
+	ret = request_irq(e->irq, edu_isr, IRQF_SHARED, "edu_irq_orphan", e);
+	if (ret)
+		goto unmap;
+	e->dir = debugfs_create_dir("edu_irq", NULL);
+	debugfs_create_file("count", 0400, e->dir, e, &count_fops);
+	debugfs_create_file("irq", 0400, e->dir, e, &irq_fops);
+	debugfs_create_file("raise", 0200, e->dir, e, &raise_fops);
+	debugfs_create_file("unclaim", 0600, e->dir, e, &unclaim_fops);
+	orphan_edu = e;
+	return 0;
+unmap:
+	pci_iounmap(pdev, e->bar);
+disable:
+	pci_disable_device(pdev);
+free:
+	kfree(e);
+put:
+	pci_dev_put(pdev);
+	return ret;
+}
+
+static void orphan_stop(struct edu *e)
+{
+	debugfs_remove_recursive(e->dir);
+	free_irq(e->irq, e);
+	pci_iounmap(e->pdev, e->bar);
+	pci_disable_device(e->pdev);
+	pci_dev_put(e->pdev);
+	kfree(e);
+}
+
+static int __init edu_irq_init(void)
+{
+	return orphan ? orphan_start() : pci_register_driver(&edu_driver);
+}
+module_init(edu_irq_init);
+
+static void __exit edu_irq_exit(void)
+{
+	if (orphan_edu)
+		orphan_stop(orphan_edu);
+	else
+		pci_unregister_driver(&edu_driver);
+}
+module_exit(edu_irq_exit);
 
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("Test-only driver for QEMU edu interrupts (bmcwatch selftests)");

@@ -1,0 +1,222 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Parsers of the kernel's interrupt accounting text (see irq_stat.h). The
+ * text comes from the kernel but is parsed as if it could be anything:
+ * bounded, no sscanf on numbers that may overflow.
+ */
+#include <stdbool.h>
+#include <string.h>
+
+#include "irq_stat.h"
+
+/* A decimal number at *p (before @end) into *v, at most @max. */
+static bool take_uint(const char **p, const char *end, uint64_t max,
+		      uint64_t *v)
+{
+	const char *s = *p;
+	uint64_t n = 0;
+
+	if (s >= end || *s < '0' || *s > '9')
+		return false;
+	while (s < end && *s >= '0' && *s <= '9') {
+		unsigned int d = *s++ - '0';
+
+		if (n > (max - d) / 10)
+			return false;
+		n = n * 10 + d;
+	}
+	*v = n;
+	*p = s;
+	return true;
+}
+
+static const char *skip_blanks(const char *p, const char *end)
+{
+	while (p < end && (*p == ' ' || *p == '\t'))
+		p++;
+	return p;
+}
+
+int irq_stat_parse_percpu(const char *text, uint32_t *out, unsigned int max)
+{
+	const char *p = text, *end = text + strlen(text);
+	unsigned int n = 0;
+	uint64_t v;
+
+	for (;;) {
+		if (!take_uint(&p, end, UINT32_MAX, &v))
+			return -1;
+		if (n < max)
+			out[n] = v;
+		n++;
+		if (p == end || *p == '\n')
+			break;
+		if (*p++ != ',')
+			return -1;
+	}
+	return n < max ? (int)n : (int)max;
+}
+
+int irq_stat_parse_header(const char *line, unsigned int *cpu_of_col,
+			  unsigned int max)
+{
+	const char *p = line, *end = line + strlen(line);
+	unsigned int n = 0;
+	uint64_t v;
+
+	for (;;) {
+		p = skip_blanks(p, end);
+		if (p == end || *p == '\n')
+			break;
+		if (end - p < 3 || memcmp(p, "CPU", 3))
+			return -1;
+		p += 3;
+		if (!take_uint(&p, end, UINT32_MAX, &v) || n >= max)
+			return -1;
+		cpu_of_col[n++] = v;
+	}
+	return n ? (int)n : -1;
+}
+
+int irq_stat_parse_line(const char *line, unsigned int irq,
+			const unsigned int *cpu_of_col, unsigned int ncol,
+			uint32_t *out, unsigned int max)
+{
+	const char *p = line, *end = line + strlen(line);
+	uint64_t v;
+
+	p = skip_blanks(p, end);
+	/* Architecture rows ("NMI:", "LOC:") are not numbered irqs. */
+	if (p < end && (*p < '0' || *p > '9'))
+		return 0;
+	if (!take_uint(&p, end, UINT32_MAX, &v) || p == end || *p != ':')
+		return -1;
+	if (v != irq)
+		return 0;
+	p++;
+	for (unsigned int c = 0; c < ncol; c++) {
+		p = skip_blanks(p, end);
+		if (!take_uint(&p, end, UINT32_MAX, &v))
+			return -1;
+		if (cpu_of_col[c] < max)
+			out[cpu_of_col[c]] = v;
+	}
+	return 1;
+}
+
+uint64_t irq_stat_delta(uint32_t prev, uint32_t cur)
+{
+	if (cur >= prev)
+		return cur - prev;
+	if (prev >= 1U << 31)
+		return (uint64_t)cur + (UINT32_MAX - prev) + 1;	/* wrapped */
+	return cur;	/* a new descriptor under the same number */
+}
+
+/* "KEY VALUE" at the start of a line of @text. */
+static bool field(const char *text, const char *key, uint32_t *v)
+{
+	size_t kl = strlen(key);
+	const char *p = text, *end = text + strlen(text);
+	uint64_t n;
+
+	while (p < end) {
+		const char *eol = memchr(p, '\n', end - p);
+
+		if (!eol)
+			eol = end;
+		if ((size_t)(eol - p) > kl && !memcmp(p, key, kl) && p[kl] == ' ') {
+			const char *q = p + kl + 1;
+
+			if (!take_uint(&q, eol, UINT32_MAX, &n))
+				return false;
+			*v = n;
+			return true;
+		}
+		p = eol + (eol < end);
+	}
+	return false;
+}
+
+int irq_spurious_parse(const char *text, struct irq_spurious *s)
+{
+	if (!field(text, "count", &s->count) ||
+	    !field(text, "unhandled", &s->unhandled) ||
+	    !field(text, "last_unhandled", &s->last_ms))
+		return -1;
+	return 0;
+}
+
+uint64_t irq_unhandled_delta(const struct irq_spurious *prev,
+			     const struct irq_spurious *cur,
+			     uint64_t interrupts, uint32_t restart_ms,
+			     int *exact)
+{
+	uint32_t moved = cur->last_ms - prev->last_ms;	/* wraps like the kernel's */
+
+	*exact = 1;
+	if (!moved)
+		return 0;
+	if (moved <= restart_ms && cur->unhandled >= prev->unhandled &&
+	    (uint64_t)prev->count + interrupts < IRQ_SPURIOUS_PERIOD)
+		return cur->unhandled - prev->unhandled;
+	*exact = 0;
+	/*
+	 * A restart may have happened. Without one it is cur - prev; with
+	 * one, at least cur (those after the last restart); and at least one,
+	 * since last_unhandled moved.
+	 */
+	if (cur->unhandled > prev->unhandled)
+		return cur->unhandled - prev->unhandled;
+	return cur->unhandled ? cur->unhandled : 1;
+}
+
+#define COMMON_INTERRUPT	"__common_interrupt: "
+#define NO_HANDLER		" No irq handler for vector"
+#define SUPPRESSED		" callbacks suppressed"
+
+static bool starts(const char *p, const char *end, const char *s)
+{
+	size_t n = strlen(s);
+
+	return (size_t)(end - p) >= n && !memcmp(p, s, n);
+}
+
+enum kmsg_vector_kind kmsg_parse_vector(const char *rec, size_t len,
+					struct kmsg_vector *out)
+{
+	const char *p = rec, *end = rec + len, *eol;
+	uint64_t pri, seq, a, b;
+
+	memset(out, 0, sizeof(*out));
+	/* "PRI,SEQ,..." then the text after the first ';' */
+	if (!take_uint(&p, end, UINT32_MAX, &pri) || p == end || *p++ != ',' ||
+	    !take_uint(&p, end, UINT64_MAX, &seq))
+		return KMSG_VECTOR_NONE;
+	p = memchr(p, ';', end - p);
+	if (!p)
+		return KMSG_VECTOR_NONE;
+	p++;
+	eol = memchr(p, '\n', end - p);
+	if (eol)
+		end = eol;
+	if (!starts(p, end, COMMON_INTERRUPT))
+		return KMSG_VECTOR_NONE;
+	p += strlen(COMMON_INTERRUPT);
+	if (!take_uint(&p, end, UINT32_MAX, &a))
+		return KMSG_VECTOR_NONE;
+	out->seq = seq;
+	if (p < end && *p == '.') {
+		p++;
+		if (!take_uint(&p, end, 255, &b) || !starts(p, end, NO_HANDLER) ||
+		    p + strlen(NO_HANDLER) != end)
+			return KMSG_VECTOR_NONE;
+		out->cpu = a;
+		out->vector = b;
+		return out->kind = KMSG_VECTOR_NO_HANDLER;
+	}
+	if (!starts(p, end, SUPPRESSED) || p + strlen(SUPPRESSED) != end)
+		return KMSG_VECTOR_NONE;
+	out->suppressed = a;
+	return out->kind = KMSG_VECTOR_SUPPRESSED;
+}
