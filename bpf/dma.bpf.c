@@ -7,9 +7,6 @@
  *    BMC function (irq numbers the daemon puts in irq_fns) is counted per
  *    CPU; the daemon reads all other interrupt counts from the kernel's
  *    own per-CPU accounting, which costs the interrupt path nothing;
- *  - opt-in ([dma] vector_probe): an interrupt on a vector with no
- *    irq_desc ("No irq handler for vector": an MSI written by a bus
- *    master that owns no vector) is counted and sent;
  *  - AER errors (ras:aer_event) are sent, the daemon keeps the BMC paths.
  * With irq_probe, every interrupt of every device pays the tracepoint's
  * BPF dispatch (83 instructions per interrupt measured by bench/run irq)
@@ -44,14 +41,6 @@ struct {
 	__type(value, __u64);
 } fault_counts SEC(".maps");
 
-/* Interrupts taken per vector without a handler, per CPU. */
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, DMA_NR_VECTORS);
-	__type(key, __u32);
-	__type(value, __u64);
-} bad_vectors SEC(".maps");
-
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, DMA_STAT_MAX);
@@ -63,9 +52,6 @@ struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
 	__uint(max_entries, DMA_RINGBUF_BYTES);
 } events SEC(".maps");
-
-/* arch/x86: per-CPU vector -> irq_desc table (NULL or ERR_PTR if none). */
-extern const vector_irq_t vector_irq __ksym __weak;
 
 static __always_inline void stat_inc(__u32 idx)
 {
@@ -184,42 +170,6 @@ int BPF_PROG(on_irq_exit, int irq, struct irqaction *action, int ret)
 	c = irq_count(key);
 	if (c)
 		c->unclaimed++;
-	return 0;
-}
-
-/*
- * __common_interrupt(struct pt_regs *regs, u32 vector) looks the vector up
- * in this CPU's vector_irq; NULL (VECTOR_UNUSED) or an ERR_PTR
- * (VECTOR_SHUTDOWN/RETRIGGERED) means no handler will run, and the kernel
- * only prints a rate-limited line.
- */
-SEC("kprobe/__common_interrupt")
-int BPF_KPROBE(on_common_interrupt, struct pt_regs *regs, __u32 vector)
-{
-	struct bmcw_dma_vector *r;
-	struct irq_desc *desc;
-	const vector_irq_t *vi;
-	__u32 v = vector & 0xff;
-	__u64 *n;
-
-	if (!&vector_irq)
-		return 0;
-	vi = bpf_this_cpu_ptr(&vector_irq);
-	desc = (*vi)[v];
-	if ((unsigned long)desc && (unsigned long)desc < (unsigned long)-4095)
-		return 0;
-	stat_inc(DMA_STAT_BAD_VECTORS);
-	n = bpf_map_lookup_elem(&bad_vectors, &v);
-	if (n)
-		(*n)++;
-	r = reserve(BMCW_REC_DMA_VECTOR, sizeof(*r));
-	if (!r)
-		return 0;
-	r->ts_ns = bpf_ktime_get_ns();
-	r->cpu = bpf_get_smp_processor_id();
-	r->vector = v;
-	r->seq = n ? *n : 0;
-	submit(r);
 	return 0;
 }
 

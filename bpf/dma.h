@@ -6,7 +6,6 @@
 #define DMA_MAX_IRQS		1024	/* interrupts of BMC functions */
 #define DMA_MAX_FAULT_KEYS	4096	/* requester ids x kind */
 #define DMA_RINGBUF_BYTES	(256 * 1024)
-#define DMA_NR_VECTORS		256
 
 /* What the daemon knows about an interrupt of a BMC function. */
 #define DMA_IRQ_SHARED		(1U << 1)	/* INTx line with other users */
@@ -44,7 +43,7 @@ enum dma_stat {
 	DMA_STAT_RB_SENT	= 4,
 	DMA_STAT_IRQS		= 5,	/* unclaimed interrupts of BMC functions */
 	DMA_STAT_IRQ_MAP_FULL	= 6,
-	DMA_STAT_BAD_VECTORS	= 7,	/* vectors without a handler */
+	/* 7: was vectors without a handler (the removed vector probe) */
 	DMA_STAT_AER		= 8,
 	DMA_STAT_MAX		= 16,
 };

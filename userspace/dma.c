@@ -11,8 +11,12 @@
  * already counts every irq per CPU (kstat) and keeps a spurious-interrupt
  * detector per descriptor; the daemon reads both once per interval, only
  * for the irqs of BMC functions, and reads the kernel's "No irq handler
- * for vector" messages from /dev/kmsg. The BPF programs in the interrupt
- * path ([dma] irq_probe, vector_probe) are opt-in, for exact counts.
+ * for vector" messages from /dev/kmsg. The BPF program in the interrupt
+ * path ([dma] irq_probe) is opt-in, for exact counts of unclaimed ones.
+ * There is no probe on __common_interrupt: with one attached, the
+ * emulated PREEMPT_RT host crashed in interrupt entry, and a soak under
+ * interrupt storms crashed it before; the kernel log is where an
+ * interrupt on a vector nobody requested shows.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -89,9 +93,8 @@ struct dma_mon {
 	struct bpf_link *links[5];
 	unsigned int nlinks;
 	bool irq_probe;			/* on_irq_exit attached */
-	bool vector_probe;		/* on_common_interrupt attached */
 	int epfd;			/* ring buffer + /dev/kmsg */
-	int kmsg_fd;			/* -1 when the vector probe is on */
+	int kmsg_fd;			/* -1 when unreadable */
 	struct kmsg_vec_count kvec[MAX_KMSG_VECTORS];
 	unsigned int nkvec;
 	uint64_t kmsg_seen, kmsg_suppressed, kmsg_pending_suppressed;
@@ -703,7 +706,6 @@ static int on_record(void *ctx, void *data, size_t len)
 	struct dma_mon *st = ctx;
 	const struct bmcw_rec_hdr *h = data;
 	const void *body = h + 1;
-	struct bmcw_alert al;
 
 	if (len < sizeof(*h) || len - sizeof(*h) < h->len)
 		return 0;
@@ -711,11 +713,6 @@ static int on_record(void *ctx, void *data, size_t len)
 	case BMCW_REC_DMA_FAULT:
 		if (h->len >= sizeof(struct bmcw_dma_fault))
 			on_fault(st, body);
-		break;
-	case BMCW_REC_DMA_VECTOR:
-		if (h->len >= sizeof(struct bmcw_dma_vector) &&
-		    dma_rules_vector(body, &al))
-			pipeline_submit(st->d->pipeline, &al);
 		break;
 	case BMCW_REC_DMA_AER:
 		if (h->len >= sizeof(struct bmcw_dma_aer))
@@ -780,8 +777,8 @@ static void drain_kmsg(struct dma_mon *st)
 }
 
 /*
- * Without the vector probe, the kernel log is where an interrupt on a
- * vector nobody requested shows. Read from its end: what was printed
+ * The kernel log is where an interrupt on a vector nobody requested
+ * shows. Read from its end: what was printed
  * before the daemon started is not news (and a restart must not repeat it).
  */
 static void open_kmsg(struct dma_mon *st)
@@ -791,7 +788,7 @@ static void open_kmsg(struct dma_mon *st)
 	st->kmsg_fd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 	if (st->kmsg_fd < 0) {
 		hook_failed(st, "/dev/kmsg", errno,
-			    "interrupts on vectors with no handler are not seen ([dma] vector_probe = yes sees them)");
+			    "interrupts on vectors with no handler are not seen");
 		return;
 	}
 	lseek(st->kmsg_fd, 0, SEEK_END);
@@ -810,7 +807,6 @@ static void pin_maps(struct dma_mon *st)
 		{ st->skel->maps.fault_counts, "dma_fault_counts" },
 		{ st->skel->maps.irq_counts, "dma_irq_counts" },
 		{ st->skel->maps.irq_fns, "dma_irq_fns" },
-		{ st->skel->maps.bad_vectors, "dma_bad_vectors" },
 		{ st->skel->maps.stats, "dma_stats" },
 	};
 	int err;
@@ -888,7 +884,6 @@ static void fini(void *state)
 		bpf_map__unpin(st->skel->maps.fault_counts, NULL);
 		bpf_map__unpin(st->skel->maps.irq_counts, NULL);
 		bpf_map__unpin(st->skel->maps.irq_fns, NULL);
-		bpf_map__unpin(st->skel->maps.bad_vectors, NULL);
 		bpf_map__unpin(st->skel->maps.stats, NULL);
 	}
 	dma_bpf__destroy(st->skel);
@@ -901,7 +896,7 @@ static int init(struct bmcw_daemon *d, void **state)
 	struct {
 		struct bpf_program *prog;
 		const char *what, *why;
-	} progs[4];
+	} progs[3];
 	int err;
 
 	if (!st)
@@ -928,21 +923,16 @@ static int init(struct bmcw_daemon *d, void **state)
 		"bmcwatch_dma_fault", "IOMMU faults are not seen; is bmcwatch.ko loaded?" };
 	progs[1] = (typeof(progs[0])){ st->skel->progs.on_irq_exit,
 		"irq_handler_exit", "unclaimed interrupts of BMC functions are counted by the kernel's spurious-interrupt detector only" };
-	progs[2] = (typeof(progs[0])){ st->skel->progs.on_common_interrupt,
-		"__common_interrupt", "interrupts on vectors with no handler are seen in the kernel log only" };
-	progs[3] = (typeof(progs[0])){ st->skel->progs.on_aer_event,
+	progs[2] = (typeof(progs[0])){ st->skel->progs.on_aer_event,
 		"aer_event", "AER errors on BMC paths are not seen" };
-	for (size_t i = 0; i < 4; i++) {
+	for (size_t i = 0; i < 3; i++) {
 		bool irq = progs[i].prog == st->skel->progs.on_irq_exit;
-		bool vec = progs[i].prog == st->skel->progs.on_common_interrupt;
 		struct bpf_link *l;
 
 		/* Opt-in, in every interrupt's path: see policy.h. */
-		if ((irq && !d->policy->dma_irq_probe) ||
-		    (vec && !d->policy->dma_vector_probe)) {
-			bmcw_log(LOG_INFO, "dma: %s not probed ([dma] %s = no): %s",
-				 progs[i].what, irq ? "irq_probe" : "vector_probe",
-				 progs[i].why);
+		if (irq && !d->policy->dma_irq_probe) {
+			bmcw_log(LOG_INFO, "dma: %s not probed ([dma] irq_probe = no): %s",
+				 progs[i].what, progs[i].why);
 			continue;
 		}
 		l = bpf_program__attach(progs[i].prog);
@@ -953,7 +943,6 @@ static int init(struct bmcw_daemon *d, void **state)
 		}
 		st->links[st->nlinks++] = l;
 		st->irq_probe |= irq;
-		st->vector_probe |= vec;
 	}
 	if (!st->nlinks)
 		return -ENOENT;
@@ -974,8 +963,7 @@ static int init(struct bmcw_daemon *d, void **state)
 		if (epoll_ctl(st->epfd, EPOLL_CTL_ADD, ev.data.fd, &ev))
 			return -errno;
 	}
-	if (!st->vector_probe)
-		open_kmsg(st);
+	open_kmsg(st);
 	check_irqdebug(st);
 	scan(st, mono_ns());
 	return 0;
@@ -1026,10 +1014,9 @@ static void report_losses(struct dma_mon *st)
 	if (st->d->metrics) {
 		metrics_set(st->d->metrics, "bmcwatch_iommu_faults_total", "",
 			    now[DMA_STAT_FAULTS]);
-		/* without the probe: the kernel's messages, printed or not */
+		/* the kernel's messages, printed or not */
 		metrics_set(st->d->metrics, "bmcwatch_bad_vector_interrupts_total",
-			    "", now[DMA_STAT_BAD_VECTORS] + st->kmsg_seen +
-			    st->kmsg_suppressed);
+			    "", st->kmsg_seen + st->kmsg_suppressed);
 		metrics_set(st->d->metrics, "bmcwatch_ringbuf_records_total",
 			    "monitor=\"dma\"", now[DMA_STAT_RB_SENT]);
 	}

@@ -332,26 +332,6 @@ int dma_rules_irq(struct dma_irq_state *s, const struct dma_irq_params *p,
 	return 1;
 }
 
-int dma_rules_vector(const struct bmcw_dma_vector *v, struct bmcw_alert *out)
-{
-	struct bmcw_alert *al;
-
-	al = start(out, "doorbell.unexpected_irq", BMCW_SEV_CRITICAL, NULL, 0,
-		   0, 0);
-	snprintf(al->subject.locus, sizeof(al->subject.locus),
-		 "cpu %u vector 0x%02x", v->cpu, v->vector);
-	snprintf(al->message, sizeof(al->message),
-		 "CPU %u took an interrupt on vector 0x%02x, which no handler owns",
-		 v->cpu, v->vector);
-	snprintf(al->why, sizeof(al->why),
-		 "a message written into the interrupt window by a bus master that owns no vector (not remapped, or compatibility format let through) lands here");
-	alert_add_extra(al, "vector", "0x%02x", v->vector);
-	alert_add_extra(al, "cpu", "%u", v->cpu);
-	alert_add_extra(al, "seen_on_cpu", "%llu", (unsigned long long)v->seq);
-	alert_add_extra(al, "source", "kprobe");
-	return 1;
-}
-
 int dma_rules_vector_msg(unsigned int cpu, unsigned int vector, uint64_t seen,
 			 uint64_t suppressed, struct bmcw_alert *out)
 {
@@ -373,8 +353,6 @@ int dma_rules_vector_msg(unsigned int cpu, unsigned int vector, uint64_t seen,
 	if (suppressed)
 		alert_add_extra(al, "kernel_suppressed", "%llu",
 				(unsigned long long)suppressed);
-	alert_add_extra(al, "exact_counts", "%s",
-			"[dma] vector_probe = yes counts every such interrupt");
 	return 1;
 }
 

@@ -103,8 +103,6 @@ int dma_rules_irq(struct dma_irq_state *s, const struct dma_irq_params *p,
 		  const struct dma_irq_sample *x, struct bmcw_alert *out,
 		  int *just_learned);
 
-int dma_rules_vector(const struct bmcw_dma_vector *v, struct bmcw_alert *out);
-
 /*
  * The same from the kernel's own "No irq handler for vector" message
  * (/dev/kmsg), which it rate-limits: @seen is how many such messages for

@@ -397,10 +397,11 @@ static int conf_handler(void *user, const char *section, const char *name,
 		if (!strcmp(name, "irq_probe")) {
 			if (parse_bool(value, &c->p->dma_irq_probe))
 				bad_value(c, name, value, "yes|no");
-		} else if (strcmp(name, "vector_probe"))
+		} else if (!strcmp(name, "vector_probe")) {
+			conf_error(c, "section [dma]: 'vector_probe' was removed: a probe in interrupt entry is not safe on every kernel; interrupts on vectors nobody requested are read from the kernel log");
+		} else {
 			conf_error(c, "section [dma]: unknown key '%s'", name);
-		else if (parse_bool(value, &c->p->dma_vector_probe))
-			bad_value(c, name, value, "yes|no");
+		}
 	} else if (!strcmp(section, "output")) {
 		if (strcmp(name, "output"))
 			output_key(c, name, value);

@@ -69,14 +69,6 @@ struct policy {
 	unsigned int retry_max_ms;
 	unsigned int ack_timeout_ms;
 	/*
-	 * [dma] vector_probe: probe __common_interrupt for interrupts on
-	 * vectors nobody requested (a bus master writing the MSI window on a
-	 * host without interrupt remapping). Off by default: it sits in every
-	 * interrupt's path, and a soak under interrupt storms crashed the
-	 * emulated host while it was attached and detached.
-	 */
-	bool dma_vector_probe;
-	/*
 	 * [dma] irq_probe: count the unclaimed interrupts of BMC functions
 	 * exactly and per CPU with a BPF program on irq_handler_exit. Off by
 	 * default: it runs for every interrupt of every device. Without it

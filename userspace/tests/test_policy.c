@@ -279,11 +279,11 @@ static void test_dma(void)
 	FILE *f = fdopen(mkstemp(path), "w");
 
 	policy_init(&p);
-	ok(!p.dma_irq_probe && !p.dma_vector_probe, "[dma] probes off by default");
+	ok(!p.dma_irq_probe, "[dma] irq_probe off by default");
 	fprintf(f, "[dma]\nirq_probe = yes\n");
 	fclose(f);
 	is_int(policy_load_file(&p, path, err, sizeof(err)), 0, "[dma] irq_probe loads");
-	ok(p.dma_irq_probe && !p.dma_vector_probe, "irq_probe = yes sets it alone");
+	ok(p.dma_irq_probe, "irq_probe = yes sets it");
 	policy_free(&p);
 	policy_init(&p);
 	f = fopen(path, "w");
@@ -291,6 +291,13 @@ static void test_dma(void)
 	fclose(f);
 	ok(policy_load_file(&p, path, err, sizeof(err)) == -1 && strstr(err, "irq_probe"),
 	   "a bad irq_probe value is refused: %s", err);
+	policy_free(&p);
+	policy_init(&p);
+	f = fopen(path, "w");
+	fprintf(f, "[dma]\nvector_probe = yes\n");
+	fclose(f);
+	ok(policy_load_file(&p, path, err, sizeof(err)) == -1 && strstr(err, "removed"),
+	   "the removed vector_probe is refused, saying why: %s", err);
 	policy_free(&p);
 	unlink(path);
 }
