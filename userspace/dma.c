@@ -890,6 +890,31 @@ static void fini(void *state)
 	free(st);
 }
 
+/*
+ * Whether every handler runs in a thread (PREEMPT_RT forces it, and so
+ * does threadirqs): the hard interrupt then only wakes the thread, so
+ * irq_handler_exit never sees a handler's IRQ_NONE.
+ */
+static bool irqs_threaded(void)
+{
+	char buf[4096] = "";
+	bool yes = false;
+	FILE *f;
+
+	f = fopen("/sys/kernel/realtime", "r");
+	if (f) {
+		yes = fgetc(f) == '1';
+		fclose(f);
+	}
+	f = fopen("/proc/cmdline", "r");
+	if (f) {
+		if (fgets(buf, sizeof(buf), f))
+			yes |= strstr(buf, "threadirqs") != NULL;
+		fclose(f);
+	}
+	return yes;
+}
+
 static int init(struct bmcw_daemon *d, void **state)
 {
 	struct dma_mon *st = calloc(1, sizeof(*st));
@@ -932,6 +957,11 @@ static int init(struct bmcw_daemon *d, void **state)
 		/* Opt-in, in every interrupt's path: see policy.h. */
 		if (irq && !d->policy->dma_irq_probe) {
 			bmcw_log(LOG_INFO, "dma: %s not probed ([dma] irq_probe = no): %s",
+				 progs[i].what, progs[i].why);
+			continue;
+		}
+		if (irq && irqs_threaded()) {
+			bmcw_log(LOG_WARNING, "dma: [dma] irq_probe ignored: this kernel runs interrupt handlers in threads (PREEMPT_RT or threadirqs), and %s sees only their primary handler; %s",
 				 progs[i].what, progs[i].why);
 			continue;
 		}

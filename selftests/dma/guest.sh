@@ -54,13 +54,15 @@ prom_wait() {
 	done
 	return 1
 }
-# counted_alerted NAME METRIC IRQ N TRIGGER MESSAGE-RE: write N to TRIGGER;
-# pass NAME when the daemon's METRIC for IRQ grew by exactly N and
-# doorbell.unexpected_irq for that irq says MESSAGE-RE.
+# counted_alerted NAME METRIC IRQ N TRIGGER MESSAGE-RE [AFTER...]: write N
+# to TRIGGER, run AFTER; pass NAME when the daemon's METRIC for IRQ grew by
+# exactly N and doorbell.unexpected_irq for that irq says MESSAGE-RE.
 counted_alerted() {
 	local name=$1 metric=$2 irq=$3 n=$4 trigger=$5 re=$6 v0 v1
+	shift 6
 	v0=$(prom "$metric" "$irq")
 	echo "$n" >"$trigger"
+	(($#)) && "$@"
 	prom_wait "$metric" "$irq" $((v0 + n))
 	v1=$(prom "$metric" "$irq")
 	if [ $((v1 - v0)) -eq "$n" ] &&
@@ -171,7 +173,11 @@ done
 u0=$(pcpu_sum dma_irq_counts .unclaimed $ikey)
 echo 5 >/sys/kernel/debug/edu_irq/unclaim
 u1=$(pcpu_sum dma_irq_counts .unclaimed $ikey)
-if [ $((u1 - u0)) -eq 5 ] &&
+if [ "$(cat /sys/kernel/realtime 2>/dev/null)" = 1 ]; then
+	# forced irq threads: the tracepoint sees the primary handler only
+	ktap_skip "opt-in irq_probe: 5 unclaimed interrupts counted exactly in BPF" \
+		"PREEMPT_RT threads every handler; irq_handler_exit sees IRQ_WAKE_THREAD (bpf=$((u1 - u0)))"
+elif [ $((u1 - u0)) -eq 5 ] &&
    bmcw_wait_alert doorbell.unexpected_irq 3 \
 	"(.bmcwatch.locus == \"irq $irq\") and (.message | test(\"claimed by no handler: 5 interrupts\"))"; then
 	ktap_ok "opt-in irq_probe: 5 unclaimed interrupts counted exactly in BPF"
@@ -222,9 +228,12 @@ ktap_check "a burst ($rate/s) above the learned rate raises doorbell.unexpected_
 ktap_diag "$(grep "irq $irq learned peak" /tmp/bmcwatchd.log)"
 # Unclaimed: the handler acknowledges but returns IRQ_NONE; the kernel's
 # spurious detector counts them (exactly here: one burst, no restart).
+# Then one handled: with threaded handlers (PREEMPT_RT) the kernel counts
+# a thread's IRQ_NONE when the next interrupt comes.
+raise_one() { echo 1 >/sys/kernel/debug/edu_irq/raise; }
 counted_alerted "7 unclaimed interrupts: counted 7, doorbell.unexpected_irq" \
 	bmcwatch_bmc_interrupts_unclaimed_total "$irq" 7 /sys/kernel/debug/edu_irq/unclaim \
-	"claimed by no handler"
+	"claimed by no handler" raise_one
 
 # 4b. A baseline's traffic profile instead: learnt in its own run (2 s
 # windows), then enforced per window from the start, nothing learnt then.
