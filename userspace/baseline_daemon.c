@@ -10,20 +10,30 @@
 #include "log.h"
 #include "output.h"
 
-int daemon_baseline_learn(const struct policy *p, const char *hostname)
+int daemon_baseline_new(struct baseline *b, const char *hostname)
 {
-	struct baseline b = { 0 };
 	struct timespec ts;
 	char err[1024];
-	int ret;
 
-	if (inventory_read(NULL, &b.inv, err, sizeof(err))) {
+	memset(b, 0, sizeof(*b));
+	if (inventory_read(NULL, &b->inv, err, sizeof(err))) {
 		bmcw_log(LOG_ERR, "learn: %s", err);
 		return -1;
 	}
 	clock_gettime(CLOCK_REALTIME, &ts);
-	format_rfc3339_ms((uint64_t)ts.tv_sec * 1000000000ull + ts.tv_nsec, b.created);
-	snprintf(b.host, sizeof(b.host), "%s", hostname);
+	format_rfc3339_ms((uint64_t)ts.tv_sec * 1000000000ull + ts.tv_nsec, b->created);
+	snprintf(b->host, sizeof(b->host), "%s", hostname);
+	return 0;
+}
+
+int daemon_baseline_learn(const struct policy *p, const char *hostname)
+{
+	struct baseline b;
+	char err[1024];
+	int ret;
+
+	if (daemon_baseline_new(&b, hostname))
+		return -1;
 	/* A valid baseline is what --learn replaces; a corrupt one is evidence. */
 	ret = baseline_save(p->baseline, &b, true, false, err, sizeof(err));
 	if (ret)

@@ -17,6 +17,12 @@
 #include "baseline.h"
 #include "monitor.h"
 
+/*
+ * A baseline of this host as it is now (its PCI inventory, the time and
+ * @hostname): 0, or -1 with the reason logged and nothing to free.
+ */
+int daemon_baseline_new(struct baseline *b, const char *hostname);
+
 /* --learn: 0 when written; -1 with the reason logged. */
 int daemon_baseline_learn(const struct policy *p, const char *hostname);
 /* Before the monitors: 0 (*have says whether one exists) or -1 (corrupt). */

@@ -10,9 +10,9 @@
 #include <linux/bmcwatch.h>
 
 #include "baseline.h"
+#include "baseline_daemon.h"
 #include "learn.h"
 #include "log.h"
-#include "output.h"
 #include "pcie_rules.h"
 
 int learn_prepare(struct learn_run *r, const struct policy *p, uint64_t now_mono_ns)
@@ -100,18 +100,12 @@ static void config_profile(struct learn_run *r, struct baseline *b, uint64_t now
 int learn_finish(struct learn_run *r, const struct policy *p, const char *hostname,
 		 uint64_t now_mono_ns)
 {
-	struct baseline b = { 0 };
-	struct timespec ts;
+	struct baseline b;
 	char err[1024];
 	int ret;
 
-	if (inventory_read(NULL, &b.inv, err, sizeof(err))) {
-		bmcw_log(LOG_ERR, "learn: %s", err);
+	if (daemon_baseline_new(&b, hostname))
 		return -1;
-	}
-	clock_gettime(CLOCK_REALTIME, &ts);
-	format_rfc3339_ms((uint64_t)ts.tv_sec * 1000000000ull + ts.tv_nsec, b.created);
-	snprintf(b.host, sizeof(b.host), "%s", hostname);
 	config_profile(r, &b, now_mono_ns);
 	if (traffic_learner_result(&r->t, &b.traffic)) {
 		bmcw_log(LOG_ERR, "learn: out of memory");

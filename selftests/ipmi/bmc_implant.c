@@ -157,15 +157,6 @@ static void from_bmc_cmd(void *ctx, uint8_t *c, size_t n)
 
 static void attack(struct implant *s, const char *what)
 {
-	static const uint8_t pushed[] = {
-		0x00,			/* channel 0 */
-		0x18 << 2,		/* netfn App request from the BMC */
-		0x81,			/* requester: a remote software id */
-		0x20 << 2,		/* seq / lun */
-		0x01,			/* cmd */
-		0xde, 0xad, 0xbe, 0xef,	/* payload */
-		0x00,
-	};
 	char line[80];
 
 	snprintf(line, sizeof(line), "attack %.60s", what);
@@ -173,8 +164,8 @@ static void attack(struct implant *s, const char *what)
 	if (!strcmp(what, "attention")) {
 		raise_attention(s);
 	} else if (!strcmp(what, "push")) {
-		memcpy(s->queued, pushed, sizeof(pushed));
-		s->queued_len = sizeof(pushed);
+		memcpy(s->queued, vm_pushed_msg, sizeof(vm_pushed_msg));
+		s->queued_len = sizeof(vm_pushed_msg);
 		s->flags |= 0x01;
 		raise_attention(s);
 	} else if (!strcmp(what, "mismatch")) {

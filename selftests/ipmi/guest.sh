@@ -43,15 +43,6 @@ benign_run() {
 	return $rc
 }
 
-wait_for() {	# wait_for SECONDS command...: poll until it succeeds
-	local t=$1 i
-	shift
-	for ((i = 0; i < t * 10; i++)); do
-		"$@" && return 0
-		sleep 0.1
-	done
-	return 1
-}
 
 ktap_header
 case $mode in
@@ -63,7 +54,7 @@ esac
 bmcw_load || { ktap_fail "module loads"; exit 1; }
 # The module comes first: its hooks must follow ipmi_si when it loads.
 modprobe ipmi_si && modprobe ipmi_devintf
-wait_for $((20 * ${BMCW_TIMEOUT_SCALE:-1})) test -c /dev/ipmi0 || ktap_diag "no /dev/ipmi0"
+bmcw_wait_for $((20 * ${BMCW_TIMEOUT_SCALE:-1})) test -c /dev/ipmi0 || ktap_diag "no /dev/ipmi0"
 
 cat >/tmp/bmcw-ipmi.conf <<'EOF'
 [rule "ipmi.sensitive_command"]
@@ -80,7 +71,7 @@ if [ "$mode" = hostile ]; then
 	# identity, then the baseline with the traffic profile is written.
 	# The BMC must answer first: on a slow kernel (PREEMPT_RT, debug) the
 	# interface can still be settling when /dev/ipmi0 appears.
-	wait_for $((30 * ${BMCW_TIMEOUT_SCALE:-1})) ipmitool mc info >/dev/null 2>&1 ||
+	bmcw_wait_for $((30 * ${BMCW_TIMEOUT_SCALE:-1})) ipmitool mc info >/dev/null 2>&1 ||
 		ktap_diag "the BMC does not answer Get Device ID"
 	timeout 120 "$BMCW_TOP/userspace/bmcwatchd" --foreground --interval 200 \
 		-c /tmp/bmcw-ipmi.conf --baseline $BASE --learn --learn-seconds 6 \
@@ -165,7 +156,7 @@ if [ "$mode" = sim ]; then
 		ipmitool raw 0x06 0x22 >/dev/null
 	pretimeouts() { [ "$(ipmi_count 0 0 0 0 7 $PRETIMEOUT)" -ge 1 ]; }
 	ktap_check "host-armed watchdog pretimeout is seen and counted" \
-		wait_for 15 pretimeouts
+		bmcw_wait_for 15 pretimeouts
 	# stop it: Set Watchdog Timer without "don't stop"
 	ipmitool raw 0x06 0x24 0x04 0x00 0x00 0x00 0xc8 0x00 >/dev/null
 	sleep 1
@@ -231,14 +222,14 @@ fcntl.ioctl(f, 0x80046910, struct.pack("i", 1))	# IPMICTL_SET_GETS_EVENTS_CMD
 time.sleep(120)' &
 	waiter=$!
 	get_enables() { ipmitool raw 0x06 0x08 >/dev/null 2>&1; [ "$(ipmi_count 6 0x2f 0 0 0 $XACT)" -ge 1 ]; }
-	wait_for 20 get_enables || ktap_diag "the driver never read the global enables"
+	bmcw_wait_for 20 get_enables || ktap_diag "the driver never read the global enables"
 	hostile 7
 	reset_seen() {
 		ipmitool raw 0x06 0x01 >/dev/null 2>&1
 		bmcw_wait_alert ipmi.protocol_violation 1 '.message | test("lost the global enables")'
 	}
 	ktap_check "BMC reset: enables read back without what the host set: ipmi.protocol_violation" \
-		wait_for 3 reset_seen
+		bmcw_wait_for 3 reset_seen
 	ktap_check "BMC reset: Get Device ID says self-initialisation: ipmi.protocol_violation" \
 		bmcw_wait_alert ipmi.protocol_violation 10 '.message | test("self-initialisation")'
 	ktap_diag "global enables set again by the driver: $(ipmi_count 6 0x2e 0 0 0 $XACT) time(s)"
@@ -283,7 +274,7 @@ time.sleep(120)' &
 	wait $hung 2>/dev/null
 	answers() { timeout 5 ipmitool raw 0x06 0x01 >/dev/null 2>&1; }
 	ktap_check "after hosed and the BMC's late answer, the KCS interface answers again" \
-		wait_for $((60 * ${BMCW_TIMEOUT_SCALE:-1})) answers
+		bmcw_wait_for $((60 * ${BMCW_TIMEOUT_SCALE:-1})) answers
 fi
 
 bmcw_stop

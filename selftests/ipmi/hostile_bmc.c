@@ -119,15 +119,6 @@ static void raise_attention(void)
 
 static void scenario(int which)
 {
-	static const uint8_t pushed[] = {
-		0x00,			/* channel 0 */
-		0x18 << 2,		/* netfn App request from the BMC */
-		0x81,			/* requester: a remote software id */
-		0x20 << 2,		/* seq / lun */
-		0x01,			/* cmd */
-		0xde, 0xad, 0xbe, 0xef,	/* payload */
-		0x00,
-	};
 
 	fprintf(stderr, "hostile_bmc: scenario %d\n", which);
 	switch (which) {
@@ -135,8 +126,8 @@ static void scenario(int which)
 		raise_attention();
 		break;
 	case 2:
-		memcpy(queued, pushed, sizeof(pushed));
-		queued_len = sizeof(pushed);
+		memcpy(queued, vm_pushed_msg, sizeof(vm_pushed_msg));
+		queued_len = sizeof(vm_pushed_msg);
 		msg_flags |= 0x01;
 		raise_attention();
 		break;

@@ -73,3 +73,13 @@ uint8_t vm_sum(const uint8_t *m, size_t n)
 		s += m[i];
 	return s;
 }
+
+const uint8_t vm_pushed_msg[10] = {
+	0x00,			/* channel 0 */
+	0x18 << 2,		/* netfn App request from the BMC */
+	0x81,			/* requester: a remote software id */
+	0x20 << 2,		/* seq / lun */
+	0x01,			/* cmd */
+	0xde, 0xad, 0xbe, 0xef,	/* payload */
+	0x00,
+};

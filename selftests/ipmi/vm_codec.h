@@ -45,4 +45,11 @@ void vm_put_frame(int fd, const uint8_t *body, size_t n, uint8_t end);
 /* Sum of the bytes; a valid message sums to 0 with its checksum. */
 uint8_t vm_sum(const uint8_t *m, size_t n);
 
+/*
+ * The message a misbehaving BMC pushes to the host (the data of a Get
+ * Message answer): an App request from a remote software id nobody on the
+ * host talked to.
+ */
+extern const uint8_t vm_pushed_msg[10];
+
 #endif

@@ -153,15 +153,6 @@ for ((i = 0; i < 300; i++)); do [ -S $SYSLOG_SOCK ] && break; sleep 0.1; done
 [ -S $SYSLOG_SOCK ] || ktap_diag "the syslog receiver did not come up"
 bmcw_start --output syslog+unix:$SYSLOG_SOCK || ktap_diag "daemon did not report start"
 
-wait_for() {	# wait_for SECONDS command...: poll until it succeeds
-	local t=$1 i
-	shift
-	for ((i = 0; i < t * 10; i++)); do
-		"$@" && return 0
-		sleep 0.1
-	done
-	return 1
-}
 refcnt() { cat /sys/module/bmcwatch/refcnt 2>/dev/null; }
 
 # 12. refcnt is world-readable: a process called rmmod that cannot unload
@@ -221,7 +212,7 @@ ktap_check "the retried rmmod succeeds, the daemon keeps running" \
 bmcw_load
 healthy() { userspace/bmcwatch status >/dev/null 2>&1; }
 if bmcw_wait_alert health.monitor_started 10 '.message | test("loaded again")' &&
-   wait_for 10 healthy && [ "$(refcnt)" = "$holds" ]; then
+   bmcw_wait_for 10 healthy && [ "$(refcnt)" = "$holds" ]; then
 	ktap_ok "insmod again: monitors attached again (health.monitor_started), status exit 0"
 else
 	ktap_fail "insmod again: monitors attached again (health.monitor_started), status exit 0" \

@@ -51,6 +51,18 @@ bmcw_wait_alert() {
 	return 1
 }
 
+# bmcw_wait_for SECONDS COMMAND...: poll COMMAND every 0.1 s, up to
+# SECONDS x 10 tries, until it succeeds.
+bmcw_wait_for() {
+	local t=$1 i
+	shift
+	for ((i = 0; i < t * 10; i++)); do
+		"$@" && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
 # Alerts at warning or above (log.level warning/critical), excluding health.
 bmcw_loud_alerts() {
 	bmcw_alerts '(.log.level == "warning" or .log.level == "critical") and .rule.category != "health"'
