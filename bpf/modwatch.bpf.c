@@ -3,8 +3,12 @@
  * Who asks for bmcwatch.ko to go. Two places, neither inside the module
  * (it is what is being removed, and a probe reporting through the module's
  * own tracepoints would travel over the very links that pin it):
- *  - the syscalls:sys_enter_delete_module tracepoint, for every caller of
- *    delete_module(2) (busybox, scripts, rmmod -f, a direct syscall);
+ *  - a kprobe on the delete_module(2) syscall, for every caller (busybox,
+ *    scripts, rmmod -f, a direct syscall). Not the syscall tracepoint:
+ *    enabling any syscalls:* event sends every system call of every task
+ *    on the host through the tracing slow path while the daemon runs, and
+ *    patches that path, the hottest in the kernel, at each start and stop;
+ *    this probe costs nothing until delete_module(2) is called;
  *  - a kprobe on show_refcnt(), the read of /sys/module/NAME/refcnt: kmod's
  *    rmmod and modprobe -r read it first and give up with "in use" while
  *    the daemon's links hold the module, so delete_module(2) never comes.
@@ -104,23 +108,18 @@ static __always_inline void send(__u32 kind, const char *name, __u32 flags)
 	stat_inc(MODW_STAT_RB_SENT);
 }
 
-/*
- * The context of syscalls:sys_enter_* is struct syscall_trace_enter (int nr),
- * not raw_syscalls' trace_event_raw_sys_enter (long id): the two only share
- * the offset of args[] while struct trace_entry is 8 bytes. On PREEMPT_RT it
- * is 12 and args[] of the wrong one lies past the context: attach fails.
- */
-SEC("tracepoint/syscalls/sys_enter_delete_module")
-int on_delete_module(struct syscall_trace_enter *ctx)
+/* delete_module(const char __user *name, unsigned int flags) */
+SEC("ksyscall/delete_module")
+int BPF_KSYSCALL(on_delete_module, const char *name_user, unsigned int flags)
 {
 	char name[MODW_NAME_LEN] = {};
 
-	if (bpf_probe_read_user_str(name, sizeof(name), (void *)ctx->args[0]) <= 0) {
+	if (bpf_probe_read_user_str(name, sizeof(name), name_user) <= 0) {
 		stat_inc(MODW_STAT_READ_FAIL);
 		return 0;
 	}
 	if (is_target(name))
-		send(MODW_DELETE_MODULE, name, (__u32)ctx->args[1]);
+		send(MODW_DELETE_MODULE, name, flags);
 	return 0;
 }
 

@@ -89,7 +89,7 @@ struct modwatch *modwatch_open(struct bmcw_daemon *d)
 		goto fail;
 	}
 	progs[0] = (typeof(progs[0])){ m->skel->progs.on_delete_module,
-		"syscalls:sys_enter_delete_module",
+		"kprobe delete_module(2)",
 		"delete_module(2) calls for bmcwatch.ko (rmmod -f, scripts) are not reported" };
 	progs[1] = (typeof(progs[0])){ m->skel->progs.on_show_refcnt,
 		"kprobe show_refcnt",

@@ -27,7 +27,7 @@ try_write() {
 }
 
 ktap_header
-ktap_plan 24
+ktap_plan 26
 
 # 1-3. A malformed module parameter fails the load with EINVAL.
 for bad in garbage 1234:11e8,zz 12345:11e8; do
@@ -217,6 +217,39 @@ if bmcw_wait_alert health.monitor_started 10 '.message | test("loaded again")' &
 else
 	ktap_fail "insmod again: monitors attached again (health.monitor_started), status exit 0" \
 		"refcnt=$(refcnt) (was $holds)" "$(userspace/bmcwatch status 2>&1 | head -5)"
+fi
+
+# 18-19. delete_module(2) straight away, with no refcnt read first, as
+# busybox's rmmod (or a script, or rmmod -f) does: the daemon's probe on
+# the syscall sees it, it is reported naming the caller, and the module is
+# let go (the call itself fails while the links hold it); loaded again,
+# watched again.
+busybox rmmod bmcwatch >/tmp/bbrmmod.out 2>&1 &
+bb_pid=$!
+wait $bb_pid
+rc=$?
+if bmcw_wait_alert health.monitor_stopped 10 \
+	"(.process.pid == $bb_pid) and .bmcwatch.extra.request == \"delete_module(2)\"" &&
+   bmcw_wait_for 10 released; then
+	ktap_ok "busybox rmmod (delete_module(2) alone) under the daemon: health.monitor_stopped names it (pid $bb_pid), module let go"
+else
+	ktap_fail "busybox rmmod (delete_module(2) alone) under the daemon: health.monitor_stopped names it, module let go" \
+		"rc=$rc '$(cat /tmp/bbrmmod.out)' refcnt=$(refcnt)" \
+		"$(bmcw_alerts '.rule.name == "health.monitor_stopped"' | tail -2)"
+fi
+reattached() {
+	(($(bmcw_alerts '.rule.name == "health.monitor_started" and
+		(.message | test("loaded again"))' | wc -l) > n_again))
+}
+n_again=$(bmcw_alerts '.rule.name == "health.monitor_started" and
+	(.message | test("loaded again"))' | wc -l)
+rmmod bmcwatch 2>/dev/null
+bmcw_load
+if bmcw_wait_for 10 reattached && bmcw_wait_for 10 healthy &&
+   [ "$(refcnt)" = "$holds" ]; then
+	ktap_ok "insmod after that: watched again"
+else
+	ktap_fail "insmod after that: watched again" "refcnt=$(refcnt) (was $holds)"
 fi
 
 # 18. A hook that disappears (its module unloaded) reaches the outputs.
