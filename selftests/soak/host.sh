@@ -9,5 +9,5 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 export BMCW_SOAK_CYCLES=${1:-${BMCW_SOAK_CYCLES:-20}}
 export BMCW_SOAK_RESTART_EVERY=${BMCW_SOAK_RESTART_EVERY:-5}
-exec selftests/vm/run --smp 2 --timeout $((270 + BMCW_SOAK_CYCLES * 6)) \
+exec selftests/vm/run --smp 2 --timeout $((270 + BMCW_SOAK_CYCLES * 9)) \
 	-- selftests/soak/guest.sh
