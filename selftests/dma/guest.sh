@@ -66,7 +66,7 @@ counted_alerted() {
 	prom_wait "$metric" "$irq" $((v0 + n))
 	v1=$(prom "$metric" "$irq")
 	if [ $((v1 - v0)) -eq "$n" ] &&
-	   bmcw_wait_alert doorbell.unexpected_irq 3 \
+	   bmcw_wait_alert doorbell.unexpected_irq 10 \
 		"(.bmcwatch.locus == \"irq $irq\") and (.message | test(\"$re\"))"; then
 		ktap_ok "$name"
 	else
@@ -153,7 +153,7 @@ rogue_msi() {
 }
 rogue_msi
 ktap_check "an MSI written into the interrupt window raises doorbell.unexpected_irq (from the kernel log)" \
-	bmcw_wait_alert doorbell.unexpected_irq 3 \
+	bmcw_wait_alert doorbell.unexpected_irq 10 \
 	"(.bmcwatch.locus | test(\"vector $VECTOR\")) and .bmcwatch.extra.source == \"kernel log\" and (.message | test(\"rate-limits\"))"
 setpci -s "$bdf" COMMAND=0x0000
 
@@ -178,7 +178,7 @@ if [ "$(cat /sys/kernel/realtime 2>/dev/null)" = 1 ]; then
 	ktap_skip "opt-in irq_probe: 5 unclaimed interrupts counted exactly in BPF" \
 		"PREEMPT_RT threads every handler; irq_handler_exit sees IRQ_WAKE_THREAD (bpf=$((u1 - u0)))"
 elif [ $((u1 - u0)) -eq 5 ] &&
-   bmcw_wait_alert doorbell.unexpected_irq 3 \
+   bmcw_wait_alert doorbell.unexpected_irq 10 \
 	"(.bmcwatch.locus == \"irq $irq\") and (.message | test(\"claimed by no handler: 5 interrupts\"))"; then
 	ktap_ok "opt-in irq_probe: 5 unclaimed interrupts counted exactly in BPF"
 else
@@ -223,7 +223,7 @@ t0=$(date +%s%N)
 echo 3000 >/sys/kernel/debug/edu_irq/raise
 rate=$((3000 * 1000 / ($(since "$t0") + 1)))
 ktap_check "a burst ($rate/s) above the learned rate raises doorbell.unexpected_irq" \
-	bmcw_wait_alert doorbell.unexpected_irq 3 \
+	bmcw_wait_alert doorbell.unexpected_irq 10 \
 	"(.bmcwatch.locus == \"irq $irq\") and (.message | test(\"learned rate\"))"
 ktap_diag "$(grep "irq $irq learned peak" /tmp/bmcwatchd.log)"
 # Unclaimed: the handler acknowledges but returns IRQ_NONE; the kernel's
