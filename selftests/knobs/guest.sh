@@ -237,12 +237,12 @@ else
 		"rc=$rc '$(cat /tmp/bbrmmod.out)' refcnt=$(refcnt)" \
 		"$(bmcw_alerts '.rule.name == "health.monitor_stopped"' | tail -2)"
 fi
-reattached() {
-	(($(bmcw_alerts '.rule.name == "health.monitor_started" and
-		(.message | test("loaded again"))' | wc -l) > n_again))
+loaded_again() {
+	bmcw_alerts '.rule.name == "health.monitor_started" and
+		(.message | test("loaded again"))' | wc -l
 }
-n_again=$(bmcw_alerts '.rule.name == "health.monitor_started" and
-	(.message | test("loaded again"))' | wc -l)
+reattached() { (($(loaded_again) > n_again)); }
+n_again=$(loaded_again)
 rmmod bmcwatch 2>/dev/null
 bmcw_load
 if bmcw_wait_for 10 reattached && bmcw_wait_for 10 healthy &&
@@ -252,7 +252,7 @@ else
 	ktap_fail "insmod after that: watched again" "refcnt=$(refcnt) (was $holds)"
 fi
 
-# 18. A hook that disappears (its module unloaded) reaches the outputs.
+# 20. A hook that disappears (its module unloaded) reaches the outputs.
 if grep -q 'ipmi_si:.*state=placed' $DBG/ipmi_hooks 2>/dev/null; then
 	rmmod ipmi_si 2>/dev/null
 	ktap_check "a hook removed under the daemon raises health.hook_failed" \
@@ -263,7 +263,7 @@ else
 		"no ipmi_si hook placed"
 fi
 
-# 19-20. SIGTERM: the daemon says it stops, and so does its status file.
+# 21-22. SIGTERM: the daemon says it stops, and so does its status file.
 pid=$BMCW_DAEMON_PID
 kill "$pid"
 wait "$pid" 2>/dev/null
@@ -273,13 +273,13 @@ ktap_check "SIGTERM: health.monitor_stopped reaches the alert log" \
 ktap_check "SIGTERM: status file says stopped" \
 	test "$(jq -r .state $STATUS 2>/dev/null)" = stopped
 
-# 21. A restart after a clean stop reports nothing about the previous one.
+# 23. A restart after a clean stop reports nothing about the previous one.
 bmcw_start || ktap_diag "daemon did not restart"
 sleep 0.5
 ktap_check "restart after a clean stop: no unclean-stop report" \
 	test -z "$(bmcw_alerts '.rule.name == "health.monitor_stopped"')"
 
-# 22-23. SIGKILL: the daemon cannot speak, its successor does.
+# 24-25. SIGKILL: the daemon cannot speak, its successor does.
 pid=$BMCW_DAEMON_PID
 kill -KILL "$pid"
 wait "$pid" 2>/dev/null
@@ -292,7 +292,7 @@ ktap_check "restart after SIGKILL reports the dead daemon (pid $pid)" \
 	"(.message | test(\"pid $pid\\\\) died without stopping cleanly\"))"
 bmcw_stop
 
-# 24. With the daemon gone the module unloads.
+# 26. With the daemon gone the module unloads.
 ktap_check "rmmod succeeds once the daemon has stopped" rmmod bmcwatch
 kill $syslogd_pid 2>/dev/null
 ktap_finish

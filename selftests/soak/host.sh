@@ -9,9 +9,9 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 export BMCW_SOAK_CYCLES=${1:-${BMCW_SOAK_CYCLES:-20}}
 export BMCW_SOAK_RESTART_EVERY=${BMCW_SOAK_RESTART_EVERY:-5}
-# One QEMU thread for the vCPUs: every load and daemon start patches code
-# (jump labels, kprobes) that the traffic on the other vCPU runs through,
-# and QEMU 7.2's multi-threaded TCG can then loop forever on a stale int3
-# (see selftests/vm/run --help).
-exec selftests/vm/run --smp 2 --tcg single --timeout $((270 + BMCW_SOAK_CYCLES * 9)) \
+# vm/run's default, one QEMU thread for the vCPUs, matters here: every load
+# and daemon start patches code (jump labels, kprobes) that the traffic on
+# the other vCPU runs through, and QEMU 7.2's multi-threaded TCG can then
+# loop forever on a stale int3 (see selftests/vm/run --help).
+exec selftests/vm/run --smp 2 --timeout $((270 + BMCW_SOAK_CYCLES * 9)) \
 	-- selftests/soak/guest.sh
