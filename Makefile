@@ -59,7 +59,7 @@ $(OUT)/vmlinux.h: | $(OUT)
 	else bpf/gen-vmlinux-h.sh $(VMLINUX_SRC) > $@.tmp; fi
 	mv $@.tmp $@
 
-$(OUT)/%.bpf.o: bpf/%.bpf.c bpf/%.h include/uapi/linux/bmcwatch.h \
+$(OUT)/%.bpf.o: bpf/%.bpf.c bpf/%.h bpf/bmcw.bpf.h include/uapi/linux/bmcwatch.h \
 		$(OUT)/vmlinux.h
 	$(CLANG) $(BPF_CFLAGS) -c $< -o $@
 
@@ -130,9 +130,11 @@ eval: deps-ok
 	$(MAKE) all selftest-kmods KDIR=$(VM_KDIR)
 	selftests/run-all eval
 
+# Our sources only, not the build's generated *.mod.c.
 checkpatch:
-	scripts/checkpatch.sh kmod/*.c kmod/*.h include/uapi/linux/*.h \
-		selftests/kmod/*/*.c
+	scripts/checkpatch.sh $(filter-out %.mod.c,$(wildcard kmod/*.c \
+		kmod/*.h include/uapi/linux/*.h selftests/kmod/*/*.c \
+		selftests/kmod/*/*.h))
 
 install: all
 	$(MAKE) -C $(KDIR) M=$(CURDIR) INSTALL_MOD_PATH=$(DESTDIR) modules_install

@@ -17,6 +17,7 @@
 #include <bpf/bpf_tracing.h>
 #include <linux/bmcwatch.h>
 #include "dma.h"
+#include "bmcw.bpf.h"
 
 #define IRQ_NONE	0
 
@@ -53,21 +54,13 @@ struct {
 	__uint(max_entries, DMA_RINGBUF_BYTES);
 } events SEC(".maps");
 
-static __always_inline void stat_inc(__u32 idx)
-{
-	__u64 *v = bpf_map_lookup_elem(&stats, &idx);
-
-	if (v)
-		(*v)++;
-}
-
 static __always_inline void *reserve(__u32 type, __u32 len)
 {
 	struct bmcw_rec_hdr *h;
 
 	h = bpf_ringbuf_reserve(&events, sizeof(*h) + len, 0);
 	if (!h) {
-		stat_inc(DMA_STAT_RB_FULL);
+		bmcw_stat_inc(&stats, DMA_STAT_RB_FULL);
 		return NULL;
 	}
 	h->type = type;
@@ -78,7 +71,7 @@ static __always_inline void *reserve(__u32 type, __u32 len)
 static __always_inline void submit(void *body)
 {
 	bpf_ringbuf_submit((struct bmcw_rec_hdr *)body - 1, 0);
-	stat_inc(DMA_STAT_RB_SENT);
+	bmcw_stat_inc(&stats, DMA_STAT_RB_SENT);
 }
 
 static __always_inline void discard(void *body)
@@ -96,16 +89,16 @@ static __always_inline void count_fault(const struct bmcw_dma_fault *f)
 
 	v = bpf_map_lookup_elem(&fault_counts, &key);
 	if (v) {
-		(*v)++;
+		bmcw_inc(v);
 		return;
 	}
 	if (!bpf_map_update_elem(&fault_counts, &key, &one, BPF_NOEXIST))
 		return;
 	v = bpf_map_lookup_elem(&fault_counts, &key);
 	if (v)
-		(*v)++;
+		bmcw_inc(v);
 	else
-		stat_inc(DMA_STAT_FAULT_MAP_FULL);
+		bmcw_stat_inc(&stats, DMA_STAT_FAULT_MAP_FULL);
 }
 
 SEC("raw_tp/bmcwatch_dma_fault")
@@ -113,20 +106,20 @@ int BPF_PROG(on_dma_fault, const struct bmcw_dma_fault *kf)
 {
 	struct bmcw_dma_fault *f;
 
-	stat_inc(DMA_STAT_FAULTS);
+	bmcw_stat_inc(&stats, DMA_STAT_FAULTS);
 	f = reserve(BMCW_REC_DMA_FAULT, sizeof(*f));
 	if (!f) {
 		struct bmcw_dma_fault tmp;
 
 		if (bpf_probe_read_kernel(&tmp, sizeof(tmp), kf))
-			stat_inc(DMA_STAT_READ_FAIL);
+			bmcw_stat_inc(&stats, DMA_STAT_READ_FAIL);
 		else
 			count_fault(&tmp);
 		return 0;
 	}
 	if (bpf_probe_read_kernel(f, sizeof(*f), kf)) {
 		discard(f);
-		stat_inc(DMA_STAT_READ_FAIL);
+		bmcw_stat_inc(&stats, DMA_STAT_READ_FAIL);
 		return 0;
 	}
 	count_fault(f);
@@ -144,7 +137,7 @@ static __always_inline struct dma_irq_count *irq_count(__u32 irq)
 	bpf_map_update_elem(&irq_counts, &irq, &zero, BPF_NOEXIST);
 	c = bpf_map_lookup_elem(&irq_counts, &irq);
 	if (!c)
-		stat_inc(DMA_STAT_IRQ_MAP_FULL);
+		bmcw_stat_inc(&stats, DMA_STAT_IRQ_MAP_FULL);
 	return c;
 }
 
@@ -166,10 +159,10 @@ int BPF_PROG(on_irq_exit, int irq, struct irqaction *action, int ret)
 	/* On a shared line another handler may claim it: not countable. */
 	if (!info || (info->flags & DMA_IRQ_SHARED))
 		return 0;
-	stat_inc(DMA_STAT_IRQS);
+	bmcw_stat_inc(&stats, DMA_STAT_IRQS);
 	c = irq_count(key);
 	if (c)
-		c->unclaimed++;
+		bmcw_inc(&c->unclaimed);
 	return 0;
 }
 
@@ -179,7 +172,7 @@ int BPF_PROG(on_aer_event, const char *dev_name, __u32 status, __u8 severity,
 {
 	struct bmcw_dma_aer *r;
 
-	stat_inc(DMA_STAT_AER);
+	bmcw_stat_inc(&stats, DMA_STAT_AER);
 	r = reserve(BMCW_REC_DMA_AER, sizeof(*r));
 	if (!r)
 		return 0;
@@ -190,9 +183,9 @@ int BPF_PROG(on_aer_event, const char *dev_name, __u32 status, __u8 severity,
 	r->tlp_valid = tlp_header_valid;
 	if (tlp_header_valid && tlp &&
 	    bpf_probe_read_kernel(r->tlp, sizeof(r->tlp), tlp))
-		stat_inc(DMA_STAT_READ_FAIL);
+		bmcw_stat_inc(&stats, DMA_STAT_READ_FAIL);
 	if (bpf_probe_read_kernel_str(r->dev, sizeof(r->dev), dev_name) < 0)
-		stat_inc(DMA_STAT_READ_FAIL);
+		bmcw_stat_inc(&stats, DMA_STAT_READ_FAIL);
 	submit(r);
 	return 0;
 }

@@ -22,6 +22,7 @@
 #include <bpf/bpf_tracing.h>
 #include <linux/bmcwatch.h>
 #include "ipmi.h"
+#include "bmcw.bpf.h"
 
 /* Set by the loader: send every observation (debugging, tests). */
 const volatile bool send_all;
@@ -76,32 +77,24 @@ struct {
 	__type(value, __u32);
 } ipmi_recovering SEC(".maps");
 
-static __always_inline void stat_inc(__u32 idx)
-{
-	__u64 *v = bpf_map_lookup_elem(&ipmi_stats, &idx);
-
-	if (v)
-		(*v)++;
-}
-
 /* Returns true when this observation created its counter: a first. */
-static __always_inline bool count_key(struct bmcw_ipmi_key *key)
+static __always_inline bool count_key(struct bmcw_ipmi_key *key, __u64 n)
 {
-	__u64 one = 1, *v;
+	__u64 *v;
 
 	v = bpf_map_lookup_elem(&ipmi_counts, key);
 	if (v) {
-		(*v)++;
+		bmcw_add(v, n);
 		return false;
 	}
-	if (!bpf_map_update_elem(&ipmi_counts, key, &one, BPF_NOEXIST))
+	if (!bpf_map_update_elem(&ipmi_counts, key, &n, BPF_NOEXIST))
 		return true;
 	/* Another CPU created the key meanwhile, or the map is full. */
 	v = bpf_map_lookup_elem(&ipmi_counts, key);
 	if (v)
-		(*v)++;
+		bmcw_add(v, n);
 	else
-		stat_inc(IPMI_STAT_MAP_FULL);
+		bmcw_stat_inc(&ipmi_stats, IPMI_STAT_MAP_FULL);
 	return false;
 }
 
@@ -115,18 +108,20 @@ static __always_inline bool count(const struct bmcw_ipmi_event *e)
 		.netfn = e->netfn, .cmd = e->cmd, .origin = e->origin,
 		.kind = e->kind,
 	};
+	/* one UNKNOWN_NMI event stands for e->count NMIs (ABI 1.2) */
+	__u64 n = e->kind == BMCW_IPMI_UNKNOWN_NMI && e->count ? e->count : 1;
 	bool first = false;
 
 	if (e->kind == BMCW_IPMI_XACT || e->kind == BMCW_IPMI_MSG_REQ)
-		first |= count_key(&key);
+		first |= count_key(&key, 1);
 	if (e->kind == BMCW_IPMI_XACT || e->kind == BMCW_IPMI_MSG_RSP) {
 		key.dir = 1;
 		key.cc = e->cc;
-		first |= count_key(&key);
+		first |= count_key(&key, 1);
 	}
 	if (e->kind != BMCW_IPMI_XACT && e->kind != BMCW_IPMI_MSG_REQ &&
 	    e->kind != BMCW_IPMI_MSG_RSP)
-		first |= count_key(&key);
+		first |= count_key(&key, n);
 	return first;
 }
 
@@ -255,26 +250,26 @@ int BPF_PROG(on_ipmi, const struct bmcw_ipmi_event *ke)
 	struct bmcw_rec_hdr *h;
 	bool first;
 
-	stat_inc(IPMI_STAT_SEEN);
+	bmcw_stat_inc(&ipmi_stats, IPMI_STAT_SEEN);
 	if (bpf_probe_read_kernel(&e, sizeof(e), ke)) {
-		stat_inc(IPMI_STAT_READ_FAIL);
+		bmcw_stat_inc(&ipmi_stats, IPMI_STAT_READ_FAIL);
 		return 0;
 	}
 	first = count(&e);
 	if (e.kind == BMCW_IPMI_ATTN)
-		stat_inc(IPMI_STAT_ATTN);
+		bmcw_stat_inc(&ipmi_stats, IPMI_STAT_ATTN);
 	if (!worth_sending(&e, first))
 		return 0;
 	h = bpf_ringbuf_reserve(&ipmi_events, sizeof(*h) + sizeof(e), 0);
 	if (!h) {
-		stat_inc(IPMI_STAT_RB_FULL);
+		bmcw_stat_inc(&ipmi_stats, IPMI_STAT_RB_FULL);
 		return 0;
 	}
 	h->type = BMCW_REC_IPMI;
 	h->len = sizeof(e);
 	__builtin_memcpy(h + 1, &e, sizeof(e));
 	bpf_ringbuf_submit(h, 0);
-	stat_inc(IPMI_STAT_RB_SENT);
+	bmcw_stat_inc(&ipmi_stats, IPMI_STAT_RB_SENT);
 	return 0;
 }
 

@@ -12,6 +12,7 @@
 #include <bpf/bpf_tracing.h>
 #include <linux/bmcwatch.h>
 #include "lpc.h"
+#include "bmcw.bpf.h"
 
 /* Set by the loader before load (see userspace/lpc.c). */
 const volatile struct lpc_range ranges[LPC_MAX_RANGES];
@@ -29,14 +30,6 @@ struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
 	__uint(max_entries, LPC_RINGBUF_BYTES);
 } lpc_events SEC(".maps");
-
-static __always_inline void stat_inc(__u32 idx)
-{
-	__u64 *v = bpf_map_lookup_elem(&lpc_stats, &idx);
-
-	if (v)
-		(*v)++;
-}
 
 /* Does [first, last] overlap a watched range? */
 static __always_inline bool watched(__u32 first, __u32 last)
@@ -56,18 +49,18 @@ static __always_inline void send(__u32 type, const void *src, __u32 len)
 
 	h = bpf_ringbuf_reserve(&lpc_events, sizeof(*h) + len, 0);
 	if (!h) {
-		stat_inc(LPC_STAT_RB_FULL);
+		bmcw_stat_inc(&lpc_stats, LPC_STAT_RB_FULL);
 		return;
 	}
 	h->type = type;
 	h->len = len;
 	if (bpf_probe_read_kernel(h + 1, len, src)) {
 		bpf_ringbuf_discard(h, 0);
-		stat_inc(LPC_STAT_READ_FAIL);
+		bmcw_stat_inc(&lpc_stats, LPC_STAT_READ_FAIL);
 		return;
 	}
 	bpf_ringbuf_submit(h, 0);
-	stat_inc(LPC_STAT_RB_SENT);
+	bmcw_stat_inc(&lpc_stats, LPC_STAT_RB_SENT);
 }
 
 SEC("raw_tp/bmcwatch_lpc_port")
@@ -76,9 +69,9 @@ int BPF_PROG(on_lpc_port, const struct bmcw_lpc_port *kp)
 	struct bmcw_lpc_port p;
 	__u32 last;
 
-	stat_inc(LPC_STAT_PORT_SEEN);
+	bmcw_stat_inc(&lpc_stats, LPC_STAT_PORT_SEEN);
 	if (bpf_probe_read_kernel(&p, sizeof(p), kp)) {
-		stat_inc(LPC_STAT_READ_FAIL);
+		bmcw_stat_inc(&lpc_stats, LPC_STAT_READ_FAIL);
 		return 0;
 	}
 	if (!p.count)
@@ -89,7 +82,7 @@ int BPF_PROG(on_lpc_port, const struct bmcw_lpc_port *kp)
 	/* iopl(3) opens every port: always news */
 	if (p.kind != BMCW_LPC_IOPL && !watched(p.port, last))
 		return 0;
-	stat_inc(LPC_STAT_PORT_WATCHED);
+	bmcw_stat_inc(&lpc_stats, LPC_STAT_PORT_WATCHED);
 	send(BMCW_REC_LPC_PORT, kp, sizeof(p));
 	return 0;
 }
@@ -99,15 +92,15 @@ int BPF_PROG(on_lpc_mmio, const struct bmcw_lpc_mmio *km)
 {
 	__u32 flags;
 
-	stat_inc(LPC_STAT_MMIO_SEEN);
+	bmcw_stat_inc(&lpc_stats, LPC_STAT_MMIO_SEEN);
 	if (bpf_probe_read_kernel(&flags, sizeof(flags), &km->fn_flags)) {
-		stat_inc(LPC_STAT_READ_FAIL);
+		bmcw_stat_inc(&lpc_stats, LPC_STAT_READ_FAIL);
 		return 0;
 	}
 	if (!(flags & BMCW_FN_BMC) && !send_all_mmio)
 		return 0;
 	if (flags & BMCW_FN_BMC)
-		stat_inc(LPC_STAT_MMIO_BMC);
+		bmcw_stat_inc(&lpc_stats, LPC_STAT_MMIO_BMC);
 	send(BMCW_REC_LPC_MMIO, km, sizeof(struct bmcw_lpc_mmio));
 	return 0;
 }

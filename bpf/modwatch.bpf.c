@@ -19,6 +19,7 @@
 #include <bpf/bpf_tracing.h>
 #include <bpf/bpf_core_read.h>
 #include "modwatch.h"
+#include "bmcw.bpf.h"
 
 /* Set by the loader: the module to watch. */
 const volatile char target[MODW_NAME_LEN] = "bmcwatch";
@@ -34,14 +35,6 @@ struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
 	__uint(max_entries, MODW_RINGBUF_BYTES);
 } modw_events SEC(".maps");
-
-static __always_inline void stat_inc(__u32 idx)
-{
-	__u64 *v = bpf_map_lookup_elem(&modw_stats, &idx);
-
-	if (v)
-		(*v)++;
-}
 
 static __always_inline bool is_target(const char *name)
 {
@@ -63,10 +56,10 @@ static __always_inline void send(__u32 kind, const char *name, __u32 flags)
 	struct modw_event *e;
 	struct dentry *d, *up;
 
-	stat_inc(MODW_STAT_SEEN);
+	bmcw_stat_inc(&modw_stats, MODW_STAT_SEEN);
 	e = bpf_ringbuf_reserve(&modw_events, sizeof(*e), 0);
 	if (!e) {
-		stat_inc(MODW_STAT_RB_FULL);
+		bmcw_stat_inc(&modw_stats, MODW_STAT_RB_FULL);
 		return;
 	}
 	__builtin_memset(e, 0, sizeof(*e));
@@ -105,7 +98,7 @@ static __always_inline void send(__u32 kind, const char *name, __u32 flags)
 		d = up;
 	}
 	bpf_ringbuf_submit(e, 0);
-	stat_inc(MODW_STAT_RB_SENT);
+	bmcw_stat_inc(&modw_stats, MODW_STAT_RB_SENT);
 }
 
 /* delete_module(const char __user *name, unsigned int flags) */
@@ -115,7 +108,7 @@ int BPF_KSYSCALL(on_delete_module, const char *name_user, unsigned int flags)
 	char name[MODW_NAME_LEN] = {};
 
 	if (bpf_probe_read_user_str(name, sizeof(name), name_user) <= 0) {
-		stat_inc(MODW_STAT_READ_FAIL);
+		bmcw_stat_inc(&modw_stats, MODW_STAT_READ_FAIL);
 		return 0;
 	}
 	if (is_target(name))
@@ -131,7 +124,7 @@ int BPF_KPROBE(on_show_refcnt, void *mattr, struct module_kobject *mk)
 	struct module *mod = BPF_CORE_READ(mk, mod);
 
 	if (!mod || bpf_probe_read_kernel_str(name, sizeof(name), &mod->name) <= 0) {
-		stat_inc(MODW_STAT_READ_FAIL);
+		bmcw_stat_inc(&modw_stats, MODW_STAT_READ_FAIL);
 		return 0;
 	}
 	if (is_target(name))

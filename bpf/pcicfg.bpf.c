@@ -11,6 +11,7 @@
 #include <bpf/bpf_tracing.h>
 #include <linux/bmcwatch.h>
 #include "pcicfg.h"
+#include "bmcw.bpf.h"
 
 /* Set by the loader before load (see userspace/pcicfg.c). */
 const volatile __u32 sensitive_classes = PCICFG_SENSITIVE_DEFAULT;
@@ -35,21 +36,13 @@ struct {
 	__uint(max_entries, PCICFG_RINGBUF_BYTES);
 } events SEC(".maps");
 
-static __always_inline void stat_inc(__u32 idx)
-{
-	__u64 *v = bpf_map_lookup_elem(&stats, &idx);
-
-	if (v)
-		(*v)++;
-}
-
 static __always_inline void count(__u64 key)
 {
 	__u64 one = 1, *v;
 
 	v = bpf_map_lookup_elem(&cfg_counts, &key);
 	if (v) {
-		(*v)++;
+		bmcw_inc(v);
 		return;
 	}
 	if (!bpf_map_update_elem(&cfg_counts, &key, &one, BPF_NOEXIST))
@@ -57,9 +50,9 @@ static __always_inline void count(__u64 key)
 	/* Another CPU created the key meanwhile, or the map is full. */
 	v = bpf_map_lookup_elem(&cfg_counts, &key);
 	if (v)
-		(*v)++;
+		bmcw_inc(v);
 	else
-		stat_inc(BMCW_STAT_CFG_MAP_FULL);
+		bmcw_stat_inc(&stats, BMCW_STAT_CFG_MAP_FULL);
 }
 
 static __always_inline bool worth_sending(__u64 packed, __u32 fn_flags)
@@ -86,20 +79,20 @@ static __always_inline void send(__u32 type, const void *src, __u32 len)
 
 	h = bpf_ringbuf_reserve(&events, sizeof(*h) + len, 0);
 	if (!h) {
-		stat_inc(BMCW_STAT_RB_FULL);
+		bmcw_stat_inc(&stats, BMCW_STAT_RB_FULL);
 		return;
 	}
 	h->type = type;
 	h->len = len;
 	if (bpf_probe_read_kernel(h + 1, len, src)) {
 		bpf_ringbuf_discard(h, 0);
-		stat_inc(BMCW_STAT_READ_FAIL);
+		bmcw_stat_inc(&stats, BMCW_STAT_READ_FAIL);
 		return;
 	}
 	if (type == BMCW_REC_CFG)
 		*(__u64 *)(h + 1) = bpf_ktime_get_ns();
 	bpf_ringbuf_submit(h, 0);
-	stat_inc(BMCW_STAT_RB_SENT);
+	bmcw_stat_inc(&stats, BMCW_STAT_RB_SENT);
 }
 
 /*

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bdf.h"
 #include "inventory.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -22,9 +23,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	}
 	for (size_t i = 0; i < inv.n; i++) {
-		char flags[128];
+		char flags[128], canon[BDF_STR_MAX];
+		struct bdf b;
 
 		if (!inventory_valid_bdf(inv.fn[i].bdf))
+			abort();
+		/* every domain round-trips: stored as the kernel prints it */
+		if (bdf_parse(inv.fn[i].bdf, &b) || bdf_format(&b, canon) < 12 ||
+		    strcmp(canon, inv.fn[i].bdf))
 			abort();
 		if (i && strcmp(inv.fn[i - 1].bdf, inv.fn[i].bdf) >= 0)
 			abort();

@@ -5,11 +5,16 @@
 # corpus (corpus/NAME), then every regression input (regressions/NAME),
 # and prints one TAP line per harness. A crash fails the harness; its input
 # is kept in .output/crash-NAME-* to become a regression input once fixed.
+# So does a harness that ran no or implausibly few executions (fewer than
+# FUZZ_MIN_EXECS, by default 100 a second): it tested nothing.
 #   run.sh SECONDS NAME...
 set -uo pipefail
 cd "$(dirname "$0")"
 secs=$1
 shift
+# Fewest executions a harness must reach: FUZZ_MIN_EXECS, else 100 a second
+# (the slowest harness does thousands a second on a loaded 2-core host).
+min_execs=${FUZZ_MIN_EXECS:-$((secs * 100))}
 echo "1..$#"
 n=0 fail=0
 for name in "$@"; do
@@ -41,7 +46,15 @@ for name in "$@"; do
 	fi
 	execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
 	cov=$(grep -oE 'cov: [0-9]+' "$log" | tail -1)
-	echo "ok $n $name: ${execs:-0} execs, 0 crashes," \
+	# A harness that barely ran fuzzed nothing: no crash proves nothing.
+	if ! [[ ${execs:-} =~ ^[0-9]+$ ]] || ((execs < min_execs)); then
+		echo "not ok $n $name: only ${execs:-no count of} executions in $secs s" \
+			"(at least $min_execs expected)"
+		tail -5 "$log" | sed 's/^/# /'
+		fail=1
+		continue
+	fi
+	echo "ok $n $name: $execs execs, 0 crashes," \
 		"${#regs[@]} regression inputs pass (${cov:-cov: ?})"
 done
 exit $fail

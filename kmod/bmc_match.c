@@ -73,26 +73,34 @@ bool bmcw_is_bmc(struct pci_dev *pdev)
 	return hit;
 }
 
-/* "1234:11e8", "00:03.0" or "0000:00:03.0"; strict, whole token. */
+/*
+ * "1234:11e8", "00:03.0" or "0000:00:03.0"; strict, whole token. The
+ * domain has 4 to 8 hex digits, as the kernel prints it: Intel VMD's
+ * start at 10000.
+ */
 static int parse_entry(const char *tok, struct bmc_entry *e)
 {
 	unsigned int a, b, c, d;
+	size_t len = strlen(tok);
 	char tail;
 
 	memset(e, 0, sizeof(*e));
-	if (sscanf(tok, "%4x:%2x:%2x.%1u%c", &a, &b, &c, &d, &tail) == 4 &&
-	    strlen(tok) == 12 && c < 32 && d < 8) {
+	/* DOMAIN:BB:DD.F, the domain being all before the first colon */
+	if (len >= 12 && len <= 16 && strchr(tok, ':') == tok + len - 8 &&
+	    tok[len - 5] == ':' && tok[len - 2] == '.' &&
+	    sscanf(tok, "%8x:%2x:%2x.%1u%c", &a, &b, &c, &d, &tail) == 4 &&
+	    c < 32 && d < 8 && a <= INT_MAX) {
 		*e = (struct bmc_entry){ .by_bdf = true, .seg = a, .bus = b,
 					 .devfn = PCI_DEVFN(c, d) };
 		return 0;
 	}
 	if (sscanf(tok, "%2x:%2x.%1u%c", &b, &c, &d, &tail) == 3 &&
-	    strlen(tok) == 7 && c < 32 && d < 8) {
+	    len == 7 && c < 32 && d < 8) {
 		*e = (struct bmc_entry){ .by_bdf = true, .bus = b,
 					 .devfn = PCI_DEVFN(c, d) };
 		return 0;
 	}
-	if (sscanf(tok, "%4x:%4x%c", &a, &b, &tail) == 2 && strlen(tok) == 9) {
+	if (sscanf(tok, "%4x:%4x%c", &a, &b, &tail) == 2 && len == 9) {
 		*e = (struct bmc_entry){ .vendor = a, .device = b };
 		return 0;
 	}
@@ -145,6 +153,18 @@ out:
 	kfree(copy);
 	kfree(nl);
 	return ret;
+}
+
+unsigned int bmcw_bmc_devices_count(void)
+{
+	struct bmc_list *l;
+	unsigned int n;
+
+	rcu_read_lock();
+	l = rcu_dereference(user_list);
+	n = l ? l->n : 0;
+	rcu_read_unlock();
+	return n;
 }
 
 int bmcw_bmc_devices_get(char *buf, size_t len)

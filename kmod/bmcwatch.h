@@ -10,9 +10,13 @@
 #include <linux/hashtable.h>
 #include <linux/percpu.h>
 #include <linux/rculist.h>
+#include <linux/workqueue.h>
 #include <uapi/linux/bmcwatch.h>
+#include "health.h"
 
 #define BMCW_MODULE_VERSION	"0.1.0"
+
+struct dentry;
 
 /* A config-space range of one function and its register class. */
 struct bmcw_region {
@@ -32,8 +36,8 @@ struct bmcw_region {
  */
 struct bmcw_fn {
 	struct hlist_node node;
-	struct rcu_head rcu;
-	u32 key;			/* seg << 16 | bus << 8 | devfn */
+	struct rcu_work free_work;
+	u64 key;			/* bmcw_key(): unique for any domain */
 	u32 flags;			/* BMCW_FN_* */
 	struct pci_dev *pdev;		/* holds a reference */
 	u16 vendor, device, subvendor, subdevice;
@@ -48,12 +52,21 @@ struct bmcw_fn {
 	struct bmcw_region regions[BMCW_MAX_REGIONS];
 };
 
-static inline u32 bmcw_key(u32 seg, u8 bus, u8 devfn)
+/*
+ * The key of a function in the inventory. Domains go beyond 16 bits (Intel
+ * VMD numbers its domains from 0x10000), so the key keeps all 32.
+ */
+static inline u64 bmcw_key(u32 seg, u8 bus, u8 devfn)
 {
-	return seg << 16 | (u32)bus << 8 | devfn;
+	return (u64)seg << 16 | (u32)bus << 8 | devfn;
 }
 
-static inline u32 bmcw_pdev_key(struct pci_dev *pdev)
+static inline u32 bmcw_key_seg(u64 key)
+{
+	return key >> 16;
+}
+
+static inline u64 bmcw_pdev_key(struct pci_dev *pdev)
 {
 	return bmcw_key(pci_domain_nr(pdev->bus), pdev->bus->number,
 			pdev->devfn);
@@ -67,7 +80,7 @@ extern struct hlist_head bmcw_fn_table[1 << BMCW_FN_HASH_BITS];
  * Under rcu_read_lock() or with preemption disabled (the config fast path).
  * Inline: it runs on every traced config access.
  */
-static inline struct bmcw_fn *bmcw_fn_lookup(u32 key)
+static inline struct bmcw_fn *bmcw_fn_lookup(u64 key)
 {
 	struct bmcw_fn *fn;
 
@@ -80,6 +93,8 @@ static inline struct bmcw_fn *bmcw_fn_lookup(u32 key)
 }
 
 int bmcw_inventory_init(void);
+/* Stop the PCI bus notifier: no inventory change or bus hook after it. */
+void bmcw_inventory_stop(void);
 void bmcw_inventory_exit(void);
 void bmcw_inventory_update_flags(void);
 u64 bmcw_host_fingerprint(void);
@@ -126,10 +141,21 @@ static inline const struct bmcw_region *bmcw_region_of(const struct bmcw_fn *fn,
 
 const char *bmcw_class_name(u8 cls);
 
+/*
+ * Classes whose rules compare a write with the value before it; those
+ * registers have no side effects on read (cfg_hook.c reads them first).
+ */
+static inline bool bmcw_class_wants_old(u8 cls)
+{
+	return cls == BMCW_CFG_COMMAND || cls == BMCW_CFG_MSI ||
+	       cls == BMCW_CFG_LPC_DECODE;
+}
+
 /* cfg_hook.c */
 int bmcw_cfg_hook_init(void);
 void bmcw_cfg_hook_exit(void);
 int bmcw_cfg_hook_bus(struct pci_bus *bus);
+void bmcw_cfg_hook_dev_gone(struct pci_dev *pdev);
 int bmcw_cfg_hooks_show(struct seq_file *m, void *v);
 /* Fill @a for an access, then bmcw_cfg_report() it once it is done. */
 void bmcw_cfg_describe(struct bmcw_cfg_access *a, u32 seg, u8 bus, u8 devfn,
@@ -139,7 +165,6 @@ void bmcw_cfg_report(const struct bmcw_cfg_access *a);
 /* cfg_acpi.c: config accesses by ACPI AML, which bypass bus ops */
 void bmcw_cfg_acpi_init(void);
 void bmcw_cfg_acpi_exit(void);
-int bmcw_cfg_acpi_show(struct seq_file *m, void *v);
 extern bool bmcw_enabled;
 
 /* origin.c: the text of the six pci_user_{read,write}_config_*() */
@@ -154,6 +179,8 @@ int bmcw_origin_init(void);
 void bmcw_origin_exit(void);
 /* A user access that came through vfio-pci's config region (a VMM). */
 bool bmcw_user_via_vfio(void);
+/* The origin from further up the stack (through another wrapper). */
+u8 bmcw_origin_deep(void);
 
 /* Origin of a config access from the return address of the bus op. */
 static inline u8 bmcw_origin(unsigned long caller)
@@ -171,47 +198,26 @@ static inline u8 bmcw_origin(unsigned long caller)
 bool bmcw_is_bmc(struct pci_dev *pdev);
 int bmcw_bmc_devices_set(const char *buf);
 int bmcw_bmc_devices_get(char *buf, size_t len);
+unsigned int bmcw_bmc_devices_count(void);
 void bmcw_bmc_match_exit(void);
 
 /* sysfs.c / debugfs.c */
 int bmcw_sysfs_init(void);
 void bmcw_sysfs_exit(void);
-int bmcw_debugfs_init(void);
+struct dentry *bmcw_debugfs_init(void);
 void bmcw_debugfs_exit(void);
 
 /* lpc_hook.c: port I/O grants, /dev/port, BAR and /dev/mem windows */
 void bmcw_lpc_init(void);		/* never fails: lost hooks are reported */
 void bmcw_lpc_exit(void);
 int bmcw_lpc_decode_show(struct seq_file *m, void *v);
-int bmcw_lpc_hooks_show(struct seq_file *m, void *v);
-const char *bmcw_lockdown_state(void);
 
 /* iommu_fault.c: every IOMMU fault record (VT-d, AMD-Vi) */
-void bmcw_iommu_fault_init(void);	/* never fails: lost hooks are reported */
+void bmcw_iommu_fault_init(struct dentry *dir);	/* lost hooks are reported */
 void bmcw_iommu_fault_exit(void);
 
 /* ipmi_hook.c: IPMI KCS/BT state machine and message layer, unknown NMIs */
-void bmcw_ipmi_init(void);		/* never fails: lost hooks are reported */
+void bmcw_ipmi_init(struct dentry *dir);	/* lost hooks are reported */
 void bmcw_ipmi_exit(void);
-
-/* stats (per-CPU, main.c) */
-enum bmcw_kstat {
-	BMCW_KSTAT_CFG_READS,
-	BMCW_KSTAT_CFG_WRITES,
-	BMCW_KSTAT_CFG_TRACED,
-	BMCW_KSTAT_DEV_EVENTS,
-	BMCW_KSTAT_MAX,
-};
-
-DECLARE_PER_CPU(u64, bmcw_kstats[BMCW_KSTAT_MAX]);
-
-/* Inline: it sits in the config-space fast path. */
-static inline void bmcw_kstat_inc(enum bmcw_kstat s)
-{
-	this_cpu_inc(bmcw_kstats[s]);
-}
-
-u64 bmcw_kstat_sum(enum bmcw_kstat s);
-void bmcw_emit_health(u32 kind, int err, const char *what);
 
 #endif /* _BMCWATCH_H */

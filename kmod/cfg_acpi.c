@@ -7,13 +7,17 @@
  * bus-ops hook seeing it. Probing the two OSL entry points covers that path
  * with the same event as every other access (origin BMCW_ORIGIN_ACPI).
  * Other raw_pci_*() users run at boot (early quirks, mmconfig setup),
- * before any module.
+ * before any module. Both entry points are global functions called from
+ * ACPICA's other files, so no copy of them is inlined elsewhere.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/acpi.h>
 #include <linux/kprobes.h>
 #include <linux/seq_file.h>
 #include "bmcwatch.h"
 #include "bmcwatch_trace.h"
+#include "hook.h"
 
 /* ACPICA passes access widths in bits. */
 static u8 width_bytes(unsigned long width)
@@ -61,14 +65,6 @@ static int read_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
 	return 0;
 }
 
-static struct kretprobe read_probe = {
-	.kp.symbol_name = "acpi_os_read_pci_configuration",
-	.entry_handler = read_entry,
-	.handler = read_ret,
-	.data_size = sizeof(struct acpi_read_ctx),
-	.maxactive = 16,
-};
-
 /*
  * acpi_os_write_pci_configuration(struct acpi_pci_id *id, u32 reg,
  *				   u64 value, u32 width)
@@ -91,42 +87,29 @@ static int write_pre(struct kprobe *p, struct pt_regs *regs)
 	return 0;
 }
 
-static struct kprobe write_probe = {
-	.symbol_name = "acpi_os_write_pci_configuration",
-	.pre_handler = write_pre,
+static struct bmcw_hook hooks[] = {
+	{ .kind = BMCW_HOOK_KRETPROBE,
+	  .syms = { "acpi_os_read_pci_configuration" },
+	  .unseen = "config reads by ACPI AML", .entry = read_entry,
+	  .ret = read_ret, .data_size = sizeof(struct acpi_read_ctx),
+	  .maxactive = 16 },
+	BMCW_KPROBE(NULL, "acpi_os_write_pci_configuration",
+		    "config writes by ACPI AML", write_pre),
 };
 
-static int read_err = -ENODEV, write_err = -ENODEV;
+static struct bmcw_hook_set acpi_hooks = {
+	.monitor = BMCW_MON_PCIE,
+	.name = "pcie",
+	.hooks = hooks,
+	.nr = ARRAY_SIZE(hooks),
+};
 
-/* Optional: a kernel without ACPI or these symbols loses only this path. */
 void bmcw_cfg_acpi_init(void)
 {
-	read_err = register_kretprobe(&read_probe);
-	if (read_err)
-		bmcw_emit_health(BMCW_HEALTH_HOOK_FAILED, read_err,
-				 "acpi_os_read_pci_configuration");
-	write_err = register_kprobe(&write_probe);
-	if (write_err)
-		bmcw_emit_health(BMCW_HEALTH_HOOK_FAILED, write_err,
-				 "acpi_os_write_pci_configuration");
+	bmcw_hooks_add(&acpi_hooks);
 }
 
 void bmcw_cfg_acpi_exit(void)
 {
-	if (!read_err)
-		unregister_kretprobe(&read_probe);
-	if (!write_err)
-		unregister_kprobe(&write_probe);
-	read_err = -ENODEV;
-	write_err = -ENODEV;
-}
-
-int bmcw_cfg_acpi_show(struct seq_file *m, void *v)
-{
-	seq_printf(m, "acpi_os_read_pci_configuration %s %d missed=%d\n",
-		   read_err ? "failed" : "attached", read_err,
-		   read_err ? 0 : read_probe.nmissed);
-	seq_printf(m, "acpi_os_write_pci_configuration %s %d\n",
-		   write_err ? "failed" : "attached", write_err);
-	return 0;
+	bmcw_hooks_del(&acpi_hooks);
 }

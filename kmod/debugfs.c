@@ -1,64 +1,33 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * /sys/kernel/debug/bmcwatch: the tables (inventory, register layout, hooks,
- * counters). Root only; one "key=value" record per line so that tools can
- * parse it without guessing.
+ * /sys/kernel/debug/bmcwatch: the tables. Root only; one "key=value"
+ * record per line so that tools can parse it without guessing; free text,
+ * where a table has any, comes last after "# " or "detail=".
+ *   inventory  every PCI function with its identity and BMC marks
+ *   regions    each function's config-space layout by register class
+ *   pci_ops    the bus ops wrappers, and other wrappers found on ours
+ *   hooks      every hook of every monitor: state, error, misses
+ *   losses     what the module lost, by cause
+ *   health     the last health events, with those nothing received
+ *   stats      config-space counters
+ *   lpc_decode the PCH LPC/eSPI decode map, at load and now
+ * The IOMMU and IPMI monitors add their own tables to the directory.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/debugfs.h>
 #include <linux/seq_file.h>
 #include "bmcwatch.h"
+#include "hook.h"
 
 static struct dentry *bmcw_dir;
 
-static int stats_show(struct seq_file *m, void *v)
-{
-	static const char * const names[BMCW_KSTAT_MAX] = {
-		[BMCW_KSTAT_CFG_READS] = "cfg_reads",
-		[BMCW_KSTAT_CFG_WRITES] = "cfg_writes",
-		[BMCW_KSTAT_CFG_TRACED] = "cfg_traced",
-		[BMCW_KSTAT_DEV_EVENTS] = "dev_events",
-	};
-	int i;
-
-	for (i = 0; i < BMCW_KSTAT_MAX; i++)
-		seq_printf(m, "%s=%llu\n", names[i], bmcw_kstat_sum(i));
-	return 0;
-}
-
-DEFINE_SHOW_ATTRIBUTE(stats);
-
-static int inventory_open(struct inode *inode, struct file *file)
-{
-	return single_open(file, bmcw_inventory_show, NULL);
-}
-
-static int regions_open(struct inode *inode, struct file *file)
-{
-	return single_open(file, bmcw_regions_show, NULL);
-}
-
-static int hooks_show(struct seq_file *m, void *v)
-{
-	bmcw_cfg_hooks_show(m, v);
-	return bmcw_cfg_acpi_show(m, v);
-}
-
-static int hooks_open(struct inode *inode, struct file *file)
-{
-	return single_open(file, hooks_show, NULL);
-}
-
-static int lpc_decode_open(struct inode *inode, struct file *file)
-{
-	return single_open(file, bmcw_lpc_decode_show, NULL);
-}
-
-static int lpc_hooks_open(struct inode *inode, struct file *file)
-{
-	return single_open(file, bmcw_lpc_hooks_show, NULL);
-}
-
-#define SEQ_FOPS(name) \
+/* A read-only seq_file table whose show function lives elsewhere. */
+#define SHOW_FOPS(name, fn)					\
+static int name##_open(struct inode *inode, struct file *file)	\
+{								\
+	return single_open(file, fn, NULL);			\
+}								\
 static const struct file_operations name##_fops = {		\
 	.owner = THIS_MODULE,					\
 	.open = name##_open,					\
@@ -67,26 +36,32 @@ static const struct file_operations name##_fops = {		\
 	.release = single_release,				\
 }
 
-SEQ_FOPS(inventory);
-SEQ_FOPS(regions);
-SEQ_FOPS(hooks);
-SEQ_FOPS(lpc_decode);
-SEQ_FOPS(lpc_hooks);
+SHOW_FOPS(inventory, bmcw_inventory_show);
+SHOW_FOPS(regions, bmcw_regions_show);
+SHOW_FOPS(pci_ops, bmcw_cfg_hooks_show);
+SHOW_FOPS(hooks, bmcw_hooks_show);
+SHOW_FOPS(losses, bmcw_losses_show);
+SHOW_FOPS(health, bmcw_health_show);
+SHOW_FOPS(stats, bmcw_kstats_show);
+SHOW_FOPS(lpc_decode, bmcw_lpc_decode_show);
 
-int bmcw_debugfs_init(void)
+/* The directory for the monitors' own tables, or an ERR_PTR. */
+struct dentry *bmcw_debugfs_init(void)
 {
 	bmcw_dir = debugfs_create_dir("bmcwatch", NULL);
 	if (IS_ERR(bmcw_dir))
-		return PTR_ERR(bmcw_dir);
+		return bmcw_dir;
 	debugfs_create_file("inventory", 0400, bmcw_dir, NULL,
 			    &inventory_fops);
 	debugfs_create_file("regions", 0400, bmcw_dir, NULL, &regions_fops);
+	debugfs_create_file("pci_ops", 0400, bmcw_dir, NULL, &pci_ops_fops);
 	debugfs_create_file("hooks", 0400, bmcw_dir, NULL, &hooks_fops);
+	debugfs_create_file("losses", 0400, bmcw_dir, NULL, &losses_fops);
+	debugfs_create_file("health", 0400, bmcw_dir, NULL, &health_fops);
 	debugfs_create_file("stats", 0400, bmcw_dir, NULL, &stats_fops);
 	debugfs_create_file("lpc_decode", 0400, bmcw_dir, NULL,
 			    &lpc_decode_fops);
-	debugfs_create_file("lpc_hooks", 0400, bmcw_dir, NULL, &lpc_hooks_fops);
-	return 0;
+	return bmcw_dir;
 }
 
 void bmcw_debugfs_exit(void)

@@ -6,17 +6,21 @@
  * looks functions up with interrupts off; changed only from the PCI bus
  * notifier and at load, under inv_lock.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/hashtable.h>
 #include <linux/mutex.h>
 #include <linux/pci.h>
 #include <linux/seq_file.h>
 #include <linux/siphash.h>
 #include <linux/slab.h>
+#include <linux/workqueue.h>
 #include "bmcwatch.h"
 #include "bmcwatch_trace.h"
 
 DEFINE_HASHTABLE(bmcw_fn_table, BMCW_FN_HASH_BITS);
 static DEFINE_MUTEX(inv_lock);
+static struct workqueue_struct *free_wq;	/* drained at exit */
 static unsigned int nr_fns;
 
 /*
@@ -26,7 +30,7 @@ static unsigned int nr_fns;
  */
 #define BMCW_TOMBSTONES 64
 static struct {
-	u32 key;
+	u64 key;
 	u64 fingerprint;
 	bool used;
 } tombstones[BMCW_TOMBSTONES];
@@ -109,19 +113,30 @@ static struct bmcw_fn *fn_create(struct pci_dev *pdev)
 	return fn;
 }
 
-static void fn_free_rcu(struct rcu_head *head)
+/*
+ * After a grace period, in process context: the last pci_dev_put() may
+ * release the device, which can sleep, so not from an RCU callback.
+ */
+static void fn_free_work(struct work_struct *work)
 {
-	struct bmcw_fn *fn = container_of(head, struct bmcw_fn, rcu);
+	struct bmcw_fn *fn = container_of(to_rcu_work(work), struct bmcw_fn,
+					  free_work);
 
 	pci_dev_put(fn->pdev);
 	kfree(fn);
+}
+
+static void fn_free_later(struct bmcw_fn *fn)
+{
+	INIT_RCU_WORK(&fn->free_work, fn_free_work);
+	queue_rcu_work(free_wq, &fn->free_work);
 }
 
 static void emit(const struct bmcw_fn *fn, u8 change)
 {
 	struct bmcw_dev_event e = {
 		.ts_ns = ktime_get_ns(),
-		.seg = fn->key >> 16,
+		.seg = bmcw_key_seg(fn->key),
 		.bus = (fn->key >> 8) & 0xff,
 		.devfn = fn->key & 0xff,
 		.change = change,
@@ -246,12 +261,13 @@ static void add_pdev_locked(struct pci_dev *pdev, u8 change)
 		return;
 	old = bmcw_fn_lookup(fn->key);
 	if (old) {
-		hash_del_rcu(&old->node);
-		call_rcu(&old->rcu, fn_free_rcu);
+		/* in one step: a lookup meanwhile finds the old or the new */
+		hlist_replace_rcu(&old->node, &fn->node);
+		fn_free_later(old);
 	} else {
 		nr_fns++;
+		hash_add_rcu(bmcw_fn_table, &fn->node, fn->key);
 	}
-	hash_add_rcu(bmcw_fn_table, &fn->node, fn->key);
 	update_flags_locked();
 	emit(fn, change);
 	if (change == BMCW_DEV_ADDED && identity_changed(fn))
@@ -272,7 +288,7 @@ static void del_pdev_locked(struct pci_dev *pdev)
 	tombstones[next_tombstone].fingerprint = fn->fingerprint;
 	tombstones[next_tombstone].used = true;
 	next_tombstone = (next_tombstone + 1) % BMCW_TOMBSTONES;
-	call_rcu(&fn->rcu, fn_free_rcu);
+	fn_free_later(fn);
 }
 
 static int pci_notify(struct notifier_block *nb, unsigned long action,
@@ -284,8 +300,10 @@ static int pci_notify(struct notifier_block *nb, unsigned long action,
 	case BUS_NOTIFY_ADD_DEVICE:
 		/* A bus made with other ops (host child_ops, virtual bus). */
 		if (bmcw_cfg_hook_bus(pdev->bus))
-			bmcw_emit_health(BMCW_HEALTH_HOOK_FAILED, -ENOMEM,
-					 "pci_bus_ops");
+			bmcw_health(BMCW_MON_PCIE, BMCW_HEALTH_HOOK_FAILED,
+				    -ENOMEM, "pci_bus_ops",
+				    "no memory to hook bus %04x:%02x: its config accesses are unseen",
+				    pci_domain_nr(pdev->bus), pdev->bus->number);
 		mutex_lock(&inv_lock);
 		add_pdev_locked(pdev, BMCW_DEV_ADDED);
 		mutex_unlock(&inv_lock);
@@ -294,6 +312,7 @@ static int pci_notify(struct notifier_block *nb, unsigned long action,
 		mutex_lock(&inv_lock);
 		del_pdev_locked(pdev);
 		mutex_unlock(&inv_lock);
+		bmcw_cfg_hook_dev_gone(pdev);
 		break;
 	case BUS_NOTIFY_BOUND_DRIVER:
 	case BUS_NOTIFY_UNBOUND_DRIVER:
@@ -307,15 +326,23 @@ static struct notifier_block pci_nb = {
 	.notifier_call = pci_notify,
 };
 
+static bool pci_nb_registered;
+
 int bmcw_inventory_init(void)
 {
 	struct pci_dev *pdev = NULL;
 	int ret;
 
+	free_wq = alloc_workqueue("bmcwatch_inv", 0, 0);
+	if (!free_wq)
+		return -ENOMEM;
 	/* Register first so a device added during the scan is not missed. */
 	ret = bus_register_notifier(&pci_bus_type, &pci_nb);
-	if (ret)
+	if (ret) {
+		destroy_workqueue(free_wq);
 		return ret;
+	}
+	pci_nb_registered = true;
 	mutex_lock(&inv_lock);
 	for_each_pci_dev(pdev)
 		if (!bmcw_fn_lookup(bmcw_pdev_key(pdev)))
@@ -324,21 +351,35 @@ int bmcw_inventory_init(void)
 	return 0;
 }
 
+/*
+ * Unregistering waits for a callback that runs: after this no bus gets
+ * hooked and the table stops changing, whatever the PCI topology does.
+ */
+void bmcw_inventory_stop(void)
+{
+	if (pci_nb_registered)
+		bus_unregister_notifier(&pci_bus_type, &pci_nb);
+	pci_nb_registered = false;
+}
+
 void bmcw_inventory_exit(void)
 {
 	struct hlist_node *tmp;
 	struct bmcw_fn *fn;
 	int bkt;
 
-	bus_unregister_notifier(&pci_bus_type, &pci_nb);
+	bmcw_inventory_stop();
 	mutex_lock(&inv_lock);
 	hash_for_each_safe(bmcw_fn_table, bkt, tmp, fn, node) {
 		hash_del_rcu(&fn->node);
-		call_rcu(&fn->rcu, fn_free_rcu);
+		fn_free_later(fn);
 	}
 	nr_fns = 0;
 	mutex_unlock(&inv_lock);
+	/* the frees are queued after a grace period: wait for both */
 	rcu_barrier();
+	destroy_workqueue(free_wq);
+	free_wq = NULL;
 }
 
 /*
@@ -384,14 +425,15 @@ u64 bmcw_host_fingerprint(void)
 static void show_fn(struct seq_file *m, const struct bmcw_fn *fn)
 {
 	struct pci_dev *pdev = fn->pdev, *up;
+	struct device_driver *drv = READ_ONCE(pdev->dev.driver);
 	int i;
 
 	seq_printf(m, "%s vendor=%04x device=%04x subsys=%04x:%04x class=%06x rev=%02x hdr=%02x flags=0x%x fp=%016llx",
 		   pci_name(pdev), fn->vendor, fn->device, fn->subvendor,
 		   fn->subdevice, fn->class, fn->revision, fn->hdr_type,
 		   READ_ONCE(fn->flags), fn->fingerprint);
-	seq_printf(m, " driver=%s",
-		   pdev->dev.driver ? pdev->dev.driver->name : "-");
+	/* once: an unbind meanwhile may clear it */
+	seq_printf(m, " driver=%s", drv ? drv->name : "-");
 	seq_puts(m, " bars=");
 	for (i = 0; i < PCI_STD_NUM_BARS; i++)
 		seq_printf(m, "%s%llx%s", i ? "," : "",

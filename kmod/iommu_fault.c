@@ -22,9 +22,12 @@
  * no device answers to and interrupt-request faults (I=1), which the
  * driver only prints. The tracepoint is not used with the kprobe (each
  * fault would count twice) nor on VT-d (dmar_fault() does not report
- * there on 6.1). A hook that cannot be placed is reported absent, and as
- * failed only if the host has an AMD IOMMU.
+ * there on 6.1). The hook installer (hook.c) reports each hook; one a
+ * host does not need (no VT-d unit, no AMD IOMMU) is "unused". Each unit
+ * of the DMAR table is watched: there is no fixed number.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/acpi.h>
 #include <linux/atomic.h>
 #include <linux/debugfs.h>
@@ -37,6 +40,7 @@
 #include <linux/uaccess.h>
 #include <linux/version.h>
 #include "bmcwatch.h"
+#include "hook.h"
 
 /* Before CREATE_TRACE_POINTS: the kernel's tracepoint, used, not defined. */
 #include <trace/events/iommu.h>
@@ -75,8 +79,6 @@
 #define VTD_FRCD_PP		BIT(31)		/* in the dword at +8 */
 #define VTD_REG_MIN		4096
 
-#define BMCW_MAX_DMAR		16
-
 /* AMD-Vi event flags (AMD IOMMU spec 2.5.2, IO_PAGE_FAULT event). */
 #define AMDVI_EVENT_FLAG_I	0x008		/* interrupt request */
 #define AMDVI_EVENT_FLAG_RW	0x020		/* 1: write */
@@ -89,10 +91,9 @@ struct bmcw_dmar {
 	u16 seg;
 };
 
-static struct bmcw_dmar dmars[BMCW_MAX_DMAR];
+static struct bmcw_dmar *dmars;
 static unsigned int nr_dmars;
-static bool vtd_armed, amd_armed, amd_present, iopf_armed;
-static int vtd_err, amd_err, iopf_err;
+static bool amd_present, iopf_armed;
 static atomic64_t nr_records, nr_dma, nr_ir, nr_overflow, nr_unmatched;
 static struct dentry *dbg_file;
 
@@ -197,11 +198,6 @@ static int vtd_pre(struct kprobe *p, struct pt_regs *regs)
 	return 0;
 }
 
-static struct kprobe vtd_kp = {
-	.symbol_name = "dmar_fault",
-	.pre_handler = vtd_pre,
-};
-
 /*
  * amd_iommu_report_page_fault(struct amd_iommu *iommu, u16 devid,
  * u16 domain_id, u64 address, int flags) since 6.0; (u16 devid,
@@ -233,11 +229,6 @@ static int amd_pre(struct kprobe *p, struct pt_regs *regs)
 	emit_fault(&f);
 	return 0;
 }
-
-static struct kprobe amd_kp = {
-	.symbol_name = "amd_iommu_report_page_fault",
-	.pre_handler = amd_pre,
-};
 
 /*
  * iommu:io_page_fault(dev, iova, flags): dev is the requester the driver
@@ -298,25 +289,44 @@ static void map_unit(const struct acpi_dmar_hardware_unit *hw)
 }
 
 /* ACPI DMAR table (VT-d spec 8.1): DRHD entries carry each unit's base. */
-static void find_dmars(void)
+static unsigned int walk_dmar(struct acpi_table_header *tbl, bool map)
 {
-	struct acpi_table_header *tbl;
+	void *p = (void *)tbl + sizeof(struct acpi_table_dmar);
+	void *end = (void *)tbl + tbl->length;
 	struct acpi_dmar_header *h;
-	void *p, *end;
+	unsigned int n = 0;
 
-	if (ACPI_FAILURE(acpi_get_table(ACPI_SIG_DMAR, 0, &tbl)))
-		return;
-	p = (void *)tbl + sizeof(struct acpi_table_dmar);
-	end = (void *)tbl + tbl->length;
-	while (p + sizeof(*h) <= end && nr_dmars < BMCW_MAX_DMAR) {
+	while (p + sizeof(*h) <= end) {
 		h = p;
 		if (h->length < sizeof(*h) || p + h->length > end)
 			break;
 		if (h->type == ACPI_DMAR_TYPE_HARDWARE_UNIT &&
-		    h->length >= sizeof(struct acpi_dmar_hardware_unit))
-			map_unit(p);
+		    h->length >= sizeof(struct acpi_dmar_hardware_unit)) {
+			if (map)
+				map_unit(p);
+			n++;
+		}
 		p += h->length;
 	}
+	return n;
+}
+
+static void find_dmars(void)
+{
+	struct acpi_table_header *tbl;
+	unsigned int n;
+
+	if (ACPI_FAILURE(acpi_get_table(ACPI_SIG_DMAR, 0, &tbl)))
+		return;
+	n = walk_dmar(tbl, false);
+	dmars = n ? kcalloc(n, sizeof(*dmars), GFP_KERNEL) : NULL;
+	if (dmars)
+		walk_dmar(tbl, true);
+	else if (n)
+		bmcw_health(BMCW_MON_DMA, BMCW_HEALTH_HOOK_FAILED, -ENOMEM,
+			    "dmar_units",
+			    "no memory for %u VT-d units: their faults are not seen",
+			    n);
 	acpi_put_table(tbl);
 }
 
@@ -330,15 +340,6 @@ static bool have_ivrs(void)
 	return true;
 }
 
-static const char *hook_state(bool armed, int err, bool needed)
-{
-	if (armed)
-		return "armed";
-	if (!needed)
-		return "absent";
-	return err ? "failed" : "absent";
-}
-
 static int iommu_show(struct seq_file *m, void *v)
 {
 	unsigned int i;
@@ -348,14 +349,6 @@ static int iommu_show(struct seq_file *m, void *v)
 			   i, dmars[i].seg, (u64)dmars[i].phys, dmars[i].cap,
 			   dmars[i].ecap, (unsigned int)VTD_CAP_FRO(dmars[i].cap),
 			   VTD_CAP_NFR(dmars[i].cap));
-	seq_printf(m, "hook=dmar_fault state=%s err=%d\n",
-		   hook_state(vtd_armed, vtd_err, nr_dmars), vtd_err);
-	seq_printf(m, "hook=amd_iommu_report_page_fault state=%s err=%d\n",
-		   hook_state(amd_armed, amd_err, amd_present && !iopf_armed),
-		   amd_err);
-	seq_printf(m, "hook=io_page_fault state=%s err=%d\n",
-		   hook_state(iopf_armed, iopf_err, amd_present && !amd_armed),
-		   iopf_err);
 	seq_printf(m, "records=%lld dma=%lld ir=%lld overflow=%lld unmatched=%lld\n",
 		   atomic64_read(&nr_records), atomic64_read(&nr_dma),
 		   atomic64_read(&nr_ir), atomic64_read(&nr_overflow),
@@ -365,42 +358,60 @@ static int iommu_show(struct seq_file *m, void *v)
 
 DEFINE_SHOW_ATTRIBUTE(iommu);
 
+static struct bmcw_hook hooks[] = {
+	BMCW_KPROBE(NULL, "dmar_fault", "Intel VT-d DMA and interrupt faults",
+		    vtd_pre),
+	{ .kind = BMCW_HOOK_KPROBE, .syms = { "amd_iommu_report_page_fault" },
+	  .unseen = "AMD-Vi faults of unknown requesters and interrupt faults",
+	  .pre = amd_pre, .optional = true },
+	{ .kind = BMCW_HOOK_EXTERNAL, .syms = { "io_page_fault" },
+	  .unseen = "AMD-Vi DMA faults" },
+};
+
+#define VTD_HOOK	(&hooks[0])
+#define AMD_HOOK	(&hooks[1])
+#define IOPF_HOOK	(&hooks[2])
+
+static struct bmcw_hook_set dma_hooks = {
+	.monitor = BMCW_MON_DMA,
+	.name = "dma",
+	.hooks = hooks,
+	.nr = ARRAY_SIZE(hooks),
+};
+
 /* Never fails the load: a hook that cannot be placed is reported. */
-void bmcw_iommu_fault_init(void)
+void bmcw_iommu_fault_init(struct dentry *dir)
 {
-	struct dentry *dir;
+	int err;
 
 	find_dmars();
-	if (nr_dmars) {
-		vtd_err = register_kprobe(&vtd_kp);
-		vtd_armed = !vtd_err;
-		if (vtd_err) {
-			pr_warn("bmcwatch: cannot hook dmar_fault: %d\n",
-				vtd_err);
-			bmcw_emit_health(BMCW_HEALTH_HOOK_FAILED, vtd_err,
-					 "dmar_fault");
-		}
-	}
 	amd_present = have_ivrs();
-	amd_err = register_kprobe(&amd_kp);
-	amd_armed = !amd_err;
-	if (amd_present && !amd_armed) {
-		iopf_err = register_trace_io_page_fault(iopf_probe, NULL);
-		iopf_armed = !iopf_err;
+	/* what this host does not have is not placed, and not missed */
+	if (!nr_dmars)
+		VTD_HOOK->kind = BMCW_HOOK_EXTERNAL;
+	if (!amd_present)
+		AMD_HOOK->kind = BMCW_HOOK_EXTERNAL;
+	bmcw_hooks_add(&dma_hooks);
+	if (!nr_dmars)
+		bmcw_hook_report(&dma_hooks, VTD_HOOK, BMCW_HOOK_UNUSED, 0);
+	if (!amd_present)
+		bmcw_hook_report(&dma_hooks, AMD_HOOK, BMCW_HOOK_UNUSED, 0);
+	if (amd_present && AMD_HOOK->state != BMCW_HOOK_PLACED) {
+		err = register_trace_io_page_fault(iopf_probe, NULL);
+		iopf_armed = !err;
+		bmcw_hook_report(&dma_hooks, IOPF_HOOK,
+				 err ? BMCW_HOOK_FAILED : BMCW_HOOK_PLACED, err);
+		/* seen, but not all of it: say what is not */
+		if (iopf_armed)
+			bmcw_health(BMCW_MON_DMA, BMCW_HEALTH_BLIND_SPOT,
+				    AMD_HOOK->err, AMD_HOOK->syms[0],
+				    "AMD-Vi faults seen through io_page_fault: interrupt faults and requesters no device answers to are unseen");
+	} else {
+		bmcw_hook_report(&dma_hooks, IOPF_HOOK, BMCW_HOOK_UNUSED, 0);
 	}
-	/* Failed only when neither hook sees the AMD IOMMU's faults. */
-	if (amd_present && !amd_armed && !iopf_armed) {
-		pr_warn("bmcwatch: cannot hook amd_iommu_report_page_fault (%d) nor io_page_fault (%d)\n",
-			amd_err, iopf_err);
-		bmcw_emit_health(BMCW_HEALTH_HOOK_FAILED, amd_err,
-				 "amd_iommu_report_page_fault");
-	}
-	dir = debugfs_lookup("bmcwatch", NULL);
-	if (dir) {
+	if (!IS_ERR_OR_NULL(dir))
 		dbg_file = debugfs_create_file("iommu", 0400, dir, NULL,
 					       &iommu_fops);
-		dput(dir);
-	}
 }
 
 void bmcw_iommu_fault_exit(void)
@@ -409,20 +420,17 @@ void bmcw_iommu_fault_exit(void)
 
 	debugfs_remove(dbg_file);
 	dbg_file = NULL;
-	/* unregister_kprobe() waits until no handler runs any more. */
-	if (vtd_armed)
-		unregister_kprobe(&vtd_kp);
-	if (amd_armed)
-		unregister_kprobe(&amd_kp);
+	/* unregistering waits until no handler runs any more */
+	bmcw_hooks_del(&dma_hooks);
 	if (iopf_armed) {
 		unregister_trace_io_page_fault(iopf_probe, NULL);
 		/* No probe may still run when the module text goes. */
 		tracepoint_synchronize_unregister();
 	}
-	vtd_armed = false;
-	amd_armed = false;
 	iopf_armed = false;
 	for (i = 0; i < nr_dmars; i++)
 		iounmap(dmars[i].reg);
+	kfree(dmars);
+	dmars = NULL;
 	nr_dmars = 0;
 }

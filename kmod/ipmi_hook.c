@@ -18,9 +18,13 @@
  *    exactly those), and a "hosed" state machine abandons the transaction
  *    it carried: no get_result() follows its start, the message comes back
  *    to the message layer unanswered, or the next start comes first.
- *  - the message layer in ipmi_msghandler: smi_send() for each request
- *    with its origin, ipmi_smi_msg_received() for each response or
- *    asynchronous delivery, ipmi_smi_watchdog_pretimeout().
+ *  - the message layer: ipmi_si's sender() for each message the layer
+ *    hands the interface, with its origin (not ipmi_msghandler's
+ *    smi_send(), which the compiler inlines into one of its four callers:
+ *    a probe there misses what that caller sends; sender() is reached
+ *    only through the interface's handler table), and in ipmi_msghandler
+ *    ipmi_smi_msg_received() for each response or asynchronous delivery
+ *    and ipmi_smi_watchdog_pretimeout().
  *
  * Only function arguments, return values and struct ipmi_smi_msg (from
  * <linux/ipmi_smi.h>, shipped in linux-headers) are read; ipmi_si's private
@@ -29,14 +33,16 @@
  * Origin: ipmi_request_settime()/ipmi_request_supply_msgs() are the only
  * ways users send; the module their caller lives in (ipmi_devintf for
  * /dev/ipmiN, ipmi_watchdog, ipmi_poweroff, acpi_ipmi) names the origin,
- * and the task is remembered until smi_send() runs in the same call. The
+ * and the task is remembered until sender() runs in the same call. The
  * smi_msg's data pointer then ties the request to the state machine
  * transaction that carries it. Anything else is ipmi_msghandler's own
  * traffic, or ipmi_si's internal traffic at the state machine.
  *
- * A hook that cannot be placed is shown in debugfs and reported with a
- * health event; it never fails the load.
+ * Hooks are placed by the module's one installer (hook.c), which reports
+ * each one; none of them fails the load.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/debugfs.h>
 #include <linux/ipmi_smi.h>
 #include <linux/irq_work.h>
@@ -51,6 +57,7 @@
 #include <linux/spinlock.h>
 #include <asm/nmi.h>
 #include "bmcwatch.h"
+#include "hook.h"
 
 #define CREATE_TRACE_POINTS
 #include "ipmi_trace.h"
@@ -71,22 +78,6 @@
 #define IPMI_MSG_SLOTS		64
 #define IPMI_CALLER_CACHE	8
 #define IPMI_TRANSCRIPT		64
-
-enum hook_state { HOOK_ABSENT, HOOK_PLACED, HOOK_FAILED };
-
-struct ipmi_hook {
-	const char *mod;
-	const char *sym;
-	kprobe_pre_handler_t pre;
-	kretprobe_handler_t entry;
-	kretprobe_handler_t ret;
-	size_t data_size;
-	/* under hooks_lock */
-	enum hook_state state;
-	int err;
-	struct kprobe kp;
-	struct kretprobe krp;
-};
 
 /* State of one state machine (one interface), keyed by its opaque pointer. */
 struct ipmi_sm {
@@ -123,7 +114,6 @@ struct caller_slot {
 	u8 origin;
 };
 
-static DEFINE_MUTEX(hooks_lock);
 static DEFINE_RAW_SPINLOCK(ipmi_lock);	/* sms, origins, msgs, callers */
 static struct ipmi_sm sms[IPMI_MAX_SM];
 static struct origin_slot origins[IPMI_ORIGIN_SLOTS];
@@ -140,10 +130,9 @@ static unsigned int transcript_head, transcript_len;
 static DEFINE_PER_CPU(unsigned int, nmi_unclaimed);
 static DEFINE_PER_CPU(struct irq_work, nmi_work);
 static bool nmi_registered;
-static u64 nmi_seen;
+static atomic64_t nmi_seen;
 
-static struct dentry *ipmi_dentries[3];
-static bool notifier_registered;
+static struct dentry *ipmi_dentries[2];
 
 static void emit(struct bmcw_ipmi_event *e)
 {
@@ -168,7 +157,12 @@ static void set_task(struct bmcw_ipmi_event *e)
 		return;
 	e->pid = task_tgid_nr(current);
 	e->tid = task_pid_nr(current);
-	get_task_comm(e->comm, current);
+	/*
+	 * Not get_task_comm(): it takes task_lock, a sleeping lock on
+	 * PREEMPT_RT, and this runs in a kprobe handler.
+	 */
+	memcpy(e->comm, current->comm, sizeof(e->comm));
+	e->comm[sizeof(e->comm) - 1] = '\0';
 }
 
 /* Index of the state machine @key, created on first sight; under ipmi_lock. */
@@ -188,6 +182,7 @@ static struct ipmi_sm *sm_get(const void *key, u8 iface)
 				saw_bt = true;
 			return &sms[i];
 		}
+	bmcw_loss_add(BMCW_LOSS_IPMI_SM_FULL, 1);
 	return NULL;
 }
 
@@ -257,6 +252,8 @@ static int req_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 			break;
 		}
 	raw_spin_unlock_irqrestore(&ipmi_lock, flags);
+	if (!*(bool *)ri->data)
+		bmcw_loss_add(BMCW_LOSS_IPMI_ORIGIN_FULL, 1);
 	return 0;
 }
 
@@ -289,10 +286,10 @@ static void copy_bytes(u8 *dst, const u8 *src, int len, u8 *eflags)
 	memcpy(dst, src, len);
 }
 
-/* smi_send(intf, handlers, smi_msg, priority) */
-static int smi_send_pre(struct kprobe *p, struct pt_regs *regs)
+/* ipmi_si's sender(send_info, smi_msg) */
+static int sender_pre(struct kprobe *p, struct pt_regs *regs)
 {
-	struct ipmi_smi_msg *msg = (void *)regs_get_kernel_argument(regs, 2);
+	struct ipmi_smi_msg *msg = (void *)regs_get_kernel_argument(regs, 1);
 	struct bmcw_ipmi_event e = { .kind = BMCW_IPMI_MSG_REQ,
 				     .origin = BMCW_IPMI_ORIG_MSGHANDLER,
 				     .iface = BMCW_IPMI_IF_NONE, .sm = 0xff };
@@ -328,6 +325,9 @@ static int smi_send_pre(struct kprobe *p, struct pt_regs *regs)
 	if (!s) {
 		s = &msgs[msg_next];
 		msg_next = (msg_next + 1) % IPMI_MSG_SLOTS;
+		/* still waiting for its answer: that one loses its origin */
+		if (s->data)
+			bmcw_loss_add(BMCW_LOSS_IPMI_MSG_EVICTED, 1);
 	}
 	s->data = msg->data;
 	s->ts_ns = ktime_get_ns();
@@ -616,159 +616,63 @@ static int outb_pre(struct kprobe *p, struct pt_regs *regs)
 	return 0;
 }
 
-#define KP(m, s, h)	{ .mod = m, .sym = s, .pre = h }
-#define KRP(m, s, en, r, sz) \
-	{ .mod = m, .sym = s, .entry = en, .ret = r, .data_size = sz }
+#define MSGHANDLER	"ipmi_msghandler"
+#define SI		"ipmi_si"
 
-static struct ipmi_hook hooks[] = {
-	KRP("ipmi_msghandler", "ipmi_request_settime", req_entry, req_return,
-	    sizeof(bool)),
-	KRP("ipmi_msghandler", "ipmi_request_supply_msgs", req_entry,
-	    req_return, sizeof(bool)),
-	KP("ipmi_msghandler", "smi_send", smi_send_pre),
-	KP("ipmi_msghandler", "ipmi_smi_msg_received", msg_received_pre),
-	KP("ipmi_msghandler", "ipmi_smi_watchdog_pretimeout", pretimeout_pre),
-	KP("ipmi_si", "start_kcs_transaction", kcs_start_pre),
-	KRP("ipmi_si", "get_kcs_result", result_entry, kcs_result_ret,
-	    sizeof(struct result_data)),
-	KP("ipmi_si", "port_outb", outb_pre),
-	KP("ipmi_si", "intf_mem_outb", outb_pre),
-	KP("ipmi_si", "bt_start_transaction", bt_start_pre),
-	KRP("ipmi_si", "bt_get_result", result_entry, bt_result_ret,
-	    sizeof(struct result_data)),
+static struct bmcw_hook hooks[] = {
+	BMCW_KRETPROBE(MSGHANDLER, "ipmi_request_settime",
+		       "which process sends IPMI requests", req_entry,
+		       req_return, sizeof(bool)),
+	BMCW_KRETPROBE(MSGHANDLER, "ipmi_request_supply_msgs",
+		       "which kernel user sends IPMI requests", req_entry,
+		       req_return, sizeof(bool)),
+	BMCW_KPROBE(MSGHANDLER, "ipmi_smi_msg_received",
+		    "IPMI answers and messages the BMC pushes", msg_received_pre),
+	BMCW_KPROBE(MSGHANDLER, "ipmi_smi_watchdog_pretimeout",
+		    "IPMI watchdog pretimeouts", pretimeout_pre),
+	BMCW_KPROBE(SI, "sender", "IPMI requests to the interface",
+		    sender_pre),
+	BMCW_KPROBE(SI, "start_kcs_transaction",
+		    "KCS requests, attention, hosed interface", kcs_start_pre),
+	BMCW_KRETPROBE(SI, "get_kcs_result", "KCS answers", result_entry,
+		       kcs_result_ret, sizeof(struct result_data)),
+	BMCW_KPROBE(SI, "port_outb", "KCS error recovery (port I/O)",
+		    outb_pre),
+	BMCW_KPROBE(SI, "intf_mem_outb", "KCS error recovery (MMIO)",
+		    outb_pre),
+	BMCW_KPROBE(SI, "bt_start_transaction",
+		    "BT requests, attention, hosed interface", bt_start_pre),
+	BMCW_KRETPROBE(SI, "bt_get_result", "BT answers", result_entry,
+		       bt_result_ret, sizeof(struct result_data)),
+	/* placed here, reported by the installer */
+	{ .kind = BMCW_HOOK_EXTERNAL, .syms = { "nmi_unknown" },
+	  .unseen = "NMIs no handler claims" },
 };
 
-static char hook_names[ARRAY_SIZE(hooks)][MODULE_NAME_LEN + KSYM_NAME_LEN];
+#define NMI_HOOK	(&hooks[ARRAY_SIZE(hooks) - 1])
 
-/* Place one hook; under hooks_lock. @mod_present: a failure is real. */
-static void hook_place(int i, bool mod_present)
-{
-	struct ipmi_hook *h = &hooks[i];
-	int ret;
-
-	if (h->state == HOOK_PLACED)
-		return;
-	snprintf(hook_names[i], sizeof(hook_names[i]), "%s:%s", h->mod,
-		 h->sym);
-	if (h->pre) {
-		memset(&h->kp, 0, sizeof(h->kp));
-		h->kp.symbol_name = hook_names[i];
-		h->kp.pre_handler = h->pre;
-		ret = register_kprobe(&h->kp);
-	} else {
-		memset(&h->krp, 0, sizeof(h->krp));
-		h->krp.kp.symbol_name = hook_names[i];
-		h->krp.entry_handler = h->entry;
-		h->krp.handler = h->ret;
-		h->krp.data_size = h->data_size;
-		h->krp.maxactive = 32;
-		ret = register_kretprobe(&h->krp);
-	}
-	h->err = ret;
-	if (!ret) {
-		h->state = HOOK_PLACED;
-		return;
-	}
-	h->state = mod_present ? HOOK_FAILED : HOOK_ABSENT;
-	if (mod_present) {
-		pr_warn("bmcwatch: cannot hook %s: %d\n", hook_names[i], ret);
-		bmcw_emit_health(BMCW_HEALTH_HOOK_FAILED, ret, h->sym);
-	}
-}
-
-static void hook_remove(int i, bool gone)
-{
-	struct ipmi_hook *h = &hooks[i];
-
-	if (h->state != HOOK_PLACED) {
-		h->state = HOOK_ABSENT;
-		return;
-	}
-	if (h->pre)
-		unregister_kprobe(&h->kp);
-	else
-		unregister_kretprobe(&h->krp);
-	h->state = HOOK_ABSENT;
-	h->err = 0;
-	if (gone)
-		bmcw_emit_health(BMCW_HEALTH_HOOK_REMOVED, 0, h->sym);
-}
-
-/*
- * Place every hook of module @mod. Whether the module is there at all is
- * only known from whether any of its hooks could be placed: if none could,
- * it is taken as not loaded and the hooks wait for it.
- */
-static void place_module(const char *mod, bool coming)
-{
-	bool any = coming;
-	int i;
-
-	for (i = 0; i < ARRAY_SIZE(hooks); i++)
-		if (!strcmp(hooks[i].mod, mod)) {
-			hook_place(i, coming);
-			any |= hooks[i].state == HOOK_PLACED;
-		}
-	if (coming || !any)
-		return;
-	/* Present after all: report the ones that failed. */
-	for (i = 0; i < ARRAY_SIZE(hooks); i++)
-		if (!strcmp(hooks[i].mod, mod) &&
-		    hooks[i].state == HOOK_ABSENT) {
-			hooks[i].state = HOOK_FAILED;
-			pr_warn("bmcwatch: cannot hook %s: %d\n",
-				hook_names[i], hooks[i].err);
-			bmcw_emit_health(BMCW_HEALTH_HOOK_FAILED, hooks[i].err,
-					 hooks[i].sym);
-		}
-}
-
-static void forget_module_state(const char *mod)
+/* Return addresses and objects of a module that left mean nothing. */
+static void ipmi_module_going(struct module *mod)
 {
 	unsigned long flags;
 
 	raw_spin_lock_irqsave(&ipmi_lock, flags);
-	/* Return addresses and objects of a module that left mean nothing. */
 	memset(callers, 0, sizeof(callers));
-	if (!strcmp(mod, "ipmi_si")) {
+	if (!strcmp(mod->name, SI)) {
 		memset(sms, 0, sizeof(sms));
 		saw_bt = false;
 	}
-	if (!strcmp(mod, "ipmi_msghandler"))
+	if (!strcmp(mod->name, MSGHANDLER))
 		memset(msgs, 0, sizeof(msgs));
 	raw_spin_unlock_irqrestore(&ipmi_lock, flags);
 }
 
-static int ipmi_module_cb(struct notifier_block *nb, unsigned long action,
-			  void *data)
-{
-	struct module *mod = data;
-	bool ours = false;
-	int i;
-
-	for (i = 0; i < ARRAY_SIZE(hooks); i++)
-		if (!strcmp(hooks[i].mod, mod->name))
-			ours = true;
-	if (action == MODULE_STATE_GOING)
-		forget_module_state(mod->name);
-	if (!ours)
-		return NOTIFY_DONE;
-
-	mutex_lock(&hooks_lock);
-	if (action == MODULE_STATE_COMING) {
-		/* Before its init runs, so its first transactions are seen. */
-		place_module(mod->name, true);
-	} else if (action == MODULE_STATE_GOING) {
-		for (i = 0; i < ARRAY_SIZE(hooks); i++)
-			if (!strcmp(hooks[i].mod, mod->name))
-				hook_remove(i, true);
-	}
-	mutex_unlock(&hooks_lock);
-	return NOTIFY_DONE;
-}
-
-static struct notifier_block ipmi_module_nb = {
-	.notifier_call = ipmi_module_cb,
+static struct bmcw_hook_set ipmi_hooks = {
+	.monitor = BMCW_MON_IPMI,
+	.name = "ipmi",
+	.hooks = hooks,
+	.nr = ARRAY_SIZE(hooks),
+	.module_going = ipmi_module_going,
 };
 
 /* NMI context: count, and let irq_work publish it. */
@@ -779,6 +683,10 @@ static int nmi_unknown(unsigned int type, struct pt_regs *regs)
 	return NMI_DONE;	/* the kernel still reports it as usual */
 }
 
+/*
+ * One event for all the NMIs counted since the last run on this CPU: an
+ * NMI storm must not become an event storm, and none goes uncounted.
+ */
 static void nmi_publish(struct irq_work *w)
 {
 	unsigned int n = this_cpu_xchg(nmi_unclaimed, 0);
@@ -786,12 +694,11 @@ static void nmi_publish(struct irq_work *w)
 				     .iface = BMCW_IPMI_IF_NONE,
 				     .origin = BMCW_IPMI_ORIG_BMC, .sm = 0xff };
 
-	/* An NMI storm must not become an event storm: at most 16 a run. */
-	n = min(n, 16U);
-	while (n--) {
-		WRITE_ONCE(nmi_seen, READ_ONCE(nmi_seen) + 1);
-		emit(&e);
-	}
+	if (!n)
+		return;
+	e.count = n;
+	atomic64_add(n, &nmi_seen);
+	emit(&e);
 }
 
 static const char *netfn_name(u8 netfn)
@@ -952,89 +859,29 @@ static int state_show(struct seq_file *m, void *v)
 				   copy[i].last_cc);
 		seq_putc(m, '\n');
 	}
-	seq_printf(m, "unknown_nmis=%llu\n", READ_ONCE(nmi_seen));
+	seq_printf(m, "unknown_nmis=%lld\n", atomic64_read(&nmi_seen));
 	return 0;
 }
 
 DEFINE_SHOW_ATTRIBUTE(state);
 
-static int hooks_show(struct seq_file *m, void *v)
+void bmcw_ipmi_init(struct dentry *dir)
 {
-	static const char * const st[] = { "waiting", "placed", "failed" };
-	int i;
-
-	mutex_lock(&hooks_lock);
-	for (i = 0; i < ARRAY_SIZE(hooks); i++) {
-		struct ipmi_hook *h = &hooks[i];
-
-		seq_printf(m, "hook=%s:%s state=%s err=%d", h->mod, h->sym,
-			   st[h->state], h->state == HOOK_FAILED ? h->err : 0);
-		if (!h->pre && h->state == HOOK_PLACED)
-			seq_printf(m, " missed=%d", h->krp.nmissed);
-		seq_putc(m, '\n');
-	}
-	seq_printf(m, "hook=nmi:NMI_UNKNOWN state=%s\n",
-		   nmi_registered ? "placed" : "failed");
-	mutex_unlock(&hooks_lock);
-	return 0;
-}
-
-DEFINE_SHOW_ATTRIBUTE(hooks);
-
-static void ipmi_debugfs_init(void)
-{
-	struct dentry *dir = debugfs_lookup("bmcwatch", NULL);
-
-	if (IS_ERR_OR_NULL(dir))
-		return;
-	ipmi_dentries[0] = debugfs_create_file("ipmi_hooks", 0400, dir, NULL,
-					       &hooks_fops);
-	ipmi_dentries[1] = debugfs_create_file("ipmi_transcript", 0400, dir,
-					       NULL, &transcript_fops);
-	ipmi_dentries[2] = debugfs_create_file("ipmi_state", 0400, dir, NULL,
-					       &state_fops);
-	dput(dir);
-}
-
-void bmcw_ipmi_init(void)
-{
-	int cpu, ret, i;
+	int cpu, ret;
 
 	for_each_possible_cpu(cpu)
 		init_irq_work(per_cpu_ptr(&nmi_work, cpu), nmi_publish);
+	bmcw_hooks_add(&ipmi_hooks);
 	ret = register_nmi_handler(NMI_UNKNOWN, nmi_unknown, 0, "bmcwatch");
-	if (ret) {
-		pr_warn("bmcwatch: cannot watch unknown NMIs: %d\n", ret);
-		bmcw_emit_health(BMCW_HEALTH_HOOK_FAILED, ret, "nmi_unknown");
-	} else {
-		nmi_registered = true;
-	}
-
-	/*
-	 * Not under hooks_lock: the notifier chain's rwsem is held around
-	 * ipmi_module_cb(), which takes hooks_lock (lockdep: circular
-	 * dependency, a deadlock against a concurrent modprobe). A module
-	 * coming in between is placed by the callback; placing is idempotent.
-	 */
-	ret = register_module_notifier(&ipmi_module_nb);
-	if (ret) {
-		pr_warn("bmcwatch: no module notifier (%d): IPMI modules loaded later are not watched\n",
-			ret);
-		bmcw_emit_health(BMCW_HEALTH_HOOK_FAILED, ret,
-				 "ipmi_module_notifier");
-	} else {
-		notifier_registered = true;
-	}
-	mutex_lock(&hooks_lock);
-	/* Modules already loaded; the notifier catches the others. */
-	place_module("ipmi_msghandler", false);
-	place_module("ipmi_si", false);
-	for (i = 0; i < ARRAY_SIZE(hooks); i++)
-		if (hooks[i].state == HOOK_ABSENT)
-			pr_debug("bmcwatch: %s waits for its module\n",
-				 hooks[i].sym);
-	mutex_unlock(&hooks_lock);
-	ipmi_debugfs_init();
+	nmi_registered = !ret;
+	bmcw_hook_report(&ipmi_hooks, NMI_HOOK,
+			 ret ? BMCW_HOOK_FAILED : BMCW_HOOK_PLACED, ret);
+	if (IS_ERR_OR_NULL(dir))
+		return;
+	ipmi_dentries[0] = debugfs_create_file("ipmi_transcript", 0400, dir,
+					       NULL, &transcript_fops);
+	ipmi_dentries[1] = debugfs_create_file("ipmi_state", 0400, dir, NULL,
+					       &state_fops);
 }
 
 void bmcw_ipmi_exit(void)
@@ -1043,14 +890,10 @@ void bmcw_ipmi_exit(void)
 
 	for (i = 0; i < ARRAY_SIZE(ipmi_dentries); i++)
 		debugfs_remove(ipmi_dentries[i]);
-	if (notifier_registered)
-		unregister_module_notifier(&ipmi_module_nb);
-	mutex_lock(&hooks_lock);
-	for (i = 0; i < ARRAY_SIZE(hooks); i++)
-		hook_remove(i, false);
-	mutex_unlock(&hooks_lock);
+	bmcw_hooks_del(&ipmi_hooks);
 	if (nmi_registered)
 		unregister_nmi_handler(NMI_UNKNOWN, "bmcwatch");
+	nmi_registered = false;
 	for_each_possible_cpu(cpu)
 		irq_work_sync(per_cpu_ptr(&nmi_work, cpu));
 }

@@ -8,21 +8,24 @@
  * tracepoint; BPF filters and the daemon decodes (SuperIO sequences).
  *
  * After ioperm/iopl the in/out instructions never enter the kernel, so the
- * grant is what can be seen. Every probe that cannot be placed is reported
- * (lpc_hooks in debugfs, a bmcwatch_health event) and the rest still work.
+ * grant is what can be seen. Each probe point is reached only through a
+ * pointer (the syscall table, file and attribute operations), so no copy
+ * of its code can have been inlined elsewhere; the hook installer
+ * (hook.c) places them and reports any it cannot.
  *
- * Also here: the PCH LPC/eSPI decode map read at load (debugfs lpc_decode)
- * and the kernel lockdown state (sysfs lockdown).
+ * Also here: the PCH LPC/eSPI decode map read at load (debugfs lpc_decode).
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/kprobes.h>
 #include <linux/mm.h>
 #include <linux/pci.h>
 #include <linux/ptrace.h>
 #include <linux/sched.h>
-#include <linux/security.h>
 #include <linux/seq_file.h>
 #include <linux/uaccess.h>
 #include "bmcwatch.h"
+#include "hook.h"
 
 #define CREATE_TRACE_POINTS
 #include "lpc_trace.h"
@@ -68,19 +71,43 @@ static bool active(void)
 		trace_bmcwatch_lpc_mmio_enabled());
 }
 
-/* long ksys_ioperm(unsigned long from, unsigned long num, int turn_on) */
-static int ioperm_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
+/*
+ * ioperm(from, num, turn_on), at the syscall entry: ksys_ioperm() is
+ * called directly and may be inlined into it.
+ */
+static int ioperm_entry_args(struct kretprobe_instance *ri,
+			     unsigned long from, unsigned long num,
+			     unsigned long turn_on)
 {
 	struct lpc_inst *d;
 
-	if (!active() || !regs->dx)	/* giving ports back is not news */
+	if (!active() || !turn_on)	/* giving ports back is not news */
 		return 1;
 	d = inst_of(ri);
 	d->p.kind = BMCW_LPC_IOPERM;
-	d->p.port = min_t(unsigned long, regs->di, U32_MAX);
-	d->p.count = min_t(unsigned long, regs->si, U32_MAX);
+	d->p.port = min_t(unsigned long, from, U32_MAX);
+	d->p.count = min_t(unsigned long, num, U32_MAX);
 	d->p.arg = 1;
 	return 0;
+}
+
+/*
+ * __x64_sys_ioperm / __ia32_sys_ioperm(const struct pt_regs *regs): the
+ * arguments are in the saved user registers (di, si, dx for the 64-bit
+ * ABI; bx, cx, dx for int 0x80), on this task's kernel stack.
+ */
+static int ioperm64_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	const struct pt_regs *u = (const struct pt_regs *)regs->di;
+
+	return ioperm_entry_args(ri, u->di, u->si, u->dx);
+}
+
+static int ioperm32_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	const struct pt_regs *u = (const struct pt_regs *)regs->di;
+
+	return ioperm_entry_args(ri, u->bx, u->cx, u->dx);
 }
 
 /*
@@ -262,7 +289,7 @@ static int devmem_common(struct kretprobe_instance *ri, u8 kind, u64 addr,
 	d->m.addr = addr;
 	d->m.len = len;
 	d->m.prot = prot;
-	d->m.seg = fn->key >> 16;
+	d->m.seg = bmcw_key_seg(fn->key);
 	d->m.bus = fn->key >> 8;
 	d->m.devfn = fn->key;
 	d->m.fn_flags = READ_ONCE(fn->flags) | BMCW_FN_KNOWN;
@@ -319,27 +346,38 @@ static int lpc_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
 	return 0;
 }
 
-struct lpc_probe {
-	const char *sym;
-	kretprobe_handler_t entry;
-	struct kretprobe krp;
-	int err;		/* why it is not placed, 0 when it is */
+#define LPC_KRP(s, u, fn) \
+	BMCW_KRETPROBE(NULL, s, u, fn, lpc_ret, sizeof(struct lpc_inst))
+
+static struct bmcw_hook hooks[] = {
+	LPC_KRP("__x64_sys_ioperm", "I/O port grants (ioperm)",
+		ioperm64_entry),
+	LPC_KRP("__ia32_sys_ioperm", "I/O port grants (32-bit ioperm)",
+		ioperm32_entry),
+	LPC_KRP("__x64_sys_iopl", "I/O privilege grants (iopl)",
+		iopl64_entry),
+	LPC_KRP("__ia32_sys_iopl", "I/O privilege grants (32-bit iopl)",
+		iopl32_entry),
+	LPC_KRP("read_port", "/dev/port reads", read_port_entry),
+	LPC_KRP("write_port", "/dev/port writes", write_port_entry),
+	LPC_KRP("pci_mmap_resource_range",
+		"BAR mappings through sysfs and procfs", mmap_res_entry),
+	LPC_KRP("pci_read_resource_io", "I/O BAR reads through sysfs",
+		read_res_entry),
+	LPC_KRP("pci_write_resource_io", "I/O BAR writes through sysfs",
+		write_res_entry),
+	LPC_KRP("mmap_mem", "BMC BAR mappings through /dev/mem",
+		mmap_mem_entry),
+	LPC_KRP("read_mem", "BMC BAR reads through /dev/mem", read_mem_entry),
+	LPC_KRP("write_mem", "BMC BAR writes through /dev/mem",
+		write_mem_entry),
 };
 
-#define LPC_PROBE(s, fn) { .sym = s, .entry = fn }
-
-static struct lpc_probe probes[] = {
-	LPC_PROBE("ksys_ioperm", ioperm_entry),
-	LPC_PROBE("__x64_sys_iopl", iopl64_entry),
-	LPC_PROBE("__ia32_sys_iopl", iopl32_entry),
-	LPC_PROBE("read_port", read_port_entry),
-	LPC_PROBE("write_port", write_port_entry),
-	LPC_PROBE("pci_mmap_resource_range", mmap_res_entry),
-	LPC_PROBE("pci_read_resource_io", read_res_entry),
-	LPC_PROBE("pci_write_resource_io", write_res_entry),
-	LPC_PROBE("mmap_mem", mmap_mem_entry),
-	LPC_PROBE("read_mem", read_mem_entry),
-	LPC_PROBE("write_mem", write_mem_entry),
+static struct bmcw_hook_set lpc_hooks = {
+	.monitor = BMCW_MON_LPC,
+	.name = "lpc",
+	.hooks = hooks,
+	.nr = ARRAY_SIZE(hooks),
 };
 
 /* The PCH LPC/eSPI decode registers (Intel PCH datasheets, LPC_IOD..) */
@@ -470,68 +508,13 @@ int bmcw_lpc_decode_show(struct seq_file *m, void *v)
 	return 0;
 }
 
-int bmcw_lpc_hooks_show(struct seq_file *m, void *v)
-{
-	int i;
-
-	for (i = 0; i < ARRAY_SIZE(probes); i++)
-		seq_printf(m, "hook=%s state=%s err=%d missed=%d\n",
-			   probes[i].sym, probes[i].err ? "failed" : "placed",
-			   probes[i].err, probes[i].err ? 0 :
-			   probes[i].krp.nmissed);
-	return 0;
-}
-
-/*
- * security_locked_down(what) fails when the level reached is at least
- * @what. LOCKDOWN_INTEGRITY_MAX is the integrity level itself; the last
- * reason before LOCKDOWN_CONFIDENTIALITY_MAX is refused only in
- * confidentiality mode (asking for CONFIDENTIALITY_MAX itself WARNs). The
- * LSM logs a rate-limited notice when it refuses, which is the truth.
- */
-const char *bmcw_lockdown_state(void)
-{
-	if (security_locked_down(LOCKDOWN_CONFIDENTIALITY_MAX - 1))
-		return "confidentiality";
-	if (security_locked_down(LOCKDOWN_INTEGRITY_MAX))
-		return "integrity";
-	return "none";
-}
-
 void bmcw_lpc_init(void)
 {
-	int i, placed = 0;
-
 	lpc_decode_snapshot();
-	for (i = 0; i < ARRAY_SIZE(probes); i++) {
-		struct lpc_probe *p = &probes[i];
-
-		p->krp.kp.symbol_name = p->sym;
-		p->krp.entry_handler = p->entry;
-		p->krp.handler = lpc_ret;
-		p->krp.data_size = sizeof(struct lpc_inst);
-		p->err = register_kretprobe(&p->krp);
-		if (p->err) {
-			pr_warn("bmcwatch: cannot probe %s (%d): that path is not watched\n",
-				p->sym, p->err);
-			bmcw_emit_health(BMCW_HEALTH_HOOK_FAILED, p->err, p->sym);
-			continue;
-		}
-		placed++;
-	}
-	pr_info("bmcwatch: lpc: %d of %zu hooks placed, lockdown %s\n", placed,
-		ARRAY_SIZE(probes), bmcw_lockdown_state());
+	bmcw_hooks_add(&lpc_hooks);
 }
 
 void bmcw_lpc_exit(void)
 {
-	struct kretprobe *placed[ARRAY_SIZE(probes)];
-	int i, n = 0;
-
-	/* One batch: a single grace period instead of one per probe. */
-	for (i = 0; i < ARRAY_SIZE(probes); i++)
-		if (!probes[i].err)
-			placed[n++] = &probes[i].krp;
-	if (n)
-		unregister_kretprobes(placed, n);
+	bmcw_hooks_del(&lpc_hooks);
 }

@@ -2,98 +2,133 @@
 /*
  * bmcwatch: run-time monitor of the host's channels to its BMC.
  *
- * Load order matters: the inventory must exist before the config hooks
- * classify accesses, and the hooks must be gone before the inventory is
- * freed. Every hook that fails is reported, and only the ones the module
- * cannot work without (config-space) fail the load.
+ * Loading runs the steps below in order; unloading, and a failed load,
+ * run the undo of each step that ran, in reverse, through the same code:
+ * the unload tests cover the failure path too. The order matters: the
+ * inventory exists before the config hooks classify accesses; the PCI bus
+ * notifier stops before the config hooks are taken down, so that no bus is
+ * hooked again meanwhile, whatever the PCI topology does (hotplug, rescan,
+ * SR-IOV); the hooks are gone before the inventory is freed. Only the
+ * steps the module cannot work without fail the load; every hook that
+ * cannot be placed is reported.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/module.h>
-#include <linux/percpu.h>
 #include "bmcwatch.h"
-#include "bmcwatch_trace.h"
+#include "hook.h"
 
-DEFINE_PER_CPU(u64, bmcw_kstats[BMCW_KSTAT_MAX]);
+static struct dentry *dbg_dir;
 
-u64 bmcw_kstat_sum(enum bmcw_kstat s)
+static int init_nothing(void)
 {
-	u64 sum = 0;
-	int cpu;
-
-	for_each_possible_cpu(cpu)
-		sum += per_cpu(bmcw_kstats[s], cpu);
-	return sum;
+	return 0;
 }
 
-void bmcw_emit_health(u32 kind, int err, const char *what)
+static int init_class(void)
 {
-	struct bmcw_health_event h = {
-		.ts_ns = ktime_get_ns(),
-		.kind = kind,
-		.err = err,
-	};
+	bmcw_class_init();
+	return 0;
+}
 
-	strscpy(h.what, what, sizeof(h.what));
-	trace_bmcwatch_health(&h);
+static int init_hook(void)
+{
+	bmcw_hook_init();	/* a failure is reported; hooks in vmlinux work */
+	return 0;
+}
+
+static void exit_cfg_hook(void)
+{
+	bmcw_inventory_stop();	/* no bus hooked again from here on */
+	bmcw_cfg_hook_exit();
+}
+
+static int init_cfg_acpi(void)
+{
+	bmcw_cfg_acpi_init();	/* AML's path around bus ops */
+	return 0;
+}
+
+static int init_lpc(void)
+{
+	bmcw_lpc_init();
+	return 0;
+}
+
+static int init_debugfs(void)
+{
+	dbg_dir = bmcw_debugfs_init();
+	if (IS_ERR(dbg_dir))
+		pr_warn("debugfs unavailable (%ld), tables hidden\n",
+			PTR_ERR(dbg_dir));
+	return 0;
+}
+
+static int init_iommu(void)
+{
+	bmcw_iommu_fault_init(dbg_dir);
+	return 0;
+}
+
+static int init_ipmi(void)
+{
+	bmcw_ipmi_init(dbg_dir);	/* IPMI modules may come later */
+	return 0;
+}
+
+static const struct {
+	const char *name;
+	int (*init)(void);
+	void (*exit)(void);
+} steps[] = {
+	/* the bmc_devices parameter was parsed before init ran */
+	{ "bmc_match", init_nothing, bmcw_bmc_match_exit },
+	{ "origin", bmcw_origin_init, bmcw_origin_exit },
+	{ "class", init_class, NULL },
+	{ "hook", init_hook, bmcw_hook_exit },
+	{ "inventory", bmcw_inventory_init, bmcw_inventory_exit },
+	{ "cfg_hook", bmcw_cfg_hook_init, exit_cfg_hook },
+	{ "cfg_acpi", init_cfg_acpi, bmcw_cfg_acpi_exit },
+	{ "lpc", init_lpc, bmcw_lpc_exit },
+	{ "sysfs", bmcw_sysfs_init, bmcw_sysfs_exit },
+	{ "debugfs", init_debugfs, bmcw_debugfs_exit },
+	{ "iommu", init_iommu, bmcw_iommu_fault_exit },
+	{ "ipmi", init_ipmi, bmcw_ipmi_exit },
+};
+
+static void undo(int last)
+{
+	for (; last >= 0; last--)
+		if (steps[last].exit)
+			steps[last].exit();
 }
 
 static int __init bmcw_init(void)
 {
-	int ret;
+	int i, ret;
 
-	ret = bmcw_origin_init();
-	if (ret) {
-		pr_err("bmcwatch: cannot locate pci_user_*_config: %d\n", ret);
-		return ret;
+	for (i = 0; i < ARRAY_SIZE(steps); i++) {
+		ret = steps[i].init();
+		if (ret) {
+			pr_err("cannot load: %s failed (%d)\n", steps[i].name,
+			       ret);
+			undo(i - 1);
+			return ret;
+		}
 	}
-	bmcw_class_init();
-	ret = bmcw_inventory_init();
-	if (ret)
-		goto err_match;
-	ret = bmcw_cfg_hook_init();
-	if (ret)
-		goto err_inv;
-	bmcw_cfg_acpi_init();	/* AML's path around bus ops; optional */
-	bmcw_lpc_init();	/* needs the inventory; lost hooks are reported */
-	ret = bmcw_sysfs_init();
-	if (ret)
-		goto err_lpc;
-	ret = bmcw_debugfs_init();
-	if (ret)
-		pr_warn("bmcwatch: debugfs unavailable (%d), tables hidden\n",
-			ret);
-	bmcw_iommu_fault_init();	/* after debugfs: adds its table */
-	bmcw_ipmi_init();	/* after debugfs; IPMI modules may come later */
-	pr_info("bmcwatch: %s loaded (ABI %u.%u)\n", BMCW_MODULE_VERSION,
+	pr_info("%s loaded (ABI %u.%u)\n", BMCW_MODULE_VERSION,
 		BMCW_ABI_MAJOR, BMCW_ABI_MINOR);
 	return 0;
-
-err_lpc:
-	bmcw_lpc_exit();
-	bmcw_cfg_acpi_exit();
-	bmcw_cfg_hook_exit();
-err_inv:
-	bmcw_inventory_exit();
-err_match:
-	bmcw_bmc_match_exit();
-	bmcw_origin_exit();
-	return ret;
 }
 
 static void __exit bmcw_exit(void)
 {
 	/* Tell consumers first, while every hook still works. */
-	bmcw_emit_health(BMCW_HEALTH_MODULE_UNLOADING, 0, "bmcwatch");
-	bmcw_iommu_fault_exit();
-	bmcw_ipmi_exit();
-	bmcw_debugfs_exit();
-	bmcw_sysfs_exit();
-	bmcw_lpc_exit();
-	bmcw_cfg_acpi_exit();
-	bmcw_cfg_hook_exit();
-	bmcw_inventory_exit();
-	bmcw_bmc_match_exit();
-	bmcw_origin_exit();	/* after the hooks: nothing asks any more */
-	pr_info("bmcwatch: unloaded\n");
+	bmcw_health_by_current(BMCW_MON_MODULE, BMCW_HEALTH_MODULE_UNLOADING,
+			       0, "bmcwatch",
+			       "bmcwatch.ko is being unloaded: host-BMC channels are no longer watched");
+	undo(ARRAY_SIZE(steps) - 1);
+	pr_info("unloaded\n");
 }
 
 module_init(bmcw_init);

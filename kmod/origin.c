@@ -62,10 +62,10 @@ int bmcw_origin_init(void)
 
 /*
  * Frames to unwind (each costs an ORC lookup): the traced half of the
- * wrapper, the wrapper, pci_user_*() and its caller, and one more for the
- * compiler's choices.
+ * wrapper, the wrapper, pci_user_*() and its caller, two for another
+ * wrapper stacked on ours, and one more for the compiler's choices.
  */
-#define BMCW_VFIO_FRAMES	5
+#define BMCW_VFIO_FRAMES	7
 
 /*
  * Verdicts on the callers of pci_user_*() already named. There are a
@@ -184,6 +184,23 @@ noinline bool bmcw_user_via_vfio(void)
 			return caller_is_vfio(frames[i + 1]);
 	}
 	return false;
+}
+
+/*
+ * The origin of an access that reached our wrapper through another one
+ * stacked on it: the return address is in that wrapper, so look for
+ * pci_user_*() further up.
+ */
+noinline u8 bmcw_origin_deep(void)
+{
+	unsigned long frames[BMCW_VFIO_FRAMES] __uninitialized;
+	unsigned int n, i;
+
+	n = stack_trace_save(frames, ARRAY_SIZE(frames), 0);
+	for (i = 0; i < n; i++)
+		if (bmcw_origin(frames[i]) == BMCW_ORIGIN_USER)
+			return BMCW_ORIGIN_USER;
+	return BMCW_ORIGIN_KERNEL;
 }
 
 /* Never fails: without the notifier every caller is named afresh. */

@@ -1,8 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * /sys/kernel/bmcwatch: operator knobs, one value per file, root only.
- * Malformed writes return -EINVAL and change nothing.
+ * Malformed writes return -EINVAL and change nothing. Every accepted write
+ * is a health event naming the writer: turning a monitor down is how
+ * root blinds it without unloading the module.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/kobject.h>
 #include <linux/sysfs.h>
 #include "bmcwatch.h"
@@ -30,7 +34,7 @@ static ssize_t enabled_show(struct kobject *k, struct kobj_attribute *a,
 static ssize_t enabled_store(struct kobject *k, struct kobj_attribute *a,
 			     const char *buf, size_t len)
 {
-	unsigned int v;
+	unsigned int v, was;
 
 	/*
 	 * Exactly 0 or 1 (kstrtobool would take "yes-please" or "1x" on its
@@ -38,7 +42,11 @@ static ssize_t enabled_store(struct kobject *k, struct kobj_attribute *a,
 	 */
 	if (strnlen(buf, len) != len || kstrtouint(buf, 10, &v) || v > 1)
 		return -EINVAL;
-	WRITE_ONCE(bmcw_enabled, v);
+	was = xchg(&bmcw_enabled, v);
+	bmcw_health_by_current(BMCW_MON_PCIE, BMCW_HEALTH_KNOB_CHANGED, 0,
+			       "enabled", "enabled %u -> %u: %s", was, v,
+			       v ? "config-space and LPC events are traced" :
+			       "config-space and LPC events are no longer traced");
 	return len;
 }
 
@@ -53,24 +61,27 @@ static ssize_t bmc_devices_store(struct kobject *k, struct kobj_attribute *a,
 {
 	int ret;
 
+	unsigned int before, after;
+
 	/* The parser sees a C string: a NUL must not cut the list short. */
 	if (strnlen(buf, len) != len)
 		return -EINVAL;
+	before = bmcw_bmc_devices_count();
 	ret = bmcw_bmc_devices_set(buf);
-	return ret ? ret : len;
+	if (ret)
+		return ret;
+	after = bmcw_bmc_devices_count();
+	bmcw_health_by_current(BMCW_MON_PCIE, BMCW_HEALTH_KNOB_CHANGED, 0,
+			       "bmc_devices",
+			       "bmc_devices %u -> %u entries: functions dropped are watched as ordinary devices",
+			       before, after);
+	return len;
 }
 
 static ssize_t host_fingerprint_show(struct kobject *k,
 				     struct kobj_attribute *a, char *buf)
 {
 	return sysfs_emit(buf, "%016llx\n", bmcw_host_fingerprint());
-}
-
-/* none | integrity | confidentiality: lockdown closes the paths lpc watches */
-static ssize_t lockdown_show(struct kobject *k, struct kobj_attribute *a,
-			     char *buf)
-{
-	return sysfs_emit(buf, "%s\n", bmcw_lockdown_state());
 }
 
 static struct kobj_attribute version_attr = __ATTR_RO_MODE(version, 0400);
@@ -81,7 +92,6 @@ static struct kobj_attribute bmc_devices_attr =
 	__ATTR_RW_MODE(bmc_devices, 0600);
 static struct kobj_attribute host_fingerprint_attr =
 	__ATTR_RO_MODE(host_fingerprint, 0400);
-static struct kobj_attribute lockdown_attr = __ATTR_RO_MODE(lockdown, 0400);
 
 static struct attribute *bmcw_attrs[] = {
 	&version_attr.attr,
@@ -89,7 +99,7 @@ static struct attribute *bmcw_attrs[] = {
 	&enabled_attr.attr,
 	&bmc_devices_attr.attr,
 	&host_fingerprint_attr.attr,
-	&lockdown_attr.attr,
+	/* "lockdown" is retired (ABI 1.2): read /sys/kernel/security/lockdown */
 	NULL,
 };
 

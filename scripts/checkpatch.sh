@@ -14,6 +14,15 @@ if [[ ! -x $dir/scripts/checkpatch.pl ]]; then
 		'*/scripts/checkpatch.pl' '*/scripts/spelling.txt' \
 		'*/scripts/const_structs.checkpatch'
 fi
-# Trace headers follow the TRACE_EVENT() layout, which checkpatch misreads.
-exec perl "$dir/scripts/checkpatch.pl" --strict --no-tree --quiet \
-	--ignore OPEN_ENDED_LINE,PARENTHESIS_ALIGNMENT_TRACE -f "$@"
+cp=(perl "$dir/scripts/checkpatch.pl" --strict --no-tree --quiet -f)
+trace=() other=()
+for f in "$@"; do
+	case $f in *_trace.h) trace+=("$f") ;; *) other+=("$f") ;; esac
+done
+rc=0
+((${#other[@]} == 0)) || "${cp[@]}" "${other[@]}" || rc=1
+# Trace headers follow the TRACE_EVENT() layout, which checkpatch misreads
+# as open-ended lines and misaligned arguments.
+((${#trace[@]} == 0)) ||
+	"${cp[@]}" --ignore OPEN_ENDED_LINE,PARENTHESIS_ALIGNMENT "${trace[@]}" || rc=1
+exit $rc

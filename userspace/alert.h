@@ -57,8 +57,13 @@ struct bmcw_alert {
 	struct bmcw_subject subject;
 	char message[256];		/* one line: what happened */
 	char why[256];			/* why it is unexpected */
+	/*
+	 * Occurrences this alert stands for. Filled by the pipeline; a
+	 * monitor may set it on submit when one observation stands for
+	 * several occurrences (an event that counts N NMIs); 0 means 1.
+	 */
+	uint64_t count;
 	/* filled by the pipeline */
-	uint64_t count;			/* occurrences this alert stands for */
 	uint64_t first_ns, last_ns;	/* CLOCK_REALTIME */
 	uint64_t seq;			/* per-daemon sequence number */
 	/* extra structured fields, the first n_extra are set */

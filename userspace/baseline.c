@@ -378,7 +378,7 @@ static int parse_fn(struct pctx *c, struct json_object *o, size_t i, struct inv_
 	memset(f, 0, sizeof(*f));
 	if (get_str(c, o, where, "bdf", f->bdf, sizeof(f->bdf)))
 		return -1;
-	if (!inventory_valid_bdf(f->bdf)) {
+	if (bdf_canonical(f->bdf, f->bdf)) {
 		errmsg_set(c->err, c->errlen, "%s.bdf: '%s' is not a PCI address (DDDD:BB:DD.F)",
 			where, f->bdf);
 		return -1;
@@ -568,7 +568,7 @@ static int parse_irq(struct pctx *c, struct json_object *o, size_t i,
 	}
 	if (get_str(c, o, where, "bdf", q.bdf, sizeof(q.bdf)))
 		return -1;
-	if (!inventory_valid_bdf(q.bdf)) {
+	if (bdf_canonical(q.bdf, q.bdf)) {
 		errmsg_set(c->err, c->errlen, "%s.bdf: '%s' is not a PCI address (DDDD:BB:DD.F)",
 			where, q.bdf);
 		return -1;

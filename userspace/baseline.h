@@ -39,7 +39,7 @@
 
 /* One counter of the traffic profile: config accesses by key. */
 struct baseline_counter {
-	char bdf[16];
+	char bdf[BDF_STR_MAX];
 	char cls[16];			/* pcie_class_name() */
 	char dir[8];			/* "read" | "write" */
 	char origin[8];			/* pcie_origin_name() */
@@ -65,7 +65,7 @@ struct baseline_ipmi_cmd {
 
 /* Interrupts of a BMC function. */
 struct baseline_irq {
-	char bdf[16];
+	char bdf[BDF_STR_MAX];
 	unsigned int vector;		/* rank among the function's irqs */
 	unsigned int irq;		/* Linux irq number then: informative */
 	struct baseline_rate r;

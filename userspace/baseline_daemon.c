@@ -72,7 +72,21 @@ int daemon_baseline_check(struct bmcw_daemon *d, const struct baseline *b)
 	size_t n = 0;
 
 	if (inventory_read(NULL, &cur, err, sizeof(err))) {
-		bmcw_log(LOG_WARNING, "baseline not checked: %s", err);
+		/*
+		 * Not silently: an inventory this daemon cannot parse (a
+		 * newer module's, a corrupt line) leaves the baseline
+		 * unenforced, which every output must hear of.
+		 */
+		bmcw_log(LOG_ERR, "baseline not checked: %s", err);
+		memset(&a, 0, sizeof(a));
+		a.rule = "health.hook_failed";
+		snprintf(a.subject.locus, sizeof(a.subject.locus), "baseline");
+		snprintf(a.message, sizeof(a.message),
+			 "baseline not enforced: the module's PCI inventory cannot be read: %.180s",
+			 err);
+		snprintf(a.why, sizeof(a.why),
+			 "without the current inventory, PCI functions added, removed or changed since the baseline was learnt go unnoticed");
+		pipeline_submit(d->pipeline, &a);
 		return 0;
 	}
 	if (baseline_diff(&b->inv, &cur, &ch, &n)) {

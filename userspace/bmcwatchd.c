@@ -20,6 +20,7 @@
 #include <linux/bmcwatch.h>
 
 #include "baseline_daemon.h"
+#include "kmod_state.h"
 #include "learn.h"
 #include "log.h"
 #include "modwatch.h"
@@ -200,10 +201,46 @@ static uint64_t mono_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ull + ts.tv_nsec;
 }
 
-/* Start every monitor and poll its fd; returns how many run. */
-static size_t attach_monitors(struct bmcw_daemon *d, struct monitor_slot *slots, int ep)
+/*
+ * The module speaks another ABI major: its events would be misread, so no
+ * monitor attaches; every output says why, and so does the status file.
+ */
+static void refuse_module(struct bmcw_daemon *d, struct monitor_slot *slots,
+			  const char *why)
 {
-	size_t enabled = monitors_start(d, bmcw_monitors, bmcw_monitor_count, slots);
+	struct bmcw_alert a = { .rule = "health.hook_failed" };
+
+	for (size_t i = 0; i < bmcw_monitor_count; i++) {
+		memset(&slots[i], 0, sizeof(slots[i]));
+		slots[i].ops = bmcw_monitors[i];
+		slots[i].fd = -1;
+		snprintf(slots[i].why, sizeof(slots[i].why), "%s",
+			 "not attached: bmcwatch.ko's ABI major differs from this daemon's");
+	}
+	snprintf(a.message, sizeof(a.message), "%.*s", (int)sizeof(a.message) - 1, why);
+	snprintf(a.why, sizeof(a.why),
+		 "nothing is watched until bmcwatch.ko and bmcwatchd come from matching versions");
+	snprintf(a.subject.locus, sizeof(a.subject.locus), "kmod abi");
+	pipeline_submit(d->pipeline, &a);
+	bmcw_log(LOG_ERR, "%s", why);
+}
+
+/*
+ * Start every monitor and poll its fd; returns how many run. *ok is false
+ * when the module was refused (no kernel view to go on with).
+ */
+static size_t attach_monitors(struct bmcw_daemon *d, struct monitor_slot *slots, int ep,
+			      bool *ok)
+{
+	char why[320];
+	size_t enabled;
+
+	*ok = !kmod_state_begin(d->kmod, why, sizeof(why));
+	if (!*ok) {
+		refuse_module(d, slots, why);
+		return 0;
+	}
+	enabled = monitors_start(d, bmcw_monitors, bmcw_monitor_count, slots);
 
 	for (size_t i = 0; i < bmcw_monitor_count; i++)
 		if (slots[i].enabled && slots[i].fd >= 0 &&
@@ -238,6 +275,7 @@ static void release_module(struct bmcw_daemon *d, struct monitor_slot *slots,
 	bmcw_log(LOG_WARNING, "%s", a.message);
 	pipeline_flush(d->pipeline);
 	monitors_stop(slots, bmcw_monitor_count);
+	kmod_state_detached(d->kmod);
 	d->released = true;
 	snprintf(d->released_why, sizeof(d->released_why),
 		 "released bmcwatch.ko: unload requested by %.15s (pid %u) via %s",
@@ -257,16 +295,20 @@ static void reattach_module(struct bmcw_daemon *d, struct monitor_slot *slots, i
 {
 	char msg[256];
 	size_t enabled;
+	bool ok;
 
 	d->released = false;
 	d->released_why[0] = '\0';
-	enabled = attach_monitors(d, slots, ep);
+	enabled = attach_monitors(d, slots, ep, &ok);
 	snprintf(msg, sizeof(msg), "%s: %zu of %zu monitors attached again",
 		 why == MODWATCH_REATTACH_RELOADED ? "bmcwatch.ko is loaded again" :
 		 "bmcwatch.ko was not unloaded within the grace period after the request",
 		 enabled, bmcw_monitor_count);
 	health_event(d, "health.monitor_started", msg);
 	bmcw_log(LOG_NOTICE, "%s", msg);
+	/* a module loaded again is a new instance: what it raised alone */
+	if (ok)
+		kmod_state_attached(d->kmod);
 	if (base)
 		daemon_baseline_check(d, base);
 	status_write(d->policy->status_file, d, slots, bmcw_monitor_count, realtime_ns());
@@ -385,6 +427,8 @@ int main(int argc, char **argv)
 	bool learning = false;
 	struct modwatch *mw;
 	struct modwatch_release rel = { 0 };
+	static struct prev_kernel prev_kernel;
+	bool kmod_ok;
 	const char *stop_msg = "bmcwatchd stopping on signal";
 	int exit_code = 0;
 	bool signalled = false;
@@ -444,6 +488,14 @@ int main(int argc, char **argv)
 	if (open_outputs(&d))
 		return 1;
 	heartbeat_init(&d.heartbeat, policy->heartbeat_minutes, d.started_ns);
+	/* before anything rewrites the status file: where the last daemon was */
+	d.kmod = kmod_state_new(&d);
+	if (!d.kmod) {
+		bmcw_log(LOG_ERR, "out of memory");
+		return 1;
+	}
+	if (!prev_run_load_kernel(policy->status_file, &prev_kernel))
+		kmod_state_restore(d.kmod, &prev_kernel);
 
 	sigemptyset(&sigs);
 	sigaddset(&sigs, SIGHUP);
@@ -465,7 +517,7 @@ int main(int argc, char **argv)
 	mw = modwatch_open(&d);
 	if (mw && epoll_add(ep, modwatch_fd(mw), EV_MODWATCH))
 		bmcw_log(LOG_WARNING, "module watch: cannot poll its fd");
-	enabled = attach_monitors(&d, slots, ep);
+	enabled = attach_monitors(&d, slots, ep, &kmod_ok);
 	if (learning)
 		learn_begin(&learn, mono_ns());
 	snprintf(msg, sizeof(msg), "bmcwatchd %s started, %zu of %zu monitors enabled%s",
@@ -473,6 +525,9 @@ int main(int argc, char **argv)
 		 learning ? ", learning the traffic profile" : "");
 	health_event(&d, "health.monitor_started", msg);
 	bmcw_log(LOG_INFO, "%s", msg);
+	/* after "started": what happened while nothing listened, replayed */
+	if (kmod_ok)
+		kmod_state_attached(d.kmod);
 	/* Killed (SIGKILL, OOM, crash) daemons cannot say so: say it for them. */
 	if (prev_run_check(policy->status_file, msg, sizeof(msg))) {
 		health_event(&d, "health.monitor_stopped", msg);
@@ -512,6 +567,8 @@ int main(int argc, char **argv)
 				for (size_t m = 0; m < bmcw_monitor_count; m++)
 					if (slots[m].enabled && slots[m].ops->on_interval)
 						slots[m].ops->on_interval(slots[m].state, now);
+				/* after the monitors drained their ring buffers */
+				kmod_state_interval(d.kmod);
 				if (learning && learn_tick(&learn, mono_ns())) {
 					exit_code = learn_finish(&learn, policy, d.hostname,
 								 mono_ns()) ? 1 : 0;
@@ -570,6 +627,7 @@ int main(int argc, char **argv)
 	pipeline_flush(d.pipeline);
 	status_write(policy->status_file, &d, slots, bmcw_monitor_count, realtime_ns());
 	modwatch_close(mw);
+	kmod_state_free(d.kmod);
 	pipeline_free(d.pipeline);
 	metrics_free(d.metrics);
 	baseline_free(&base);

@@ -38,6 +38,7 @@
 #include "dma_mon.h"
 #include "dma.skel.h"
 #include "dma_rules.h"
+#include "dma_inv.h"
 #include "bpf_monitor.h"
 #include "irq_stat.h"
 #include "log.h"
@@ -45,19 +46,10 @@
 #include "percpu_sweep.h"
 #include "sysfs_pci.h"
 
-#define MAX_FNS		256
-#define MAX_BMC		16
 #define MAX_IRQS_PER_FN	64
 #define INVENTORY	BMCW_DEBUGFS_DIR "/inventory"
 #define IOMMU_TABLE	BMCW_DEBUGFS_DIR "/iommu"
 #define SYS_PCI		"/sys/bus/pci/devices"
-
-struct dma_fn {
-	char bdf[16];
-	uint16_t vendor, device;
-	uint32_t flags;
-	char path[128];		/* bridges above, comma separated */
-};
 
 struct bmc_irq {
 	unsigned int irq;
@@ -99,9 +91,9 @@ struct dma_mon {
 	unsigned int nkvec;
 	uint64_t kmsg_seen, kmsg_suppressed, kmsg_pending_suppressed;
 	bool noirqdebug_told;
-	struct dma_fn inv[MAX_FNS];
-	unsigned int ninv;
-	struct bmc_fn bmc[MAX_BMC];
+	struct dma_inv inv;		/* the module's, every function */
+	bool inv_bad;			/* the last read failed (said once) */
+	struct bmc_fn *bmc;		/* every BMC function seen */
 	unsigned int nbmc;
 	struct dma_irq_params params;
 	uint64_t stats[DMA_STAT_MAX];
@@ -138,45 +130,39 @@ static void hook_failed(struct dma_mon *st, const char *what, int err,
 	pipeline_submit(st->d->pipeline, &al);
 }
 
-/* The module's inventory: every function with its BMC flags and path. */
+static void hook_failed(struct dma_mon *st, const char *what, int err,
+			const char *why);
+
+/*
+ * The module's inventory: every function with its BMC flags and path, all
+ * of them (dma_inv.c). One that cannot be read or parsed keeps the last
+ * good one, and is said once, loudly, until it parses again: BMC functions
+ * it would list are not checked meanwhile.
+ */
 static void load_inventory(struct dma_mon *st)
 {
-	FILE *f = fopen(INVENTORY, "re");
-	char line[1024];
+	char err[512], why[700];
 
-	if (!f)
+	if (!dma_inv_read(INVENTORY, &st->inv, err, sizeof(err))) {
+		if (st->inv_bad)
+			bmcw_log(LOG_NOTICE, "dma: the module's inventory parses again (%zu functions)",
+				 st->inv.n);
+		st->inv_bad = false;
 		return;
-	st->ninv = 0;
-	while (fgets(line, sizeof(line), f) && st->ninv < MAX_FNS) {
-		struct dma_fn *fn = &st->inv[st->ninv];
-		unsigned int v, d, fl;
-		char *p;
-
-		if (line[0] == '#' ||
-		    sscanf(line, "%15s vendor=%x device=%x", fn->bdf, &v, &d) != 3)
-			continue;
-		p = strstr(line, " flags=");
-		if (!p || sscanf(p, " flags=%x", &fl) != 1)
-			continue;
-		fn->vendor = v;
-		fn->device = d;
-		fn->flags = fl;
-		fn->path[0] = '\0';
-		p = strstr(line, " path=");
-		if (p && sscanf(p, " path=%127s", fn->path) == 1 &&
-		    !strcmp(fn->path, "-"))
-			fn->path[0] = '\0';
-		st->ninv++;
 	}
-	fclose(f);
+	if (st->inv_bad)
+		return;
+	st->inv_bad = true;
+	bmcw_log(LOG_ERR, "dma: %s", err);
+	snprintf(why, sizeof(why),
+		 "the DMA posture and interrupts of BMC functions it lists are not checked until it parses (%zu known from the last good read): %s",
+		 st->inv.n, err);
+	hook_failed(st, "bmcwatch.ko inventory", EBADMSG, why);
 }
 
 static const struct dma_fn *inv_find(const struct dma_mon *st, const char *bdf)
 {
-	for (unsigned int i = 0; i < st->ninv; i++)
-		if (!strcmp(st->inv[i].bdf, bdf))
-			return &st->inv[i];
-	return NULL;
+	return dma_inv_find(&st->inv, bdf);
 }
 
 static void read_link_base(const char *path, char *buf, size_t len)
@@ -195,36 +181,40 @@ static void read_link_base(const char *path, char *buf, size_t len)
 		memcpy(buf, b, strlen(b) + 1);
 }
 
-/* Config space as sysfs gives it to root (4 KiB on PCIe). */
-static int read_config(const char *bdf, uint8_t *cfg, size_t len)
+/*
+ * Config space of @bdf opened for the few reads below. Only the registers
+ * the posture needs are read, never the whole space: some functions have
+ * registers whose reads act (index/data windows, clear-on-read status),
+ * and a BMC function is exactly where such windows live.
+ */
+static int open_config(const char *bdf)
 {
 	char path[PATH_MAX];
-	FILE *f;
-	size_t n;
 
 	snprintf(path, sizeof(path), SYS_PCI "/%s/config", bdf);
-	f = fopen(path, "re");
-	if (!f)
-		return -1;
-	n = fread(cfg, 1, len, f);
-	fclose(f);
-	return (int)n;
+	return open(path, O_RDONLY | O_CLOEXEC);
 }
 
-static uint32_t cfg32(const uint8_t *c, unsigned int off)
+/* One byte at @off, or -1 (beyond the function's config space). */
+static int cfg_byte(int fd, unsigned int off)
 {
-	return c[off] | c[off + 1] << 8 | c[off + 2] << 16 |
-	       (uint32_t)c[off + 3] << 24;
+	uint8_t b;
+
+	return pread(fd, &b, 1, off) == 1 ? b : -1;
 }
 
 /* Offset of extended capability @id (PCIe 6.0, 7.6), 0 if absent. */
-static unsigned int find_ecap(const uint8_t *c, int len, unsigned int id)
+static unsigned int find_ecap(int fd, unsigned int id)
 {
 	unsigned int off = 0x100, hops = 0;
+	uint8_t h4[4];
 
-	while (off && off + 8 <= (unsigned int)len && hops++ < 64) {
-		uint32_t h = cfg32(c, off);
+	while (off >= 0x100 && hops++ < 64) {
+		uint32_t h;
 
+		if (pread(fd, h4, 4, off) != 4)
+			return 0;
+		h = h4[0] | h4[1] << 8 | h4[2] << 16 | (uint32_t)h4[3] << 24;
 		if (!h || h == 0xffffffff)
 			return 0;
 		if ((h & 0xffff) == id)
@@ -234,6 +224,7 @@ static unsigned int find_ecap(const uint8_t *c, int len, unsigned int id)
 	return 0;
 }
 
+#define PCI_COMMAND_BYTE	0x04
 #define ECAP_ACS	0x000d
 #define ECAP_ATS	0x000f
 /* ACS control (cap + 6): source validation, request/completion redirect,
@@ -244,12 +235,12 @@ static void scan_posture(struct dma_mon *st, const struct dma_fn *fn,
 			 int iommu, int intremap, struct dma_posture *p)
 {
 	char path[PATH_MAX], grp[32], *save = NULL, *br, bridges[128];
-	uint8_t cfg[4096];
-	int len;
 	unsigned int off;
+	int fd;
 
 	memset(p, 0, sizeof(*p));
-	snprintf(p->bdf, sizeof(p->bdf), "%s", fn->bdf);
+	/* dma_rules.h's copy holds 15 characters: domains up to 0xfffffff */
+	snprintf(p->bdf, sizeof(p->bdf), "%.*s", (int)sizeof(p->bdf) - 1, fn->bdf);
 	p->vendor = fn->vendor;
 	p->device = fn->device;
 	p->fn_flags = fn->flags;
@@ -265,21 +256,29 @@ static void scan_posture(struct dma_mon *st, const struct dma_fn *fn,
 	}
 	snprintf(path, sizeof(path), SYS_PCI "/%s/driver", fn->bdf);
 	read_link_base(path, p->driver, sizeof(p->driver));
-	len = read_config(fn->bdf, cfg, sizeof(cfg));
-	if (len >= 8)
-		p->bus_master = !!(cfg[4] & 0x04);
-	off = find_ecap(cfg, len, ECAP_ATS);
-	if (off && off + 8 <= (unsigned int)len)
-		p->ats = !!(cfg[off + 7] & 0x80);	/* ATS control bit 15 */
+	fd = open_config(fn->bdf);
+	if (fd >= 0) {
+		int cmd = cfg_byte(fd, PCI_COMMAND_BYTE), ats = -1;
+
+		p->bus_master = cmd > 0 && (cmd & 0x04);
+		off = find_ecap(fd, ECAP_ATS);
+		if (off)
+			ats = cfg_byte(fd, off + 7);	/* ATS control, bit 15 */
+		p->ats = ats > 0 && (ats & 0x80);
+		close(fd);
+	}
 	snprintf(bridges, sizeof(bridges), "%s", fn->path);
 	for (br = strtok_r(bridges, ",", &save); br;
 	     br = strtok_r(NULL, ",", &save)) {
-		uint8_t bc[4096];
-		int bl = read_config(br, bc, sizeof(bc));
+		int acs = -1;
 
-		off = find_ecap(bc, bl, ECAP_ACS);
-		if (!off || off + 8 > (unsigned int)bl ||
-		    (bc[off + 6] & ACS_NEEDED) != ACS_NEEDED) {
+		fd = open_config(br);
+		if (fd >= 0) {
+			off = find_ecap(fd, ECAP_ACS);
+			acs = off ? cfg_byte(fd, off + 6) : -1; /* control */
+			close(fd);
+		}
+		if (acs < 0 || (acs & ACS_NEEDED) != ACS_NEEDED) {
 			snprintf(p->acs_gap, sizeof(p->acs_gap), "%s", br);
 			break;
 		}
@@ -636,25 +635,36 @@ static void scan(struct dma_mon *st, uint64_t now)
 	struct bmcw_alert al[DMA_RULES_MAX_ALERTS];
 	int iommu = iommu_present(), ir = intremap_on();
 	uint64_t interval = st->last_ns ? now - st->last_ns : 0;
-	unsigned int i, k;
+	unsigned int k;
+	size_t i;
 
 	load_inventory(st);
-	for (i = 0; i < st->ninv; i++) {
+	for (i = 0; i < st->inv.n; i++) {
+		const struct dma_fn *fn = &st->inv.fn[i];
 		struct dma_posture cur;
 		struct bmc_fn *b = NULL;
 
-		if (!(st->inv[i].flags & BMCW_FN_BMC))
+		if (!(fn->flags & BMCW_FN_BMC))
 			continue;
+		/* (as far as the posture's own copy of the address goes) */
 		for (k = 0; k < st->nbmc; k++)
-			if (!strcmp(st->bmc[k].posture.bdf, st->inv[i].bdf))
+			if (!strncmp(st->bmc[k].posture.bdf, fn->bdf,
+				     sizeof(st->bmc[k].posture.bdf) - 1))
 				b = &st->bmc[k];
 		if (!b) {
-			if (st->nbmc >= MAX_BMC)
+			/* every BMC function is checked: no fixed cap */
+			struct bmc_fn *v = realloc(st->bmc, (st->nbmc + 1) * sizeof(*v));
+
+			if (!v) {
+				bmcw_log(LOG_ERR, "dma: out of memory for BMC function %s: not checked",
+					 fn->bdf);
 				continue;
+			}
+			st->bmc = v;
 			b = &st->bmc[st->nbmc++];
 			memset(b, 0, sizeof(*b));
 		}
-		scan_posture(st, &st->inv[i], iommu, ir, &cur);
+		scan_posture(st, fn, iommu, ir, &cur);
 		submit_all(st, al, dma_rules_posture(b->have_posture ?
 						     &b->posture : NULL, &cur,
 						     al));
@@ -676,11 +686,11 @@ static void on_fault(struct dma_mon *st, const struct bmcw_dma_fault *f)
 	sysfs_pci_ids(bdf, &c.vendor, &c.device);
 	/* A bridge's requester id carries the DMA of the BMC behind it. */
 	if (f->fn_flags & BMCW_FN_BMC_ALIAS)
-		for (unsigned int i = 0; i < st->ninv; i++)
-			if ((st->inv[i].flags & BMCW_FN_BMC) &&
-			    strstr(st->inv[i].path, bdf) && n < sizeof(owner) - 16)
+		for (size_t i = 0; i < st->inv.n; i++)
+			if ((st->inv.fn[i].flags & BMCW_FN_BMC) &&
+			    strstr(st->inv.fn[i].path, bdf) && n < sizeof(owner) - 16)
 				n += snprintf(owner + n, sizeof(owner) - n, "%s%s",
-					      n ? "," : "", st->inv[i].bdf);
+					      n ? "," : "", st->inv.fn[i].bdf);
 	submit_all(st, al, dma_rules_fault(f, &c, al));
 }
 
@@ -845,25 +855,6 @@ static int kernel_overflows(uint64_t *n)
 	return ret;
 }
 
-/* The module's own view of its IOMMU hooks; a failed one is news. */
-static void check_kernel_hooks(struct dma_mon *st)
-{
-	FILE *f = fopen(IOMMU_TABLE, "re");
-	char line[256], hook[64];
-	int err;
-
-	if (!f) {
-		hook_failed(st, "bmcwatch.ko iommu table", ENOENT,
-			    "the module does not report its IOMMU fault hooks: IOMMU faults are not seen");
-		return;
-	}
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "hook=%63s state=failed err=%d", hook, &err) == 2)
-			hook_failed(st, hook, -err,
-				    "IOMMU faults of this IOMMU type are not seen");
-	fclose(f);
-}
-
 static void fini(void *state)
 {
 	struct dma_mon *st = state;
@@ -873,6 +864,8 @@ static void fini(void *state)
 	for (unsigned int k = 0; k < st->nbmc; k++)
 		for (unsigned int i = 0; i < st->bmc[k].nirq; i++)
 			free(st->bmc[k].irqs[i].kstat);
+	free(st->bmc);
+	dma_inv_free(&st->inv);
 	if (st->kmsg_fd >= 0)
 		close(st->kmsg_fd);
 	if (st->epfd >= 0)
@@ -977,7 +970,7 @@ static int init(struct bmcw_daemon *d, void **state)
 	if (!st->nlinks)
 		return -ENOENT;
 	pin_maps(st);
-	check_kernel_hooks(st);
+	/* the module's IOMMU hooks are reported with all others (kmod_state.c) */
 	kernel_overflows(&st->iommu_overflows);	/* only new ones are news */
 	st->mon.rb = ring_buffer__new(bpf_map__fd(st->skel->maps.events), on_record,
 				  st, NULL);

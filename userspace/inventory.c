@@ -36,13 +36,10 @@ static bool parse_hex(const char *s, size_t width, uint64_t *out)
 
 bool inventory_valid_bdf(const char *s)
 {
+	struct bdf b;
+
 	/* "%04x:%02x:%02x.%u" with dev <= 0x1f and fn <= 7 */
-	if (strlen(s) != 12 || s[4] != ':' || s[7] != ':' || s[10] != '.')
-		return false;
-	if (!is_hex(s, 4) || !is_hex(s + 5, 2) || !is_hex(s + 8, 2) ||
-	    s[11] < '0' || s[11] > '7')
-		return false;
-	return strtoul(s + 8, NULL, 16) <= 0x1f;
+	return !bdf_parse(s, &b);
 }
 
 int inventory_add(struct inventory *inv, const struct inv_fn *fn)
@@ -183,12 +180,12 @@ static int parse_fn_line(char *line, struct inv_fn *fn, char *err, size_t errlen
 
 	memset(fn, 0, sizeof(*fn));
 	tok = strtok_r(line, " ", &save);
-	if (!tok || !inventory_valid_bdf(tok)) {
+	/* stored as the kernel prints it, so that lookups by text agree */
+	if (!tok || bdf_canonical(tok, fn->bdf)) {
 		errmsg_set(err, errlen, "'%.40s' is not a PCI address (DDDD:BB:DD.F)",
 			tok ? tok : "");
 		return -1;
 	}
-	strcpy(fn->bdf, tok);
 	while ((tok = strtok_r(NULL, " ", &save))) {
 		char *eq = strchr(tok, '=');
 

@@ -13,12 +13,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "bdf.h"
+
 #define INVENTORY_PATH		"/sys/kernel/debug/bmcwatch/inventory"
 #define INVENTORY_MAX_LINE	4096
 #define INVENTORY_MAX_FNS	65536
 
 struct inv_fn {
-	char bdf[16];			/* "0000:00:01.0" */
+	char bdf[BDF_STR_MAX];		/* "0000:00:01.0", "10000:00:02.0" */
 	uint16_t vendor, device, subvendor, subdevice;
 	uint32_t class;			/* 24 bits */
 	uint8_t revision, hdr_type;
@@ -48,7 +50,7 @@ const struct inv_fn *inventory_find(const struct inventory *inv, const char *bdf
 /* Append (used by the baseline loader); keeps the caller responsible for order. */
 int inventory_add(struct inventory *inv, const struct inv_fn *fn);
 void inventory_sort(struct inventory *inv);
-/* Strict "DDDD:BB:DD.F" check. */
+/* Strict "DDDD:BB:DD.F" check (a domain of 4 to 8 digits: bdf.h). */
 bool inventory_valid_bdf(const char *s);
 /* "bmc,upstream,driver" for flags; "-" for none. */
 void inventory_flags_str(uint32_t flags, char *buf, size_t len);

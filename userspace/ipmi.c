@@ -77,6 +77,9 @@ static int on_record(void *ctx, void *data, size_t len)
 		return 0;
 	if (e->pid)
 		proc_exe(e->pid, exe, sizeof(exe));
+	if (e->kind == BMCW_IPMI_UNKNOWN_NMI && m->d->metrics)
+		metrics_add(m->d->metrics, "bmcwatch_unknown_nmis_total", "",
+			    (double)ipmi_nmi_count(e));
 	n = ipmi_rules_event(&m->st, e, &c, al);
 	for (int i = 0; i < n; i++)
 		pipeline_submit(m->d->pipeline, &al[i]);
@@ -257,6 +260,11 @@ static int init(struct bmcw_daemon *d, void **state)
 				 on_record, m, NULL);
 	if (!m->mon.rb)
 		return -errno;
+	if (d->metrics) {
+		metrics_declare(d->metrics, "bmcwatch_unknown_nmis_total", METRIC_COUNTER,
+				"NMIs no handler claimed, as bmcwatch.ko counted them.");
+		metrics_add(d->metrics, "bmcwatch_unknown_nmis_total", "", 0);
+	}
 	m->sweeping = d->learn || m->st.cmds_known;
 	if (m->sweeping) {
 		err = percpu_sweep_init(&m->counts, bpf_map__fd(m->skel->maps.ipmi_counts),

@@ -234,6 +234,11 @@ const char *ipmi_sensitive(uint8_t netfn, uint8_t cmd, const uint8_t *data,
 	}
 }
 
+uint64_t ipmi_nmi_count(const struct bmcw_ipmi_event *e)
+{
+	return e->kind != BMCW_IPMI_UNKNOWN_NMI ? 0 : e->count ? e->count : 1;
+}
+
 static struct bmcw_alert *start(struct bmcw_alert *out, int *n,
 				const char *rule, enum bmcw_severity sev,
 				const struct bmcw_ipmi_event *e,
@@ -794,10 +799,22 @@ int ipmi_rules_event(struct ipmi_state *st, const struct bmcw_ipmi_event *e,
 	case BMCW_IPMI_UNKNOWN_NMI:
 		al = start(out, &n, "doorbell.unknown_nmi", BMCW_SEV_WARNING, e,
 			   c);
-		snprintf(al->message, sizeof(al->message),
-			 "NMI on CPU %u that no handler claimed", e->cpu);
+		/*
+		 * One event stands for every NMI the CPU took since its last
+		 * one (ABI 1.2): the alert counts them all. 0 is an older
+		 * module's: one event per NMI.
+		 */
+		al->count = ipmi_nmi_count(e);
+		if (al->count > 1)
+			snprintf(al->message, sizeof(al->message),
+				 "%u NMIs on CPU %u that no handler claimed",
+				 e->count, e->cpu);
+		else
+			snprintf(al->message, sizeof(al->message),
+				 "NMI on CPU %u that no handler claimed", e->cpu);
 		snprintf(al->why, sizeof(al->why),
 			 "no NMI source on the host owns it; a BMC can inject NMIs (chassis control, diagnostic interrupt)");
+		alert_add_extra(al, "nmis", "%llu", (unsigned long long)al->count);
 		return n;
 	default:
 		return 0;

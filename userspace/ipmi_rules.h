@@ -94,6 +94,12 @@ void ipmi_state_use_baseline(struct ipmi_state *st, const struct baseline *b,
 int ipmi_rules_counted(struct ipmi_state *st, uint8_t netfn, uint8_t cmd,
 		       uint8_t origin, struct bmcw_alert *out);
 
+/*
+ * NMIs an UNKNOWN_NMI event stands for: its count (ABI 1.2), 1 from an
+ * older module (count was padding, 0); 0 for other kinds.
+ */
+uint64_t ipmi_nmi_count(const struct bmcw_ipmi_event *e);
+
 /* Fill up to IPMI_RULES_MAX_ALERTS alerts; returns how many. */
 int ipmi_rules_event(struct ipmi_state *st, const struct bmcw_ipmi_event *e,
 		     const struct ipmi_ctx *c, struct bmcw_alert *out);

@@ -1,9 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
-/* The kernel lockdown state, as bmcwatch.ko or securityfs tells it. */
+/* The kernel lockdown state, as securityfs tells it. */
 #include <stdio.h>
 #include <string.h>
-
-#include <linux/bmcwatch.h>
 
 #include "lockdown.h"
 
@@ -35,15 +33,20 @@ static int read_first_line(const char *path, char *buf, size_t len)
 	return ret;
 }
 
+/*
+ * securityfs only: asking the LSM (bmcwatch.ko's retired sysfs file did)
+ * makes it log a "Lockdown: ... is restricted" line each time it refuses,
+ * a kernel log line per status write on a Secure Boot host.
+ */
 const char *lockdown_state(char *buf, size_t len)
 {
 	char line[128];
 
-	if ((!read_first_line(BMCW_SYSFS_DIR "/lockdown", line, sizeof(line)) ||
-	     !read_first_line("/sys/kernel/security/lockdown", line,
-			      sizeof(line))) &&
-	    !lockdown_parse(line, buf, len))
+	if (read_first_line(LOCKDOWN_PATH, line, sizeof(line))) {
+		snprintf(buf, len, "unknown (securityfs not mounted)");
 		return buf;
-	snprintf(buf, len, "unknown");
+	}
+	if (lockdown_parse(line, buf, len))
+		snprintf(buf, len, "unknown");
 	return buf;
 }

@@ -8,9 +8,12 @@
 
 #include <stddef.h>
 
+#define LOCKDOWN_PATH	"/sys/kernel/security/lockdown"
+
 /*
- * "none", "integrity" or "confidentiality" from bmcwatch.ko's sysfs file,
- * else from securityfs; "unknown" when neither can be read.
+ * "none", "integrity" or "confidentiality" from securityfs; "unknown
+ * (securityfs not mounted)" when it cannot be read (a kernel without the
+ * lockdown LSM has no such file either).
  */
 const char *lockdown_state(char *buf, size_t len);
 /* securityfs text "none [integrity] confidentiality" -> "integrity" */

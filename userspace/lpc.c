@@ -5,7 +5,7 @@
  * claimed in /proc/ioports), attaches to bmcwatch.ko's lpc tracepoints,
  * turns ring buffer records into alerts (lpc_rules.c decodes SuperIO), and
  * every interval reports losses. Hooks the module could not place are
- * reported once at start, as health.hook_failed.
+ * reported with every monitor's, from debugfs "hooks" (kmod_state.c).
  */
 #include <errno.h>
 #include <limits.h>
@@ -97,38 +97,11 @@ static void watch_ipmi_ports(struct lpc_mon *m)
 				 r[i].lo, r[i].hi);
 }
 
-/* "hook=NAME state=failed err=N" lines of debugfs lpc_hooks. */
-static void report_failed_hooks(struct lpc_mon *m)
-{
-	FILE *f = fopen(BMCW_DEBUGFS_DIR "/lpc_hooks", "re");
-	char line[160], name[64], state[16];
-	int err;
-
-	if (!f)
-		return;
-	while (fgets(line, sizeof(line), f)) {
-		struct bmcw_alert al = { 0 };
-
-		if (sscanf(line, "hook=%63s state=%15s err=%d", name, state,
-			   &err) != 3 || strcmp(state, "failed"))
-			continue;
-		al.rule = "health.hook_failed";
-		snprintf(al.subject.locus, sizeof(al.subject.locus), "%s", name);
-		snprintf(al.message, sizeof(al.message),
-			 "bmcwatch.ko could not probe %s (error %d)", name, err);
-		snprintf(al.why, sizeof(al.why),
-			 "the host-to-BMC path through %s is not watched on this kernel",
-			 name);
-		pipeline_submit(m->d->pipeline, &al);
-	}
-	fclose(f);
-}
-
 static int init(struct bmcw_daemon *d, void **state)
 {
 	struct lpc_mon *m = calloc(1, sizeof(*m));
 	const struct policy *pol = d->policy;
-	char ld[32];
+	char ld[48];
 	int err;
 
 	if (!m)
@@ -158,7 +131,6 @@ static int init(struct bmcw_daemon *d, void **state)
 				 on_record, m, NULL);
 	if (!m->mon.rb)
 		return -errno;
-	report_failed_hooks(m);
 	bmcw_log(LOG_INFO, "lpc: watching %u I/O port ranges; kernel lockdown: %s",
 		 m->st.nwatch, lockdown_state(ld, sizeof(ld)));
 	return 0;

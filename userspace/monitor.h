@@ -21,6 +21,7 @@
 
 struct traffic_learner;
 struct baseline;
+struct kmod_state;
 
 struct bmcw_daemon {
 	const struct policy *policy;
@@ -37,6 +38,8 @@ struct bmcw_daemon {
 	/* bmcwatch.ko released on an unload request: monitors stopped. */
 	bool released;
 	char released_why[256];
+	/* bmcwatch.ko itself: ABI, health events, hooks, losses (kmod_state.h) */
+	struct kmod_state *kmod;
 };
 
 struct bmcw_monitor_ops {

@@ -18,6 +18,7 @@
 #include <linux/bmcwatch.h>
 
 #include "bpf_monitor.h"
+#include "kmod_state.h"
 #include "log.h"
 #include "pcicfg.h"
 #include "pcicfg.skel.h"
@@ -47,42 +48,24 @@ static void submit_all(struct pcicfg *st, struct bmcw_alert *al, int n)
 		pipeline_submit(st->d->pipeline, &al[i]);
 }
 
-static void on_cfg(struct pcicfg *st, const struct bmcw_cfg_access *a)
+static void on_cfg(struct pcicfg *st, const struct bmcw_cfg_access *ka)
 {
 	struct bmcw_alert al[PCIE_RULES_MAX_ALERTS];
 	char exe[PATH_MAX] = "", bdf[16];
 	struct pcie_ctx c = { .exe = exe };
+	struct bmcw_cfg_access copy = *ka, *a = &copy;
 
 	/* The daemon reading config for its own inventory is not news. */
 	if (a->pid && (pid_t)a->pid == st->self)
 		return;
+	/* modules before ABI 1.2 read the old value before every write */
+	if (kmod_state_abi_minor(st->d->kmod) < 2 && a->dir == BMCW_DIR_WRITE)
+		a->flags |= BMCW_CFG_F_OLD;
 	pcie_bdf(bdf, sizeof(bdf), a->seg, a->bus, a->devfn);
 	sysfs_pci_ids(bdf, &c.vendor, &c.device);
 	if (a->pid)
 		proc_exe(a->pid, exe, sizeof(exe));
 	submit_all(st, al, pcie_rules_cfg(a, &c, al));
-}
-
-static void on_health(struct pcicfg *st, const struct bmcw_health_event *h)
-{
-	struct bmcw_alert al = { 0 };
-
-	if (h->kind == BMCW_HEALTH_MODULE_UNLOADING) {
-		al.rule = "health.monitor_stopped";
-		snprintf(al.message, sizeof(al.message),
-			 "bmcwatch.ko is being unloaded: host-BMC channels are no longer watched");
-		snprintf(al.why, sizeof(al.why),
-			 "unloading the monitor is what an attacker does first; it should happen only in maintenance");
-	} else {
-		al.rule = "health.hook_failed";
-		snprintf(al.message, sizeof(al.message),
-			 "bmcwatch.ko hook %.32s failed or was removed (error %d)",
-			 h->what, h->err);
-		snprintf(al.why, sizeof(al.why),
-			 "events on that path are no longer seen");
-	}
-	snprintf(al.subject.locus, sizeof(al.subject.locus), "%.32s", h->what);
-	pipeline_submit(st->d->pipeline, &al);
 }
 
 /*
@@ -194,8 +177,8 @@ static int on_record(void *ctx, void *data, size_t len)
 			note_gone(st, body);
 		break;
 	case BMCW_REC_HEALTH:
-		if (h->len >= sizeof(struct bmcw_health_event))
-			on_health(st, body);
+		/* its length tells the module's ABI: kmod_state checks it */
+		kmod_state_health(st->d->kmod, body, h->len);
 		break;
 	}
 	return 0;

@@ -67,6 +67,17 @@ static bool sensitive_class(unsigned int cls)
 	}
 }
 
+/*
+ * Whether the write carries the value before it. The module reads it
+ * only for the classes whose rules compare (COMMAND, MSI, LPC decode):
+ * reads have side effects on some registers. Where it is missing, a rule
+ * that compares takes the write as a change.
+ */
+static bool has_old(const struct bmcw_cfg_access *a)
+{
+	return a->flags & BMCW_CFG_F_OLD;
+}
+
 static struct bmcw_alert *start(struct bmcw_alert *out, int *n,
 				const char *rule, enum bmcw_severity sev,
 				const struct bmcw_cfg_access *a,
@@ -93,7 +104,8 @@ static struct bmcw_alert *start(struct bmcw_alert *out, int *n,
 		 a->size, pcie_class_name(a->cls));
 	alert_add_extra(al, "origin", "%s", pcie_origin_name(a->origin));
 	alert_add_extra(al, "value", "0x%08x", a->value);
-	alert_add_extra(al, "old", "0x%08x", a->old);
+	if (has_old(a))
+		alert_add_extra(al, "old", "0x%08x", a->old);
 	return al;
 }
 
@@ -129,7 +141,7 @@ static int rule_bus_master(const struct bmcw_cfg_access *a,
 	struct bmcw_alert *al;
 
 	if (a->cls != BMCW_CFG_COMMAND || !(a->fn_flags & BMCW_FN_BMC) ||
-	    !covers(a, 0x04) || (byte_at(a->old, a, 0x04) & 0x04) ||
+	    !covers(a, 0x04) || (has_old(a) && (byte_at(a->old, a, 0x04) & 0x04)) ||
 	    !(byte_at(a->value, a, 0x04) & 0x04))
 		return n;
 	al = start(out, &n, "dma.bus_master_enabled", BMCW_SEV_WARNING, a, c);
@@ -163,7 +175,7 @@ static int rule_msi(const struct bmcw_cfg_access *a, const struct pcie_ctx *c,
 		why = "the MSI upper address is not zero, so the device's 'interrupts' become DMA writes above 4 GiB instead of interrupts";
 	else if ((a->fn_flags & BMCW_FN_MSI_ON) &&
 		 a->origin != BMCW_ORIGIN_KERNEL && rel >= 4 && rel < data + 2 &&
-		 a->value != a->old)
+		 (!has_old(a) || a->value != a->old))
 		why = "the MSI address or data changed while the device owns interrupt vectors, and not by the kernel";
 	if (!why)
 		return n;
@@ -181,13 +193,16 @@ static int rule_lpc_decode(const struct bmcw_cfg_access *a,
 			   int n, const char *who)
 {
 	struct bmcw_alert *al;
+	char was[16] = "?";
 
-	if (a->cls != BMCW_CFG_LPC_DECODE || a->value == a->old)
+	if (a->cls != BMCW_CFG_LPC_DECODE || (has_old(a) && a->value == a->old))
 		return n;
+	if (has_old(a))
+		snprintf(was, sizeof(was), "0x%08x", a->old);
 	al = start(out, &n, "lpc.decode_change", BMCW_SEV_WARNING, a, c);
 	snprintf(al->message, sizeof(al->message),
-		 "LPC/eSPI I/O decode register 0x%02x of %s changed 0x%08x -> 0x%08x by %s",
-		 a->off, al->subject.bdf, a->old, a->value, who);
+		 "LPC/eSPI I/O decode register 0x%02x of %s changed %s -> 0x%08x by %s",
+		 a->off, al->subject.bdf, was, a->value, who);
 	snprintf(al->why, sizeof(al->why),
 		 "the decode ranges decide which I/O ports reach the BMC's SuperIO, KCS and BT interfaces; firmware sets them at boot and nothing changes them at run time");
 	return n;

@@ -49,6 +49,7 @@ struct pipeline {
 	struct rule_rate *rate;
 	struct loss loss[LOSS_HOPS];
 	uint64_t loss_last_summary;
+	uint64_t last_loss;		/* when events were last lost, or 0 */
 	uint64_t seq;
 };
 
@@ -175,6 +176,11 @@ const struct pipeline_rule_stats *pipeline_stats(const struct pipeline *p,
 uint64_t pipeline_last_seq(const struct pipeline *p)
 {
 	return p->seq;
+}
+
+uint64_t pipeline_last_loss(const struct pipeline *p)
+{
+	return p->last_loss;
 }
 
 static void count_metric(struct pipeline *p, const char *name, const char *k1,
@@ -308,6 +314,8 @@ int pipeline_submit(struct pipeline *p, const struct bmcw_alert *a)
 	uint64_t now, window;
 	unsigned int threshold;
 	struct aggregate *g = NULL;
+	/* one observation may stand for several occurrences (see alert.h) */
+	uint64_t n = a->count ? a->count : 1;
 
 	if (!rule)
 		return -1;
@@ -322,14 +330,14 @@ int pipeline_submit(struct pipeline *p, const struct bmcw_alert *a)
 		return 0;
 	}
 	now = p->clock(p->clock_ctx);
-	st->occurrences++;
+	st->occurrences += n;
 	count_metric(p, "bmcwatch_rule_occurrences_total", "rule", rule->name,
-		     NULL, NULL, 1);
+		     NULL, NULL, (double)n);
 	window = (uint64_t)p->policy->aggregation_window_s * NS_PER_SEC;
 	threshold = policy_rule_threshold(p->policy, rule);
 	if (!window) {
 		/* No aggregation, hence no window to count a threshold in. */
-		emit(p, rule, a, 1, now, now);
+		emit(p, rule, a, n, now, now);
 		return 0;
 	}
 
@@ -348,9 +356,10 @@ int pipeline_submit(struct pipeline *p, const struct bmcw_alert *a)
 		g->window_start = now;
 	}
 	g->latest = *a;
-	g->total++;
-	if (!g->pending++)
+	g->total += n;
+	if (!g->pending)
 		g->pending_first = now;
+	g->pending += n;
 	g->pending_last = now;
 	if (!g->reached && g->total >= threshold) {
 		/* The operator sees the first (threshold-th) occurrence at once. */
@@ -422,6 +431,7 @@ void pipeline_report_loss(struct pipeline *p, const char *hop, uint64_t n)
 
 	if (!n)
 		return;
+	p->last_loss = p->clock(p->clock_ctx);
 	count_metric(p, "bmcwatch_events_lost_total", "hop", hop, NULL, NULL, n);
 	for (i = 0; i < LOSS_HOPS; i++) {
 		if (!p->loss[i].hop[0])

@@ -67,6 +67,8 @@ void pipeline_report_loss(struct pipeline *p, const char *hop, uint64_t n);
 const char *pipeline_loss_at(const struct pipeline *p, size_t i, uint64_t *total);
 /* What the losses of a hop are, for hops that need saying; else NULL. */
 const char *pipeline_loss_what(const char *hop);
+/* When events were last reported lost (CLOCK_REALTIME ns), 0 if never. */
+uint64_t pipeline_last_loss(const struct pipeline *p);
 
 const struct pipeline_rule_stats *pipeline_stats(const struct pipeline *p,
 						 const struct bmcw_rule *rule);

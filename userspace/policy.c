@@ -17,6 +17,7 @@
 
 #include <ini.h>
 
+#include "bdf.h"
 #include "metrics.h"
 #include "output.h"
 #include "policy.h"
@@ -122,6 +123,7 @@ static int copy_path(char *dst, size_t len, const char *v)
 int bmc_match_parse(const char *s, struct bmc_match *m)
 {
 	unsigned int a, b, c, d;
+	struct bdf f;
 	int n = 0;
 
 	memset(m, 0, sizeof(*m));
@@ -131,13 +133,12 @@ int bmc_match_parse(const char *s, struct bmc_match *m)
 		m->device = b;
 		return 0;
 	}
-	/* DOMAIN:BUS:DEV.FN */
-	if (sscanf(s, "%4x:%2x:%2x.%1x%n", &a, &b, &c, &d, &n) == 4 &&
-	    !s[n] && n == 12 && c < 32 && d < 8) {
+	/* DOMAIN:BUS:DEV.FN, the domain 4 to 8 digits (VMD: 10000 and up) */
+	if (!bdf_parse(s, &f)) {
 		m->by_bdf = true;
-		m->seg = a;
-		m->bus = b;
-		m->devfn = c << 3 | d;
+		m->seg = f.domain;
+		m->bus = f.bus;
+		m->devfn = f.devfn;
 		return 0;
 	}
 	/* BUS:DEV.FN in domain 0 */

@@ -10,6 +10,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 /*
@@ -27,5 +28,31 @@ bool prev_run_daemon_alive(pid_t pid);
  * wrote its status.
  */
 int prev_run_check(const char *path, char *msg, size_t len);
+
+/*
+ * What the previous daemon knew of bmcwatch.ko, from the "kernel" object
+ * of its status file: the module instance it watched, the newest health
+ * event it had settled (raised or accounted for), and the counters
+ * (module losses "loss:NAME", hook misses "hook:MONITOR/SYMBOL") as far
+ * as it had reported them. A daemon attaching to the same instance goes
+ * on from there: nothing raised twice, nothing left out.
+ */
+#define PREV_KERNEL_MAX		128
+
+struct prev_kernel {
+	uint64_t instance;		/* 0: none known */
+	uint64_t health_seq;
+	size_t n;
+	struct {
+		char name[112];
+		uint64_t count;
+	} c[PREV_KERNEL_MAX];
+};
+
+/* From status text; 0, or -1 (then *pk is empty) when it has none. */
+int prev_run_kernel(const char *text, size_t len, struct prev_kernel *pk);
+int prev_run_load_kernel(const char *path, struct prev_kernel *pk);
+/* A counter's value, or 0 when the previous daemon did not have it. */
+uint64_t prev_kernel_count(const struct prev_kernel *pk, const char *name);
 
 #endif /* BMCW_PREV_RUN_H */

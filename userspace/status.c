@@ -11,6 +11,7 @@
 
 #include <linux/bmcwatch.h>
 
+#include "kmod_state.h"
 #include "lockdown.h"
 #include "output.h"
 #include "rules.h"
@@ -42,7 +43,7 @@ static struct json_object *status_json(const struct bmcw_daemon *d,
 	json_object_object_add(root, "interval_ms", json_object_new_int(d->policy->interval_ms));
 	json_object_object_add(root, "baseline", json_object_new_string(d->policy->baseline));
 	{
-		char ld[32];
+		char ld[48];
 
 		/* Lockdown closes the LPC/MMIO paths the lpc monitor watches */
 		json_object_object_add(root, "lockdown",
@@ -50,6 +51,20 @@ static struct json_object *status_json(const struct bmcw_daemon *d,
 	}
 	json_object_object_add(root, "last_seq",
 			       json_object_new_uint64(pipeline_last_seq(d->pipeline)));
+	/*
+	 * The module itself: its hooks, losses and health numbering (the
+	 * next daemon goes on from these), and what is unseen right now.
+	 */
+	if (d->kmod) {
+		char spots[32][192];
+		size_t n = kmod_state_blind_spots(d->kmod, spots, 32);
+
+		json_object_object_add(root, "kernel", kmod_state_json(d->kmod));
+		arr = json_object_new_array();
+		for (i = 0; i < n; i++)
+			json_object_array_add(arr, json_object_new_string(spots[i]));
+		json_object_object_add(root, "blind_spots", arr);
+	}
 
 	arr = json_object_new_array();
 	for (i = 0; i < n_slots; i++) {

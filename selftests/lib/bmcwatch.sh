@@ -32,9 +32,20 @@ bmcw_stop() {
 	BMCW_DAEMON_PID=
 }
 
-# bmcw_alerts [jq-filter]: the alerts so far, one JSON object per line.
+# bmcw_alerts [jq-filter]: the alerts so far, one JSON object per line. A
+# filter that errors on some alert (a field it lacks) does not match that
+# one; a log that does not parse is said on stderr and returns 1, with the
+# alerts before the bad line on stdout. Absence checks must not rely on an
+# empty answer alone: see bmcw_log_complete.
 bmcw_alerts() {
-	jq -c "select(${1:-true})" "$BMCW_ALERTS" 2>/dev/null
+	local rc=0
+	jq -c "select(try (${1:-true}) catch false)" "$BMCW_ALERTS" || rc=$?
+	case $rc in
+	0) return 0 ;;
+	3) echo "bmcw_alerts: bad jq filter: ${1:-true}" >&2 ;;
+	*) echo "bmcw_alerts: the alert log $BMCW_ALERTS does not parse (jq exit $rc)" >&2 ;;
+	esac
+	return 1
 }
 
 # bmcw_wait_alert RULE [TIMEOUT-S] [jq-filter]: 0 once such an alert exists.
@@ -64,8 +75,113 @@ bmcw_wait_for() {
 }
 
 # Alerts at warning or above (log.level warning/critical), excluding health.
+BMCW_LOUD='(.log.level == "warning" or .log.level == "critical") and .rule.category != "health"'
 bmcw_loud_alerts() {
-	bmcw_alerts '(.log.level == "warning" or .log.level == "critical") and .rule.category != "health"'
+	bmcw_alerts "$BMCW_LOUD"
+}
+
+# bmcw_daemon_alive: the daemon bmcw_start started still runs.
+bmcw_daemon_alive() {
+	local st
+	[ -n "$BMCW_DAEMON_PID" ] || return 1
+	st=$(sed -n 's/^[0-9]* (.*) \([A-Za-z]\) .*/\1/p' "/proc/$BMCW_DAEMON_PID/stat" 2>/dev/null)
+	[ -n "$st" ] && [ "$st" != Z ] && [ "$st" != X ]
+}
+
+# bmcw_log_parses: every line of the alert log is one whole JSON alert (an
+# object with a rule name and a sequence number), the last one ended by its
+# newline; says what is wrong on stdout ("# ..." lines) otherwise.
+bmcw_log_parses() {
+	local lines objs
+	if [ ! -f "$BMCW_ALERTS" ]; then
+		echo "# no alert log at $BMCW_ALERTS"
+		return 1
+	fi
+	if [ -n "$(tail -c 1 "$BMCW_ALERTS")" ]; then
+		echo "# the alert log's last line has no newline: $(tail -n 1 "$BMCW_ALERTS" | head -c 200)"
+		return 1
+	fi
+	lines=$(wc -l <"$BMCW_ALERTS")
+	if ! objs=$(jq -nR '[inputs | fromjson |
+			select(type == "object" and (.rule.name | type) == "string" and
+			       (.bmcwatch.seq | type) == "number")] | length' \
+			"$BMCW_ALERTS" 2>&1); then
+		echo "# the alert log does not parse: $(printf '%s' "$objs" | head -c 300)"
+		return 1
+	fi
+	if [ "$objs" != "$lines" ]; then
+		echo "# only $objs of the alert log's $lines lines are alerts"
+		return 1
+	fi
+}
+
+# bmcw_mark [TIMEOUT-S]: a benign event that must reach the alert log now:
+# a process with a name of its own (bmcw-mark-N, a link to dd) reads one
+# byte of a watched I/O port (BMCW_MARK_PORT, the POST port 0x80 that the
+# default [lpc] watch covers; a suite that watches other ports sets it)
+# through /dev/port, which the daemon reports as lpc.port_access at notice:
+# never at warning, so absence checks of loud alerts stay valid. 0 once
+# that alert is in the log, with its sequence number in BMCW_MARK_SEQ.
+# Every marker has its own process name, so the pipeline never folds one
+# into an earlier one.
+BMCW_MARK_PORT=${BMCW_MARK_PORT:-0x80}
+BMCW_MARK_SEQ=
+bmcw_mark() {
+	local t=${1:-10} n name pid
+	BMCW_MARK_SEQ=
+	n=$(($(cat /tmp/bmcw-mark.n 2>/dev/null || echo 0) + 1))
+	echo "$n" >/tmp/bmcw-mark.n
+	name=bmcw-mark-$n
+	ln -sf "$(command -v dd)" "/tmp/$name"
+	"/tmp/$name" if=/dev/port of=/dev/null bs=1 skip=$((BMCW_MARK_PORT)) count=1 \
+		status=none &
+	pid=$!
+	wait $pid || {
+		echo "# marker: $name could not read port $BMCW_MARK_PORT through /dev/port"
+		return 1
+	}
+	if ! bmcw_wait_alert lpc.port_access "$t" \
+			".process.pid == $pid and .process.name == \"$name\""; then
+		echo "# marker: $name's read of port $BMCW_MARK_PORT (pid $pid) did not reach the alert log in $t s"
+		return 1
+	fi
+	BMCW_MARK_SEQ=$(bmcw_alerts ".rule.name == \"lpc.port_access\" and .process.pid == $pid" |
+		jq -s '.[0].bmcwatch.seq')
+}
+
+# bmcw_log_complete [TIMEOUT-S]: what an absence check ("no such alert")
+# must prove first, else a dead daemon or a broken log reads as "nothing
+# happened": the daemon is alive, every line of the log parses, and a
+# marker event made just now (bmcw_mark) reached it. Says what failed on
+# stdout ("# ..." lines).
+bmcw_log_complete() {
+	if ! bmcw_daemon_alive; then
+		echo "# bmcwatchd (pid ${BMCW_DAEMON_PID:-none}) is not running"
+		return 1
+	fi
+	# parsed before the marker too: a broken log fails at once
+	bmcw_log_parses && bmcw_mark "${1:-10}" && bmcw_log_parses || return 1
+	if ! bmcw_daemon_alive; then
+		echo "# bmcwatchd (pid $BMCW_DAEMON_PID) died during the check"
+		return 1
+	fi
+}
+
+# bmcw_no_alerts JQ-FILTER: 0 when the log is proven complete (above) and no
+# alert matches; else 1, naming up to 5 matches.
+bmcw_no_alerts() {
+	local found
+	bmcw_log_complete || return 1
+	found=$(bmcw_alerts "$1") || return 1
+	[ -z "$found" ] && return 0
+	printf '%s\n' "$found" | head -n 5 |
+		jq -r '"# found: \(.log.level) \(.rule.name) #\(.bmcwatch.seq): \(.message)"'
+	return 1
+}
+
+# bmcw_no_loud_alerts: the same for alerts at warning or above.
+bmcw_no_loud_alerts() {
+	bmcw_no_alerts "$BMCW_LOUD"
 }
 
 # bmcw_cfg_count SEG BUS DEVFN CLASS DIR ORIGIN: the per-CPU counter summed.
@@ -111,14 +227,20 @@ bmcw_edu_bdf() {
 
 # bmcw_host_do REQUEST: ask the host (selftests/lib/vmhost.sh) for a QMP
 # action and wait until it is done. Requests: add, del (a unique suffix
-# such as add-2 lets a test repeat one).
+# such as add-2 lets a test repeat one). 1 when the host's request failed
+# (its error on stdout as "# ..."), or when no host answered in 30 s.
 bmcw_host_do() {
 	local req=$1 out=${BMCW_VM_OUT:-/tmp} i
 	echo "$req" >"$out/request"
 	for ((i = 0; i < 300; i++)); do
 		[ -e "$out/done-$req" ] && return 0
+		if [ -e "$out/failed-$req" ]; then
+			sed "s/^/# host: $req: /" "$out/failed-$req"
+			return 1
+		fi
 		sleep 0.1
 	done
+	echo "# host: no answer to '$req' in 30 s"
 	return 1
 }
 
@@ -138,4 +260,22 @@ bmcw_ipmi_up() {
 		sleep 0.1
 	done
 	return 1
+}
+
+# bmcw_aer_inject BDF: a corrected AER error on that function through
+# aer_inject (loaded if needed), which wraps the buses of the function and
+# of its root port with its own pci_ops. struct aer_error_inj (see
+# drivers/pci/pcie/aer_inject.c): bus dev fn, uncor_status cor_status,
+# header_log0-3, domain.
+bmcw_aer_inject() {
+	modprobe -q aer_inject 2>/dev/null && [ -c /dev/aer_inject ] || return 1
+	python3 - "$1" <<'PY'
+import struct, sys
+dom, b, df = sys.argv[1].split(":")
+d, f = df.split(".")
+rec = struct.pack("=BBBxIIIIIII", int(b, 16), int(d, 16), int(f),
+                  0, 0x1, 0, 0, 0, 0, int(dom, 16))
+with open("/dev/aer_inject", "wb", buffering=0) as fh:
+    fh.write(rec)
+PY
 }

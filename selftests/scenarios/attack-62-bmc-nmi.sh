@@ -4,3 +4,4 @@
 SCEN_TITLE="the BMC injects an NMI"
 SCEN_RULE="doorbell.unknown_nmi"
 scen_run() { bmcw_ipmi_up && bmcw_host_do bmc-nmi; }
+scen_match() { echo '(.bmcwatch.locus | startswith("nmi cpu "))'; }

@@ -41,7 +41,9 @@ edu=$(bmcw_edu_bdf)
 busops_before=$(cat $T/busops)
 
 # The traffic. User reads skip edu: the exact-count check below owns it.
-echo 2 >$T/hammer
+# The threads sleep every 2048-4096 rounds: each unload waits for that, and
+# 200 cycles must fit (selftests/livehost/churn.sh is the hostile one).
+echo "2 4096" >$T/hammer
 (while :; do
 	for f in /sys/bus/pci/devices/*/config; do
 		[[ $f == */$edu/config ]] || cat "$f" >/dev/null

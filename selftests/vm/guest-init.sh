@@ -77,6 +77,7 @@ ln -s /run/lock $H/var/lock
 mount -t bpf bpf $H/sys/fs/bpf
 mount -t debugfs debugfs $H/sys/kernel/debug
 mount -t tracefs tracefs $H/sys/kernel/tracing
+mount -t securityfs securityfs $H/sys/kernel/security
 mount -t cgroup2 cgroup2 $H/sys/fs/cgroup
 
 # Same path inside as outside; under /tmp it only exists after the mkdir.

@@ -20,7 +20,8 @@ static void usage(FILE *f)
 	fprintf(f,
 		"Usage: %s [-j|--json] [-p|--pretty] [-c|--config FILE] COMMAND ...\n"
 		"\n"
-		"  status                          is bmcwatch working? (exit 0 only if so)\n"
+		"  status                          is bmcwatch watching? exit 0 healthy,\n"
+		"                                  4 degraded (a blind spot), 1 down\n"
 		"  inventory                       PCI functions the module knows\n"
 		"  top [-i SEC] [-n N] [--reads]   busiest config-space counters\n"
 		"  events [-f|--follow] [-n N] [--file PATH]\n"

@@ -96,6 +96,71 @@ static uint64_t u64(struct json_object *v)
 	return x < 0 ? 0 : (uint64_t)x;
 }
 
+/* The "kernel" object; what is missing or mistyped is left empty. */
+static void kernel_parse(struct json_object *k, struct cli_status *st)
+{
+	struct cli_status_kernel *kn = &st->kernel;
+	struct json_object *arr, *v;
+
+	if (!k)
+		return;
+	st->has_kernel = true;
+	v = get(k, "loaded", json_type_boolean);
+	kn->loaded = v && json_object_get_boolean(v);
+	copy(kn->abi, sizeof(kn->abi), get(k, "abi", json_type_string));
+	copy(kn->instance, sizeof(kn->instance), get(k, "instance", json_type_string));
+	kn->replayed = u64(get(k, "health_replayed", json_type_int));
+	kn->recovered = u64(get(k, "health_recovered", json_type_int));
+	kn->lost = u64(get(k, "health_lost", json_type_int));
+	arr = get(k, "hooks", json_type_array);
+	for (size_t i = 0; arr && i < json_object_array_length(arr) &&
+	     kn->n_hooks < CLI_STATUS_MAX_HOOKS; i++) {
+		struct json_object *o = json_object_array_get_idx(arr, i);
+		struct cli_status_hook *h = &kn->hook[kn->n_hooks];
+
+		if (!get(o, "hook", json_type_string) || !get(o, "state", json_type_string))
+			continue;
+		copy(h->hook, sizeof(h->hook), get(o, "hook", json_type_string));
+		copy(h->monitor, sizeof(h->monitor), get(o, "monitor", json_type_string));
+		copy(h->symbol, sizeof(h->symbol), get(o, "symbol", json_type_string));
+		copy(h->state, sizeof(h->state), get(o, "state", json_type_string));
+		v = get(o, "err", json_type_int);
+		h->err = v ? json_object_get_int(v) : 0;
+		h->missed = u64(get(o, "missed", json_type_int));
+		copy(h->module, sizeof(h->module), get(o, "module", json_type_string));
+		copy(h->unseen, sizeof(h->unseen), get(o, "unseen", json_type_string));
+		if (!h->symbol[0])
+			copy(h->symbol, sizeof(h->symbol), get(o, "hook", json_type_string));
+		kn->n_hooks++;
+	}
+	arr = get(k, "losses", json_type_array);
+	for (size_t i = 0; arr && i < json_object_array_length(arr) &&
+	     kn->n_losses < CLI_STATUS_MAX_KLOSSES; i++) {
+		struct json_object *o = json_object_array_get_idx(arr, i);
+
+		if (!get(o, "cause", json_type_string))
+			continue;
+		copy(kn->loss[kn->n_losses].cause, sizeof(kn->loss[0].cause),
+		     get(o, "cause", json_type_string));
+		kn->loss[kn->n_losses].count = u64(get(o, "count", json_type_int));
+		copy(kn->loss[kn->n_losses].what, sizeof(kn->loss[0].what),
+		     get(o, "what", json_type_string));
+		kn->n_losses++;
+	}
+	arr = get(k, "bpf_programs", json_type_array);
+	for (size_t i = 0; arr && i < json_object_array_length(arr) &&
+	     kn->n_progs < CLI_STATUS_MAX_PROGS; i++) {
+		struct json_object *o = json_object_array_get_idx(arr, i);
+
+		if (!get(o, "program", json_type_string))
+			continue;
+		copy(kn->prog[kn->n_progs].program, sizeof(kn->prog[0].program),
+		     get(o, "program", json_type_string));
+		kn->prog[kn->n_progs].misses = u64(get(o, "recursion_misses", json_type_int));
+		kn->n_progs++;
+	}
+}
+
 int cli_status_parse(const char *text, size_t len, struct cli_status *st,
 		     char *err, size_t errlen)
 {
@@ -188,6 +253,14 @@ int cli_status_parse(const char *text, size_t len, struct cli_status *st,
 		copy(st->loss[st->n_losses].what, sizeof(st->loss[0].what),
 		     get(o, "what", json_type_string));
 		st->n_losses++;
+	}
+	kernel_parse(get(root, "kernel", json_type_object), st);
+	arr = get(root, "blind_spots", json_type_array);
+	for (size_t i = 0; arr && i < json_object_array_length(arr) &&
+	     st->n_spots < CLI_STATUS_MAX_SPOTS; i++) {
+		v = json_object_array_get_idx(arr, i);
+		if (v && json_object_is_type(v, json_type_string))
+			copy(st->spot[st->n_spots++], sizeof(st->spot[0]), v);
 	}
 	json_object_put(root);
 	return 0;
@@ -313,4 +386,180 @@ struct json_object *cli_status_outputs_json(const struct cli_status *st)
 		json_object_array_add(arr, o);
 	}
 	return arr;
+}
+
+static const char *const hook_states[] = {
+	"placed", "waiting", "unused", "removed", "failed",
+};
+#define N_HOOK_STATES	(sizeof(hook_states) / sizeof(hook_states[0]))
+
+/* The monitors in the order the table has them, at most @max. */
+static size_t hook_monitors(const struct cli_status_kernel *k, const char **out, size_t max)
+{
+	size_t n = 0, j;
+
+	for (size_t i = 0; i < k->n_hooks; i++) {
+		for (j = 0; j < n && strcmp(out[j], k->hook[i].monitor); j++)
+			;
+		if (j == n && n < max)
+			out[n++] = k->hook[i].monitor;
+	}
+	return n;
+}
+
+static unsigned int hooks_in(const struct cli_status_kernel *k, const char *monitor,
+			     const char *state)
+{
+	unsigned int n = 0;
+
+	for (size_t i = 0; i < k->n_hooks; i++)
+		n += !strcmp(k->hook[i].monitor, monitor) && !strcmp(k->hook[i].state, state);
+	return n;
+}
+
+static bool known_state(const char *state)
+{
+	for (size_t s = 0; s < N_HOOK_STATES; s++)
+		if (!strcmp(state, hook_states[s]))
+			return true;
+	return false;
+}
+
+size_t cli_status_kernel_text(const struct cli_status *st, char *buf, size_t len)
+{
+	const struct cli_status_kernel *k = &st->kernel;
+	const char *mons[CLI_STATUS_MAX_HOOKS];
+	size_t used = 0, nm = hook_monitors(k, mons, CLI_STATUS_MAX_HOOKS);
+	bool first = true;
+
+	if (len)
+		buf[0] = '\0';
+	if (!st->has_kernel)
+		return 0;
+	append(buf, len, &used, "%-10s bmcwatch.ko %s", "kernel",
+	       k->loaded ? "loaded" : "not loaded");
+	if (k->abi[0])
+		append(buf, len, &used, ", ABI %s", k->abi);
+	if (k->instance[0])
+		append(buf, len, &used, ", instance %s", k->instance);
+	append(buf, len, &used, "; health events replayed %" PRIu64 ", recovered %"
+	       PRIu64 ", lost %" PRIu64 "\n", k->replayed, k->recovered, k->lost);
+	for (size_t m = 0; m < nm; m++) {
+		bool sep = false;
+
+		append(buf, len, &used, "%-10s %-6s", m ? "" : "hooks", mons[m][0] ? mons[m] : "-");
+		for (size_t s = 0; s < N_HOOK_STATES; s++) {
+			unsigned int n = hooks_in(k, mons[m], hook_states[s]);
+
+			if (n)
+				append(buf, len, &used, "%s %u %s", sep ? "," : "", n,
+				       hook_states[s]);
+			sep |= n != 0;
+		}
+		append(buf, len, &used, "\n");
+	}
+	/* each hook that leaves something unseen, or missed calls */
+	for (size_t i = 0; i < k->n_hooks; i++) {
+		const struct cli_status_hook *h = &k->hook[i];
+		bool blind = !strcmp(h->state, "failed") || !strcmp(h->state, "removed") ||
+			     !known_state(h->state);
+
+		if (!blind && !h->missed)
+			continue;
+		append(buf, len, &used, "%-10s   %s %s", "", h->hook, h->state);
+		if (!strcmp(h->state, "failed"))
+			append(buf, len, &used, " (error %d)", h->err);
+		if (!strcmp(h->state, "removed") && h->module[0])
+			append(buf, len, &used, " with %s", h->module);
+		if (h->missed)
+			append(buf, len, &used, ", missed %" PRIu64 " calls", h->missed);
+		if (h->unseen[0])
+			append(buf, len, &used, ": %s%s", h->unseen, blind ? " unseen" : "");
+		append(buf, len, &used, "\n");
+	}
+	for (size_t i = 0; i < k->n_losses; i++) {
+		if (!k->loss[i].count)
+			continue;
+		append(buf, len, &used, "%-10s %s: %" PRIu64 "%s%s\n",
+		       first ? "kmod loss" : "", k->loss[i].cause, k->loss[i].count,
+		       k->loss[i].what[0] ? ", " : "", k->loss[i].what);
+		first = false;
+	}
+	for (size_t i = 0; i < k->n_progs; i++)
+		if (k->prog[i].misses)
+			append(buf, len, &used, "%-10s BPF program %s skipped %" PRIu64
+			       " times (already running on that CPU)\n", "",
+			       k->prog[i].program, k->prog[i].misses);
+	return used;
+}
+
+struct json_object *cli_status_kernel_json(const struct cli_status *st)
+{
+	const struct cli_status_kernel *k = &st->kernel;
+	struct json_object *o = json_object_new_object(), *mons, *arr, *h;
+	const char *names[CLI_STATUS_MAX_HOOKS];
+	size_t nm = hook_monitors(k, names, CLI_STATUS_MAX_HOOKS);
+
+	json_object_object_add(o, "loaded", json_object_new_boolean(k->loaded));
+	if (k->abi[0])
+		json_object_object_add(o, "abi", json_object_new_string(k->abi));
+	if (k->instance[0])
+		json_object_object_add(o, "instance", json_object_new_string(k->instance));
+	json_object_object_add(o, "health_replayed", json_object_new_uint64(k->replayed));
+	json_object_object_add(o, "health_recovered", json_object_new_uint64(k->recovered));
+	json_object_object_add(o, "health_lost", json_object_new_uint64(k->lost));
+	/* per monitor: how many hooks in each state, by name */
+	mons = json_object_new_object();
+	for (size_t m = 0; m < nm; m++) {
+		struct json_object *mo = json_object_new_object();
+
+		for (size_t s = 0; s < N_HOOK_STATES; s++) {
+			arr = json_object_new_array();
+			for (size_t i = 0; i < k->n_hooks; i++)
+				if (!strcmp(k->hook[i].monitor, names[m]) &&
+				    !strcmp(k->hook[i].state, hook_states[s]))
+					json_object_array_add(arr,
+						json_object_new_string(k->hook[i].symbol));
+			json_object_object_add(mo, hook_states[s], arr);
+		}
+		json_object_object_add(mons, names[m][0] ? names[m] : "-", mo);
+	}
+	json_object_object_add(o, "monitors", mons);
+	arr = json_object_new_array();
+	for (size_t i = 0; i < k->n_hooks; i++) {
+		const struct cli_status_hook *kh = &k->hook[i];
+
+		h = json_object_new_object();
+		json_object_object_add(h, "hook", json_object_new_string(kh->hook));
+		json_object_object_add(h, "monitor", json_object_new_string(kh->monitor));
+		json_object_object_add(h, "state", json_object_new_string(kh->state));
+		json_object_object_add(h, "err", json_object_new_int(kh->err));
+		json_object_object_add(h, "missed", json_object_new_uint64(kh->missed));
+		if (kh->module[0])
+			json_object_object_add(h, "module", json_object_new_string(kh->module));
+		if (kh->unseen[0])
+			json_object_object_add(h, "unseen", json_object_new_string(kh->unseen));
+		json_object_array_add(arr, h);
+	}
+	json_object_object_add(o, "hooks", arr);
+	arr = json_object_new_array();
+	for (size_t i = 0; i < k->n_losses; i++) {
+		h = json_object_new_object();
+		json_object_object_add(h, "cause", json_object_new_string(k->loss[i].cause));
+		json_object_object_add(h, "count", json_object_new_uint64(k->loss[i].count));
+		if (k->loss[i].what[0])
+			json_object_object_add(h, "what", json_object_new_string(k->loss[i].what));
+		json_object_array_add(arr, h);
+	}
+	json_object_object_add(o, "losses", arr);
+	arr = json_object_new_array();
+	for (size_t i = 0; i < k->n_progs; i++) {
+		h = json_object_new_object();
+		json_object_object_add(h, "program", json_object_new_string(k->prog[i].program));
+		json_object_object_add(h, "recursion_misses",
+				       json_object_new_uint64(k->prog[i].misses));
+		json_object_array_add(arr, h);
+	}
+	json_object_object_add(o, "bpf_programs", arr);
+	return o;
 }

@@ -12,9 +12,15 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "bdf.h"
+
 #define CLI_STATUS_MAX_MONITORS	32
 #define CLI_STATUS_MAX_OUTPUTS	16
 #define CLI_STATUS_MAX_LOSSES	8
+#define CLI_STATUS_MAX_HOOKS	96
+#define CLI_STATUS_MAX_KLOSSES	16
+#define CLI_STATUS_MAX_PROGS	32
+#define CLI_STATUS_MAX_SPOTS	16
 
 struct cli_status {
 	char version[32];
@@ -48,6 +54,39 @@ struct cli_status {
 		uint64_t lost;
 		char what[160];		/* "" unless the daemon says */
 	} loss[CLI_STATUS_MAX_LOSSES];
+	/* bmcwatch.ko as the daemon sees it ("kernel"); absent from older daemons */
+	bool has_kernel;
+	struct cli_status_kernel {
+		bool loaded;
+		char abi[16];			/* "" if unknown */
+		char instance[20];
+		uint64_t replayed, recovered, lost;
+		size_t n_hooks;
+		struct cli_status_hook {
+			char hook[96];		/* "ipmi/sender" */
+			char monitor[16];
+			char symbol[96];
+			char state[24];		/* placed, waiting, failed, removed, unused */
+			int err;
+			uint64_t missed;
+			char module[64];
+			char unseen[160];
+		} hook[CLI_STATUS_MAX_HOOKS];
+		size_t n_losses;
+		struct {
+			char cause[32];
+			uint64_t count;
+			char what[160];
+		} loss[CLI_STATUS_MAX_KLOSSES];
+		size_t n_progs;
+		struct {
+			char program[24];
+			uint64_t misses;
+		} prog[CLI_STATUS_MAX_PROGS];
+	} kernel;
+	/* why the watch is partial now: the daemon's "blind_spots" */
+	size_t n_spots;
+	char spot[CLI_STATUS_MAX_SPOTS][192];
 };
 
 int cli_status_parse(const char *text, size_t len, struct cli_status *st,
@@ -61,6 +100,15 @@ size_t cli_status_outputs_text(const struct cli_status *st, char *buf, size_t le
 struct json_object;
 struct json_object *cli_status_outputs_json(const struct cli_status *st);
 
+/*
+ * The module's side as bmcwatch status shows it: per monitor how many hooks
+ * are in each state, each hook that is not placed (or missed calls) with
+ * what is unseen, the module's losses and the BPF programs' recursion
+ * misses (text), or the same as one object (JSON). Pure, for tests.
+ */
+size_t cli_status_kernel_text(const struct cli_status *st, char *buf, size_t len);
+struct json_object *cli_status_kernel_json(const struct cli_status *st);
+
 /* The first json:PATH output (not json:-), or NULL. */
 const char *cli_status_json_log(const struct cli_status *st);
 
@@ -69,7 +117,7 @@ struct cli_event {
 	uint64_t seq, count;
 	char level[16];
 	char rule[48];
-	char bdf[16];			/* "" if none */
+	char bdf[BDF_STR_MAX];			/* "" if none */
 	char process[40];		/* "comm[pid]" or "" */
 	char message[256];
 };

@@ -1,13 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * bmcwatch status: healthy (exit 0) only when
- *  - bmcwatch.ko is loaded,
- *  - the daemon named in the status file is alive (pid with comm bmcwatchd)
- *    and keeps rewriting the file (not older than 3 intervals + 5 s),
- *  - the pcicfg monitor (the core one) is attached, and
- *  - no hook was lost after start: health.hook_failed occurrences do not
- *    exceed the monitors that could not be placed at start (those are
- *    "hooks it could not place" and are shown, not counted as failure).
+ * bmcwatch status: one of three states, and the exit status says which:
+ *  - down (exit 1): not watching. bmcwatch.ko is not loaded; the daemon
+ *    named in the status file is not alive (pid with comm bmcwatchd) or
+ *    does not keep rewriting the file (older than 3 intervals + 5 s); the
+ *    pcicfg monitor (the core one) is not attached; or the daemon let the
+ *    module go for an unload request.
+ *  - degraded (exit 4): watching, with a blind spot the daemon reports: a
+ *    kernel hook failed or went away with its module, or events were
+ *    lost in the last 10 minutes. Each is listed with what is unseen.
+ *  - healthy (exit 0): neither.
+ * Monitors that could not be placed at start (absent hardware, missing
+ * kernel symbols) are listed with the reason and do not fail the check.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -25,6 +29,7 @@
 #include "parse.h"
 
 #define MAX_PROBLEMS 8
+#define EXIT_DEGRADED 4
 
 struct health {
 	bool module_loaded;
@@ -116,20 +121,34 @@ static void check(struct health *h, const char *status_path)
 	}
 	if (!pcicfg)
 		problem(h, "the pcicfg monitor is not attached");
-	if (h->st.hook_failures > disabled)
+	/* a daemon without the kernel view: its count of failed hooks */
+	if (!h->st.has_kernel && h->st.hook_failures > disabled)
 		problem(h, "%llu hook(s) lost after start (see health.hook_failed alerts)",
 			(unsigned long long)(h->st.hook_failures - disabled));
+}
+
+static const char *state_of(const struct health *h)
+{
+	if (h->n_problems)
+		return "down";
+	return h->st.n_spots ? "degraded" : "healthy";
 }
 
 static void print_json(const struct health *h)
 {
 	struct json_object *root = json_object_new_object(), *o, *arr;
 
-	json_object_object_add(root, "healthy", json_object_new_boolean(!h->n_problems));
+	json_object_object_add(root, "state", jsonw_str(state_of(h)));
+	json_object_object_add(root, "healthy",
+			       json_object_new_boolean(!strcmp(state_of(h), "healthy")));
 	arr = json_object_new_array();
 	for (size_t i = 0; i < h->n_problems; i++)
 		json_object_array_add(arr, jsonw_str(h->problems[i]));
 	json_object_object_add(root, "problems", arr);
+	arr = json_object_new_array();
+	for (size_t i = 0; i < h->st.n_spots; i++)
+		json_object_array_add(arr, jsonw_str(h->st.spot[i]));
+	json_object_object_add(root, "blind_spots", arr);
 	o = json_object_new_object();
 	json_object_object_add(o, "loaded", json_object_new_boolean(h->module_loaded));
 	if (h->module_version[0])
@@ -168,14 +187,21 @@ static void print_json(const struct health *h)
 		json_object_array_add(arr, o);
 	}
 	json_object_object_add(root, "losses", arr);
+	if (h->st.has_kernel)
+		json_object_object_add(root, "kernel", cli_status_kernel_json(&h->st));
 	jsonw_print(root);
 }
 
 static void print_text(const struct health *h)
 {
-	printf("bmcwatch: %s\n", h->n_problems ? "NOT HEALTHY" : "healthy");
+	const char *st = state_of(h);
+
+	printf("bmcwatch: %s\n", !strcmp(st, "down") ? "NOT HEALTHY (down: not watching)" :
+	       !strcmp(st, "degraded") ? "DEGRADED (watching, with blind spots)" : "healthy");
 	for (size_t i = 0; i < h->n_problems; i++)
 		printf("  problem: %s\n", h->problems[i]);
+	for (size_t i = 0; i < h->st.n_spots; i++)
+		printf("  blind spot: %s\n", h->st.spot[i]);
 	printf("%-10s %s%s%s\n", "module", h->module_loaded ? "loaded" : "not loaded",
 	       h->module_version[0] ? ", version " : "", h->module_version);
 	if (!h->status_read)
@@ -199,6 +225,12 @@ static void print_text(const struct health *h)
 		printf("%-10s %s: %llu%s%s\n", i ? "" : "losses", h->st.loss[i].hop,
 		       (unsigned long long)h->st.loss[i].lost,
 		       h->st.loss[i].what[0] ? ", " : "", h->st.loss[i].what);
+	if (h->st.has_kernel) {
+		static char buf[CLI_STATUS_MAX_HOOKS * 400];
+
+		cli_status_kernel_text(&h->st, buf, sizeof(buf));
+		fputs(buf, stdout);
+	}
 	printf("%-10s %llu\n", "last seq", (unsigned long long)h->st.last_seq);
 }
 
@@ -222,7 +254,7 @@ int do_status(int argc, char **argv)
 		print_json(h);
 	else
 		print_text(h);
-	ret = h->n_problems ? 1 : 0;
+	ret = h->n_problems ? 1 : h->st.n_spots ? EXIT_DEGRADED : 0;
 	free(h);
 	return ret;
 }

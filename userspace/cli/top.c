@@ -13,6 +13,7 @@
 #include <bpf/bpf.h>
 #include <linux/bmcwatch.h>
 
+#include "bdf.h"
 #include "cli.h"
 #include "counts.h"
 #include "pcicfg.h"
@@ -69,7 +70,7 @@ int do_top(int argc, char **argv)
 	bool reads = true;
 	struct percpu_sweep s;
 	struct row *rows;
-	char err[512], bdf[16], *end;
+	char err[512], bdf[BDF_STR_MAX], *end;
 	size_t n = 0;
 	int ret;
 

@@ -156,10 +156,62 @@ static void test_status_outputs(void)
 	free(st);
 }
 
+/* What the daemon writes about the module (status.c, kmod_state_json()). */
+static const char status_kernel[] =
+	"{\"pid\":4242,\"monitors\":[{\"name\":\"pcicfg\",\"enabled\":true}],"
+	"\"blind_spots\":[\"hook ipmi/sender removed with ipmi_si: IPMI requests to the interface unseen until it is loaded again\"],"
+	"\"kernel\":{\"loaded\":true,\"abi\":\"1.2\",\"instance\":\"dfaa9afe955a84d9\","
+	"\"health_seq\":9,\"health_replayed\":4,\"health_recovered\":1,\"health_lost\":0,"
+	"\"hooks\":["
+	"{\"hook\":\"pcie/pci_bus_ops\",\"monitor\":\"pcie\",\"symbol\":\"pci_bus_ops\",\"state\":\"placed\",\"err\":0,\"missed\":0,\"kind\":\"other\",\"module\":\"vmlinux\",\"unseen\":\"config-space accesses through bus ops\"},"
+	"{\"hook\":\"lpc/__ia32_sys_iopl\",\"monitor\":\"lpc\",\"symbol\":\"__ia32_sys_iopl\",\"state\":\"failed\",\"err\":-2,\"missed\":0,\"module\":\"vmlinux\",\"unseen\":\"I/O privilege grants (32-bit iopl)\"},"
+	"{\"hook\":\"lpc/read_port\",\"monitor\":\"lpc\",\"symbol\":\"read_port\",\"state\":\"placed\",\"err\":0,\"missed\":12,\"kind\":\"kretprobe\",\"module\":\"vmlinux\",\"unseen\":\"/dev/port reads\"},"
+	"{\"hook\":\"dma/io_page_fault\",\"monitor\":\"dma\",\"symbol\":\"io_page_fault\",\"state\":\"unused\",\"err\":0,\"missed\":0},"
+	"{\"hook\":\"ipmi/sender\",\"monitor\":\"ipmi\",\"symbol\":\"sender\",\"state\":\"removed\",\"err\":0,\"missed\":0,\"module\":\"ipmi_si\",\"unseen\":\"IPMI requests to the interface\"},"
+	"{\"hook\":\"ipmi/bt_get_result\",\"monitor\":\"ipmi\",\"symbol\":\"bt_get_result\",\"state\":\"waiting\",\"err\":0,\"missed\":0,\"module\":\"ipmi_si\"},"
+	"{\"monitor\":\"ipmi\",\"state\":\"placed\"}],"
+	"\"losses\":[{\"cause\":\"health_undelivered\",\"count\":4,\"reported\":4,\"what\":\"kept in the health table\"},"
+	"{\"cause\":\"ipmi_msg_evicted\",\"count\":0}],"
+	"\"bpf_programs\":[{\"program\":\"on_cfg_access\",\"recursion_misses\":3},{\"program\":\"on_ipmi\",\"recursion_misses\":0}]}}";
+
+static void test_status_kernel(void)
+{
+	struct cli_status *st = calloc(1, sizeof(*st));
+	struct json_object *o;
+	char err[256] = "", text[4096], small[40];
+	char *json;
+
+	ok(!cli_status_parse(status_kernel, strlen(status_kernel), st, err, sizeof(err)),
+	   "status with the kernel view parses (%s)", err);
+	ok(st->has_kernel && st->kernel.n_hooks == 6 && st->kernel.n_losses == 2 &&
+	   st->kernel.n_progs == 2 && st->n_spots == 1,
+	   "hooks (a row without a name skipped), losses, programs, blind spots");
+	ok(st->kernel.hook[1].err == -2 && !strcmp(st->kernel.hook[1].state, "failed") &&
+	   st->kernel.hook[2].missed == 12, "hook fields");
+	cli_status_kernel_text(st, text, sizeof(text));
+	golden("status_kernel.txt", text);
+	o = cli_status_kernel_json(st);
+	json = strdup(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY |
+						     JSON_C_TO_STRING_SPACED |
+						     JSON_C_TO_STRING_NOSLASHESCAPE));
+	json_object_put(o);
+	json = realloc(json, strlen(json) + 2);
+	strcat(json, "\n");
+	golden("status_kernel.json", json);
+	free(json);
+	ok(cli_status_kernel_text(st, small, sizeof(small)) == sizeof(small) - 1 &&
+	   strlen(small) == sizeof(small) - 1, "kernel text: a small buffer is cut, never overrun");
+	ok(!cli_status_parse(status_text, strlen(status_text), st, err, sizeof(err)) &&
+	   !st->has_kernel && !cli_status_kernel_text(st, text, sizeof(text)) && !text[0],
+	   "an older daemon's status: no kernel section, nothing printed");
+	free(st);
+}
+
 int main(void)
 {
 	test_status();
 	test_status_outputs();
+	test_status_kernel();
 	test_events();
 	return tap_done();
 }

@@ -326,6 +326,20 @@ static void nmi(void)
 	ok(n == 1 && has(al, n, "doorbell.unknown_nmi"), "unknown NMI");
 	if (n == 1)
 		is_str(al[0].subject.locus, "nmi cpu 1", "names the CPU");
+	is_int(n == 1 ? al[0].count : 0, 1, "an older module's event (count 0) is one NMI");
+
+	/* ABI 1.2: one event for every NMI the CPU took since the last one */
+	e.count = 5000;
+	n = ipmi_rules_event(&st, &e, &ctx, al);
+	ok(n == 1 && has(al, n, "doorbell.unknown_nmi"), "an NMI storm in one event");
+	if (n == 1) {
+		is_int(al[0].count, 5000, "the alert stands for all 5000");
+		ok(strstr(al[0].message, "5000 NMIs on CPU 1") != NULL,
+		   "and says so: %s", al[0].message);
+	}
+	is_int(ipmi_nmi_count(&e), 5000, "ipmi_nmi_count");
+	e.kind = BMCW_IPMI_ATTN;
+	is_int(ipmi_nmi_count(&e), 0, "other kinds count no NMI");
 }
 
 static const uint8_t base_devid[] = { 0x20, 0x01, 0x02, 0x03, 0x02, 0xbf };

@@ -15,6 +15,7 @@ static struct bmcw_cfg_access write_of(unsigned int cls, uint16_t off,
 		.bus = 0, .devfn = 1 << 3, .off = off, .size = size,
 		.dir = BMCW_DIR_WRITE, .cls = cls, .origin = origin,
 		.value = value, .old = old, .fn_flags = flags | BMCW_FN_KNOWN,
+		.flags = BMCW_CFG_F_OLD,
 	};
 
 	if (origin != BMCW_ORIGIN_KERNEL) {
@@ -172,6 +173,51 @@ static void lpc_decode(void)
 	ok(!has(al, n, "lpc.decode_change"), "same value rewritten: no change");
 }
 
+static const char *extra(const struct bmcw_alert *a, const char *key)
+{
+	for (unsigned int i = 0; i < a->n_extra; i++)
+		if (!strcmp(a->extra[i].key, key))
+			return a->extra[i].value;
+	return NULL;
+}
+
+/* ABI 1.2: the module reads the old value only where rules compare. */
+static void old_value(void)
+{
+	struct bmcw_alert al[PCIE_RULES_MAX_ALERTS];
+	struct bmcw_cfg_access a;
+	int n, i;
+
+	a = write_of(BMCW_CFG_BAR, 0x10, 4, 0, 0xfe000000, BMCW_FN_BMC,
+		     BMCW_ORIGIN_USER);
+	a.flags = 0;
+	n = pcie_rules_cfg(&a, &ctx, al);
+	i = has(al, n, "pcie.config_write");
+	ok(i && !extra(&al[i - 1], "old"), "BAR write without the old value: no extra.old");
+	ok(i && extra(&al[i - 1], "value"), "but the value");
+	a.flags = BMCW_CFG_F_OLD;
+	a.old = 0xfd000000;
+	n = pcie_rules_cfg(&a, &ctx, al);
+	i = has(al, n, "pcie.config_write");
+	is_str(i ? extra(&al[i - 1], "old") : NULL, "0xfd000000",
+	       "with BMCW_CFG_F_OLD: extra.old");
+
+	/* without it, comparing rules take the write as a change */
+	a = write_of(BMCW_CFG_COMMAND, 4, 2, 0x0006, 0x0006, BMCW_FN_BMC,
+		     BMCW_ORIGIN_USER);
+	a.flags = 0;
+	n = pcie_rules_cfg(&a, &ctx, al);
+	ok(has(al, n, "dma.bus_master_enabled"),
+	   "COMMAND with BME and no old value: reported (cannot tell it was on)");
+	a = write_of(BMCW_CFG_LPC_DECODE, 0x84, 4, 0x00fc0ca1, 0x00fc0ca1,
+		     BMCW_FN_LPC_BRIDGE, BMCW_ORIGIN_USER);
+	a.flags = 0;
+	n = pcie_rules_cfg(&a, &ctx, al);
+	i = has(al, n, "lpc.decode_change");
+	ok(i && strstr(al[i - 1].message, "changed ? -> 0x00fc0ca1"),
+	   "LPC decode without the old value: reported, old shown as '?'");
+}
+
 static void dev_events(void)
 {
 	struct bmcw_dev_event e = {
@@ -214,6 +260,7 @@ int main(void)
 	msi();
 	config_write();
 	lpc_decode();
+	old_value();
 	dev_events();
 	return tap_done();
 }

@@ -281,8 +281,39 @@ static void test_heartbeat(void)
 	policy_free(&pol);
 }
 
+/* One observation that stands for several occurrences (an NMI storm). */
+static void test_weighted(void)
+{
+	static struct capture cap;
+	struct policy pol;
+	struct pipeline *p = setup(&pol, &cap, 60, 0);
+	struct bmcw_alert a = { .rule = "doorbell.unknown_nmi", .count = 500 };
+	uint64_t total = 0;
+
+	snprintf(a.subject.locus, sizeof(a.subject.locus), "nmi cpu 0");
+	pipeline_submit(p, &a);
+	is_int(cap.n, 1, "weighted: emitted at once");
+	is_int(cap.n ? cap.a[0].count : 0, 500, "standing for its 500 occurrences");
+	a.count = 0;
+	fake_now += SEC;
+	pipeline_submit(p, &a);
+	a.count = 7;
+	pipeline_submit(p, &a);
+	pipeline_flush(p);
+	for (size_t i = 0; i < cap.n; i++)
+		total += cap.a[i].count;
+	is_int(total, 508, "count 0 is one; the aggregate adds the weights");
+	is_int(pipeline_stats(p, rule_find("doorbell.unknown_nmi"))->occurrences, 508,
+	       "per-rule occurrences too");
+	ok(!pipeline_last_loss(p), "no loss reported");
+	pipeline_report_loss(p, "ringbuf", 3);
+	ok(pipeline_last_loss(p) == fake_now, "a loss is timed");
+	pipeline_free(p);
+}
+
 int main(void)
 {
+	test_weighted();
 	test_aggregation();
 	test_flush_on_exit();
 	test_threshold();

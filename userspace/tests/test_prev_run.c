@@ -48,5 +48,31 @@ int main(void)
 	   "the test binary is not a bmcwatchd");
 	ok(prev_run_check("/nonexistent/status.json", (char[64]){ 0 }, 64) == 0,
 	   "no status file, nothing to report");
+
+	/* what the previous daemon knew of the module */
+	{
+		static const char k[] = "{\"pid\":4242,\"kernel\":{\"instance\":\"dfaa9afe955a84d9\","
+			"\"health_seq\":17,\"losses\":[{\"cause\":\"ipmi_msg_evicted\",\"count\":9,"
+			"\"reported\":7},{\"cause\":\"bad\",\"reported\":-1}],"
+			"\"hooks\":[{\"hook\":\"ipmi/sender\",\"missed\":5,\"missed_reported\":5},"
+			"{\"hook\":7,\"missed_reported\":1}]}}";
+		static struct prev_kernel pk;
+
+		ok(!prev_run_kernel(k, strlen(k), &pk) && pk.instance == 0xdfaa9afe955a84d9ULL &&
+		   pk.health_seq == 17, "kernel: instance and the last health event settled");
+		is_int(prev_kernel_count(&pk, "loss:ipmi_msg_evicted"), 7,
+		       "a loss as far as it was reported, not its count");
+		is_int(prev_kernel_count(&pk, "hook:ipmi/sender"), 5, "a hook's misses reported");
+		ok(pk.n == 2 && !prev_kernel_count(&pk, "loss:bad"),
+		   "negative or mistyped entries skipped");
+		ok(prev_run_kernel("{\"pid\":1}", 9, &pk) == -1 && !pk.instance,
+		   "no kernel object: nothing");
+		ok(prev_run_kernel("{\"kernel\":{\"instance\":\"00000000000000000\"}}", 43, &pk) == -1,
+		   "an instance that is not 16 hex digits: nothing");
+		ok(prev_run_kernel("{\"kernel\":{\"instance\":\"0000000000000000\"}}", 42, &pk) == -1,
+		   "instance 0: nothing");
+		ok(prev_run_kernel("{\"kernel\":{\"instance\":\"dfaa9afe955a84d9", 32, &pk) == -1,
+		   "truncated: nothing");
+	}
 	return tap_done();
 }

@@ -18,7 +18,9 @@ static const char *const expected[] = {
 	"ipmi.identity_change", "ipmi.new_command", "health.events_lost",
 	"health.hook_failed",
 	"health.monitor_stopped", "health.monitor_started", "health.heartbeat",
-	"health.counter_drift",
+	"health.counter_drift", "health.hook_removed", "health.hook_placed",
+	"health.knob_changed", "health.pci_ops_foreign", "health.pci_ops_lost",
+	"health.blind_spot", "health.module_event",
 };
 
 int main(void)
@@ -50,6 +52,10 @@ int main(void)
 	is_int(bad, 0, "every name starts with its class; index round-trips");
 	is_int(incomplete, 0, "every rule has summary, explanation, false positives, response");
 	is_int(rule_find("pcie.config_write")->id, 101, "ids are stable (pcie.config_write = 101)");
+	ok(rule_find("health.hook_failed")->id == 902 &&
+	   rule_find("health.hook_removed")->id == 907 &&
+	   rule_find("health.module_event")->id == 913,
+	   "health ids are stable (hook_failed 902, hook_removed 907, module_event 913)");
 	is_str(rule_find("lpc.superio_unlock")->technique, "T1542.002",
 	       "technique id of lpc.superio_unlock");
 	return tap_done();

@@ -18,7 +18,16 @@
 #endif
 
 #define BMCW_ABI_MAJOR		1
-#define BMCW_ABI_MINOR		1	/* 1.1: BMCW_FN_VIRTFN */
+/*
+ * 1.1: BMCW_FN_VIRTFN
+ * 1.2: health events carry a sequence number, a count, the process that
+ *      caused them and a detail text; health kinds 4-9; enum bmcw_monitor;
+ *      bmcw_cfg_access.flags (was pad): whether old was read;
+ *      bmcw_ipmi_event.count (was pad2): one UNKNOWN_NMI event stands for
+ *      that many NMIs; the sysfs "lockdown" file is retired (read
+ *      securityfs instead)
+ */
+#define BMCW_ABI_MINOR		2
 #define BMCW_ABI_VERSION	((BMCW_ABI_MAJOR << 16) | BMCW_ABI_MINOR)
 
 #define BMCW_COMM_LEN		16
@@ -94,14 +103,17 @@ struct bmcw_cfg_access {
 	__u8	origin;		/* enum bmcw_origin */
 	__s32	result;		/* PCIBIOS_* returned by the bus ops */
 	__u32	value;		/* after the read / as written */
-	__u32	old;		/* writes: value before (if cached), else 0 */
+	__u32	old;		/* writes: value before, if BMCW_CFG_F_OLD */
 	__u32	fn_flags;	/* BMCW_FN_* */
 	__u32	pid;		/* tgid for user origin, 0 for kernel */
 	__u32	tid;
 	char	comm[BMCW_COMM_LEN];
 	__u16	cap_start;	/* start of the capability holding off, or 0 */
-	__u16	pad;
+	__u16	flags;		/* BMCW_CFG_F_* (1.2; was padding) */
 };
+
+/* struct bmcw_cfg_access.flags */
+#define BMCW_CFG_F_OLD		(1U << 0)	/* old holds the value before */
 
 /* Inventory change kinds. */
 enum bmcw_dev_change {
@@ -158,16 +170,46 @@ struct bmcw_rec_hdr {
 /* Health events raised by the module itself. */
 enum bmcw_health_kind {
 	BMCW_HEALTH_MODULE_UNLOADING	= 1,
-	BMCW_HEALTH_HOOK_FAILED		= 2,
-	BMCW_HEALTH_HOOK_REMOVED	= 3,
+	BMCW_HEALTH_HOOK_FAILED		= 2,	/* could not be placed */
+	BMCW_HEALTH_HOOK_REMOVED	= 3,	/* went away with its module */
+	/* 1.2 */
+	BMCW_HEALTH_HOOK_PLACED		= 4,	/* placed again: its module is back */
+	BMCW_HEALTH_KNOB_CHANGED	= 5,	/* an operator knob was written */
+	BMCW_HEALTH_OPS_FOREIGN		= 6,	/* another pci_ops wrapper on a bus */
+	BMCW_HEALTH_OPS_LOST		= 7,	/* a bus lost our pci_ops; hooked again */
+	BMCW_HEALTH_EVENTS_LOST		= 8,	/* the module lost events: count */
+	BMCW_HEALTH_BLIND_SPOT		= 9,	/* placed, but copies of its code are not */
 };
+
+/* Which monitor a health event is about (struct bmcw_health_event.monitor) */
+enum bmcw_monitor {
+	BMCW_MON_MODULE		= 0,	/* the module as a whole */
+	BMCW_MON_PCIE		= 1,
+	BMCW_MON_IPMI		= 2,
+	BMCW_MON_DMA		= 3,
+	BMCW_MON_LPC		= 4,
+	BMCW_MON_MAX,
+};
+
+#define BMCW_HEALTH_DETAIL_LEN	96
 
 struct bmcw_health_event {
 	__u64	ts_ns;
 	__u32	kind;		/* enum bmcw_health_kind */
 	__s32	err;
-	char	what[32];	/* hook name */
+	char	what[32];	/* hook, knob, bus or counter name */
+	/* 1.2: appended; older modules send only the fields above */
+	__u64	seq;		/* 1, 2, ... since the module was loaded */
+	__u64	count;		/* EVENTS_LOST: lost since the last report */
+	__u32	pid;		/* tgid of the process that caused it, or 0 */
+	__u8	monitor;	/* enum bmcw_monitor */
+	__u8	pad[3];
+	char	comm[BMCW_COMM_LEN];	/* that process's name */
+	char	detail[BMCW_HEALTH_DETAIL_LEN];	/* what happened, for people */
 };
+
+/* Size of a health event as modules before ABI 1.2 sent it. */
+#define BMCW_HEALTH_EVENT_V1_SIZE	48
 
 /*
  * A config-access counter key, decoded. The per-CPU counter map itself is
@@ -348,7 +390,7 @@ struct bmcw_ipmi_event {
 	__u32	pid;		/* tgid of the requester, 0 for kernel */
 	__u32	tid;
 	__u32	cpu;
-	__u32	pad2;
+	__u32	count;		/* UNKNOWN_NMI: NMIs it stands for (1.2; was 0) */
 	char	comm[BMCW_COMM_LEN];
 	__u8	req[BMCW_IPMI_DATA];
 	__u8	rsp[BMCW_IPMI_DATA];

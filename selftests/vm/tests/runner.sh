@@ -61,7 +61,7 @@ stamp() {
 }
 
 echo "KTAP version 1"
-echo "1..18"
+echo "1..20"
 
 vm true -- true
 result run_true_exits_0 $((rc != 0)) "$tmp/true.err"
@@ -142,18 +142,46 @@ st=0
 [[ $rc == 124 ]] && grep -q '^vm/run: timeout' "$tmp/timeout.err" || st=1
 result timeout_exits_124 $st "$tmp/timeout.err"
 
+# The first kernel report stops the run, however long its --timeout: an
+# Oops (on the console) and a WARNING (below the console's level: from the
+# kernel log the guest streams), each followed by a command that would
+# run for 1000 s. The run must end within 2 minutes, exit 125 and name the
+# report.
+# stops_early VM-NAME RESULT-NAME REPORT-PATTERN: after vm VM-NAME started
+# at $start_s.
+stops_early() {
+	local vm=$1 name=$2 pat=$3 st=0 took=$((SECONDS - start_s))
+	[[ $rc == 125 ]] || { echo "# exit $rc, want 125"; st=1; }
+	((took < 120 * ${BMCW_TIMEOUT_SCALE:-1})) || { echo "# took $took s"; st=1; }
+	grep -Eq "^vm/run: guest kernel report after [0-9]+ s \(the run was stopped there\):.*($pat)" \
+		"$tmp/$vm.err" || { echo "# the report is not named"; st=1; }
+	result "$name (exit $rc after $took s)" $st "$tmp/$vm.err"
+}
 if make -C selftests/vm/warn >"$tmp/warn-build.log" 2>&1; then
 	vm warn -- insmod selftests/vm/warn/bmcwatch_warn.ko
 	st=0
 	[[ $rc == 125 ]] && grep -q 'deliberate warning' "$tmp/warn.err" || st=1
 	result kernel_warning_exits_125 $st "$tmp/warn.err"
+	start_s=$SECONDS
+	vm oops_stops --timeout 600 -- sh -c \
+		'insmod selftests/vm/warn/bmcwatch_warn.ko oops=1; sleep 1000'
+	stops_early oops_stops kernel_oops_stops_the_run_at_once 'BUG: kernel NULL pointer dereference|Oops'
+	start_s=$SECONDS
+	vm warn_stops --timeout 600 -- sh -c \
+		'insmod selftests/vm/warn/bmcwatch_warn.ko; sleep 1000'
+	stops_early warn_stops kernel_warning_stops_the_run_at_once 'WARNING:'
 else
 	skip kernel_warning_exits_125 "cannot build selftests/vm/warn (kernel headers?)"
+	skip kernel_oops_stops_the_run_at_once "cannot build selftests/vm/warn (kernel headers?)"
+	skip kernel_warning_stops_the_run_at_once "cannot build selftests/vm/warn (kernel headers?)"
 fi
 
 vm crash -- sh -c 'echo c >/proc/sysrq-trigger'
 st=0
-[[ $rc == 125 ]] && grep -q '^vm/run: guest died' "$tmp/crash.err" || st=1
+# (the panic is a kernel report: named if the runner saw it before QEMU
+# was gone, else the guest died without a status)
+[[ $rc == 125 ]] && grep -Eq '^vm/run: (guest died|guest kernel report after [0-9]+ s .*(panic|Call Trace|BUG))' \
+	"$tmp/crash.err" || st=1
 result guest_crash_fails $st "$tmp/crash.err"
 
 # --- a debug kernel's checkers (make check-debug): real bugs committed by
@@ -184,7 +212,8 @@ debug_checkers() {
 	for bug in "${bugs[@]}"; do
 		cmd+=" && echo $bug >/sys/kernel/debug/bmcw_test/bug"
 	done
-	vm checkers --out "$tmp/checkers" -- sh -c "$cmd"
+	# every bug in one run: the runner must not stop at the first report
+	BMCW_VM_KEEP_GOING=1 vm checkers --out "$tmp/checkers" -- sh -c "$cmd"
 	st=0
 	[[ $rc == 125 ]] || st=1
 	for pat in "${pats[@]}"; do

@@ -4,8 +4,18 @@
  * Never load it on a production host.
  *
  * /sys/kernel/debug/bmcw_test/
- *   busops   every PCI bus and the read op its pci_ops points at
- *   hammer   write N: N kthreads read config space in a loop; 0 stops them
+ *   busops   every PCI bus and the read op its pci_ops points at; write
+ *            "snapshot" to remember each bus's ops, "restore" to put them
+ *            back (what a rootkit does to take a monitor's wrapper off;
+ *            only with no bus added or removed in between)
+ *   hammer   write "N [EVERY]": N kthreads read config space in a loop
+ *            and sleep once every EVERY rounds, at random between EVERY/2
+ *            and EVERY (default 65536; unloading bmcwatch waits for each
+ *            to sleep once); 0 stops them
+ *   irq_hammer  write "BDF PERIOD_US": read that function's vendor id from
+ *            a timer in hard-interrupt context every PERIOD_US; "0" stops
+ *            it; read: "reads=N" done since it started
+ *   fakehost a host bridge of our own in any domain (fakehost.c)
  *   bench    write "BDF COUNT": time COUNT pci_read_config_dword() calls;
  *            read: "count=C ns=T"
  *   bug      write one of "use-after-free", "lock-inversion",
@@ -19,18 +29,22 @@
  */
 #include <linux/debugfs.h>
 #include <linux/delay.h>
+#include <linux/hrtimer.h>
 #include <linux/iommu.h>
 #include <linux/kthread.h>
 #include <linux/module.h>
 #include <linux/pci.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
+#include <linux/random.h>
 #include <linux/timekeeping.h>
+#include "bmcw_test.h"
 
 #define MAX_HAMMERS 8
 
 static struct dentry *dir;
 static struct task_struct *hammers[MAX_HAMMERS];
+static unsigned int hammer_every = 65536;
 static DEFINE_MUTEX(test_lock);
 static u64 bench_count, bench_ns;
 static DEFINE_MUTEX(bug_lock_a);
@@ -56,26 +70,97 @@ static int busops_show(struct seq_file *m, void *v)
 	pci_unlock_rescan_remove();
 	return 0;
 }
-DEFINE_SHOW_ATTRIBUTE(busops);
+
+#define MAX_SNAP 64
+
+static struct {
+	struct pci_bus *bus;
+	struct pci_ops *ops;
+} snap[MAX_SNAP];
+static unsigned int nr_snap;
+
+static void snap_bus(struct pci_bus *bus)
+{
+	struct pci_bus *child;
+
+	if (nr_snap < MAX_SNAP) {
+		snap[nr_snap].bus = bus;
+		snap[nr_snap++].ops = bus->ops;
+	}
+	list_for_each_entry(child, &bus->children, node)
+		snap_bus(child);
+}
+
+static ssize_t busops_write(struct file *f, const char __user *ubuf,
+			    size_t len, loff_t *ppos)
+{
+	struct pci_bus *bus;
+	char buf[16];
+	unsigned int i;
+
+	if (len >= sizeof(buf) || copy_from_user(buf, ubuf, len))
+		return -EINVAL;
+	buf[len] = '\0';
+	strim(buf);
+	pci_lock_rescan_remove();
+	mutex_lock(&test_lock);
+	if (!strcmp(buf, "snapshot")) {
+		nr_snap = 0;
+		list_for_each_entry(bus, &pci_root_buses, node)
+			snap_bus(bus);
+	} else if (!strcmp(buf, "restore")) {
+		for (i = 0; i < nr_snap; i++)
+			pci_bus_set_ops(snap[i].bus, snap[i].ops);
+	} else {
+		len = -EINVAL;
+	}
+	mutex_unlock(&test_lock);
+	pci_unlock_rescan_remove();
+	return len;
+}
+
+static int busops_open(struct inode *inode, struct file *file)
+{
+	return single_open(file, busops_show, NULL);
+}
+
+static const struct file_operations busops_fops = {
+	.owner = THIS_MODULE,
+	.open = busops_open,
+	.read = seq_read,
+	.write = busops_write,
+	.llseek = seq_lseek,
+	.release = single_release,
+};
+
+static unsigned long next_nap(unsigned int every)
+{
+	return every / 2 + get_random_u32() % (every / 2 + 1);
+}
 
 static int hammer_fn(void *data)
 {
 	struct pci_dev *pdev = data;
-	unsigned long i = 0;
+	unsigned int every = READ_ONCE(hammer_every);
+	unsigned long i = 0, nap = next_nap(every);
 	u32 v;
 
 	/*
-	 * Sleep now and then, as real kernel code does: unloading bmcwatch
-	 * waits (RCU tasks) for every task to switch voluntarily once. Not
-	 * usleep_range(): under emulation a few-microsecond timer can expire
-	 * before schedule() is reached, and then the thread never yields;
-	 * schedule_timeout() always schedules.
+	 * Sleep, but rarely and at random, as the busiest kernel code does:
+	 * unloading bmcwatch waits (RCU tasks) for every task to switch
+	 * voluntarily once, and meanwhile these threads are inside the
+	 * wrappers nearly all the time. Not usleep_range(): under emulation
+	 * a few-microsecond timer can expire before schedule() is reached,
+	 * and then the thread never yields; schedule_timeout() always does.
 	 */
 	while (!kthread_should_stop()) {
 		pci_read_config_dword(pdev, PCI_VENDOR_ID, &v);
 		pci_read_config_dword(pdev, PCI_COMMAND, &v);
-		if (!(++i % 512))
+		if (++i >= nap) {
 			schedule_timeout_uninterruptible(1);
+			i = 0;
+			nap = next_nap(every);
+		}
 	}
 	pci_dev_put(pdev);
 	return 0;
@@ -95,17 +180,19 @@ static void stop_hammers(void)
 static ssize_t hammer_write(struct file *f, const char __user *ubuf,
 			    size_t len, loff_t *ppos)
 {
+	unsigned int n, i, every = 65536;
 	struct pci_dev *pdev = NULL;
-	unsigned int n, i;
-	int ret;
+	char buf[32];
 
-	ret = kstrtouint_from_user(ubuf, len, 0, &n);
-	if (ret)
-		return ret;
-	if (n > MAX_HAMMERS)
+	if (len >= sizeof(buf) || copy_from_user(buf, ubuf, len))
+		return -EINVAL;
+	buf[len] = '\0';
+	if (sscanf(buf, "%u %u", &n, &every) < 1 || n > MAX_HAMMERS ||
+	    every < 2)
 		return -EINVAL;
 	mutex_lock(&test_lock);
 	stop_hammers();
+	WRITE_ONCE(hammer_every, every);
 	for (i = 0; i < n; i++) {
 		pdev = pci_get_device(PCI_ANY_ID, PCI_ANY_ID, pdev);
 		if (!pdev)
@@ -127,6 +214,80 @@ static ssize_t hammer_write(struct file *f, const char __user *ubuf,
 static const struct file_operations hammer_fops = {
 	.owner = THIS_MODULE,
 	.write = hammer_write,
+};
+
+/* Config reads from hard-interrupt context: a timer's callback. */
+static struct hrtimer irq_timer;
+static struct pci_dev *irq_pdev;
+static ktime_t irq_period;
+static atomic64_t irq_reads;
+
+static enum hrtimer_restart irq_hammer_fn(struct hrtimer *t)
+{
+	u32 v;
+
+	pci_read_config_dword(irq_pdev, PCI_VENDOR_ID, &v);
+	atomic64_inc(&irq_reads);
+	hrtimer_forward_now(t, irq_period);
+	return HRTIMER_RESTART;
+}
+
+static void irq_hammer_stop(void)
+{
+	if (!irq_pdev)
+		return;
+	hrtimer_cancel(&irq_timer);
+	pci_dev_put(irq_pdev);
+	irq_pdev = NULL;
+}
+
+static ssize_t irq_hammer_write(struct file *f, const char __user *ubuf,
+				size_t len, loff_t *ppos)
+{
+	unsigned int dom, bus, slot, fn, us;
+	struct pci_dev *pdev;
+	char buf[64];
+
+	if (len >= sizeof(buf) || copy_from_user(buf, ubuf, len))
+		return -EINVAL;
+	buf[len] = '\0';
+	mutex_lock(&test_lock);
+	irq_hammer_stop();
+	mutex_unlock(&test_lock);
+	if (sscanf(buf, "%x:%x:%x.%u %u", &dom, &bus, &slot, &fn, &us) != 5)
+		return strim(buf)[0] == '0' ? len : -EINVAL;
+	if (!us)
+		return -EINVAL;
+	pdev = pci_get_domain_bus_and_slot(dom, bus, PCI_DEVFN(slot, fn));
+	if (!pdev)
+		return -ENODEV;
+	mutex_lock(&test_lock);
+	irq_pdev = pdev;
+	irq_period = ns_to_ktime((u64)us * NSEC_PER_USEC);
+	atomic64_set(&irq_reads, 0);
+	hrtimer_start(&irq_timer, irq_period, HRTIMER_MODE_REL_HARD);
+	mutex_unlock(&test_lock);
+	return len;
+}
+
+static int irq_hammer_show(struct seq_file *m, void *v)
+{
+	seq_printf(m, "reads=%lld\n", atomic64_read(&irq_reads));
+	return 0;
+}
+
+static int irq_hammer_open(struct inode *inode, struct file *file)
+{
+	return single_open(file, irq_hammer_show, NULL);
+}
+
+static const struct file_operations irq_hammer_fops = {
+	.owner = THIS_MODULE,
+	.open = irq_hammer_open,
+	.read = seq_read,
+	.write = irq_hammer_write,
+	.llseek = seq_lseek,
+	.release = single_release,
 };
 
 static ssize_t bench_write(struct file *f, const char __user *ubuf,
@@ -294,20 +455,26 @@ static int __init bmcw_test_init(void)
 	dir = debugfs_create_dir("bmcw_test", NULL);
 	if (IS_ERR(dir))
 		return PTR_ERR(dir);
-	debugfs_create_file("busops", 0400, dir, NULL, &busops_fops);
+	debugfs_create_file("busops", 0600, dir, NULL, &busops_fops);
 	debugfs_create_file("hammer", 0200, dir, NULL, &hammer_fops);
 	debugfs_create_file("bench", 0600, dir, NULL, &bench_fops);
 	debugfs_create_file("bug", 0200, dir, NULL, &bug_fops);
 	debugfs_create_file("iommu_fault", 0200, dir, NULL, &iommu_fault_fops);
+	hrtimer_init(&irq_timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL_HARD);
+	irq_timer.function = irq_hammer_fn;
+	debugfs_create_file("irq_hammer", 0600, dir, NULL, &irq_hammer_fops);
+	bmcw_test_fakehost_init(dir);
 	return 0;
 }
 
 static void __exit bmcw_test_exit(void)
 {
+	debugfs_remove_recursive(dir);
 	mutex_lock(&test_lock);
 	stop_hammers();
+	irq_hammer_stop();
 	mutex_unlock(&test_lock);
-	debugfs_remove_recursive(dir);
+	bmcw_test_fakehost_exit();
 }
 
 module_init(bmcw_test_init);

@@ -1,0 +1,12 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* bmcw_test.ko: what its files share. */
+#ifndef _BMCW_TEST_H
+#define _BMCW_TEST_H
+
+struct dentry;
+
+/* fakehost.c: a host bridge of our own (debugfs "fakehost") */
+void bmcw_test_fakehost_init(struct dentry *dir);
+void bmcw_test_fakehost_exit(void);
+
+#endif /* _BMCW_TEST_H */

@@ -1,0 +1,76 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Load and unload bmcwatch while the PCI topology changes under it (edu
+# removed and the bus rescanned, edu hot-plugged on rp1 by the host,
+# SR-IOV virtual functions made and unmade) and while config space is
+# read from kernel threads that seldom sleep, from a timer in hard
+# interrupt context, and from processes. After each unload no bus may
+# keep a wrapper of ours, and config space must work. KTAP.
+set -u
+cd "$(dirname "$0")/../.."
+. selftests/lib/ktap.sh
+. selftests/lib/bmcwatch.sh
+. selftests/livehost/lib.sh
+
+CYCLES=${LH_CYCLES:-4}
+ktap_header
+ktap_plan 4
+
+lh_test_module || { ktap_fail "bmcw_test loads"; exit 1; }
+edu=$(bmcw_edu_bdf)
+modprobe -q nvme 2>/dev/null
+pf=$(lspci -D -d 1b36:0010 | awk 'NR == 1 { print $1 }')
+go=/tmp/churn.go
+touch $go
+
+# seldom: each unload waits (RCU tasks) seconds for them, and the topology
+# changes meanwhile
+echo "2 ${LH_HAMMER_EVERY:-150000}" >$T/hammer
+echo "$edu 1000" >$T/irq_hammer
+(while [ -e $go ]; do cat /sys/bus/pci/devices/*/config >/dev/null 2>&1; done) &
+root=$(readlink -f "/sys/bus/pci/devices/$edu/..")/pci_bus/${edu%:*}
+(while [ -e $go ]; do
+	echo 1 >"/sys/bus/pci/devices/$edu/remove" 2>/dev/null
+	echo 1 >"$root/rescan"
+done) &
+if [ -n "$pf" ] && [ -e "/sys/bus/pci/devices/$pf/sriov_numvfs" ]; then
+	(while [ -e $go ]; do
+		echo 4 >"/sys/bus/pci/devices/$pf/sriov_numvfs" 2>/dev/null
+		echo 0 >"/sys/bus/pci/devices/$pf/sriov_numvfs" 2>/dev/null
+	done) &
+	sriov=yes
+else
+	sriov="no ($pf)"
+fi
+touch "${BMCW_VM_OUT:-/tmp}/churn"	# the host hot-plugs on rp1
+
+ok=0 why=
+for ((c = 1; c <= CYCLES; c++)); do
+	lh_load || { why="load $c failed"; break; }
+	echo 1 >/sys/kernel/tracing/events/bmcwatch/enable
+	sleep 1
+	rmmod bmcwatch || { why="unload $c failed"; break; }
+	ok=$((ok + 1))
+done
+rm -f "${BMCW_VM_OUT:-/tmp}/churn" $go
+wait
+echo 0 >$T/hammer
+echo 0 >$T/irq_hammer
+irqs=$(sed -n 's/^reads=//p' $T/irq_hammer)
+ktap_diag "SR-IOV churn: $sriov; interrupt-context reads: $irqs"
+if [ "$ok" -eq "$CYCLES" ]; then
+	ktap_ok "$CYCLES load/unload cycles under rescan, hotplug and SR-IOV churn"
+else
+	ktap_fail "$CYCLES load/unload cycles under rescan, hotplug and SR-IOV churn" "$why"
+fi
+if lh_busops_clean >/tmp/busops.left; then
+	ktap_ok "no bus keeps a wrapper of ours"
+else
+	ktap_fail "no bus keeps a wrapper of ours" "$(cat /tmp/busops.left)"
+fi
+ktap_check "config space of every function reads after the unloads" \
+	eval 'lspci -xxx >/dev/null && cat /sys/bus/pci/devices/*/config >/dev/null'
+rmmod bmcw_test
+ktap_check "test module unloads" test ! -d /sys/module/bmcw_test
+ktap_finish
