@@ -15,6 +15,8 @@
  * ops back; unhooking therefore waits for RCU-tasks (preempted callers) and
  * RCU (callers in atomic context) before the wrappers go away.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/hashtable.h>
 #include <linux/mutex.h>
 #include <linux/pci.h>
@@ -677,7 +679,6 @@ void bmcw_cfg_hook_exit(void)
 
 	pci_lock_rescan_remove();
 	mutex_lock(&hook_lock);
-	hooks_closed = true;
 	list_for_each_entry(bus, &pci_root_buses, node)
 		__unhook_tree(bus);
 	/* Kept wrappers become plain copies of their original ops. */

@@ -77,11 +77,6 @@ void bmcw_loss_add(enum bmcw_loss l, u64 n)
 	atomic64_add(n, &losses[l]);
 }
 
-u64 bmcw_loss_read(enum bmcw_loss l)
-{
-	return atomic64_read(&losses[l]);
-}
-
 int bmcw_losses_show(struct seq_file *m, void *v)
 {
 	int i;
@@ -106,7 +101,7 @@ static u64 health_seq;		/* under ring_lock */
 static u64 instance;
 static DEFINE_RAW_SPINLOCK(ring_lock);
 
-static void health_emit(u8 monitor, u32 kind, int err, u64 count,
+static void health_emit(u8 monitor, u32 kind, int err,
 			bool by_current, const char *what, const char *fmt,
 			va_list ap)
 {
@@ -114,7 +109,6 @@ static void health_emit(u8 monitor, u32 kind, int err, u64 count,
 		.ts_ns = ktime_get_ns(),
 		.kind = kind,
 		.err = err,
-		.count = count,
 		.monitor = monitor,
 	};
 	unsigned long flags;
@@ -153,7 +147,7 @@ void bmcw_health(u8 monitor, u32 kind, int err, const char *what,
 	va_list ap;
 
 	va_start(ap, fmt);
-	health_emit(monitor, kind, err, 0, false, what, fmt, ap);
+	health_emit(monitor, kind, err, false, what, fmt, ap);
 	va_end(ap);
 }
 
@@ -163,18 +157,7 @@ void bmcw_health_by_current(u8 monitor, u32 kind, int err, const char *what,
 	va_list ap;
 
 	va_start(ap, fmt);
-	health_emit(monitor, kind, err, 0, true, what, fmt, ap);
-	va_end(ap);
-}
-
-void bmcw_health_lost(u8 monitor, const char *what, u64 count,
-		      const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	health_emit(monitor, BMCW_HEALTH_EVENTS_LOST, 0, count, false, what,
-		    fmt, ap);
+	health_emit(monitor, kind, err, true, what, fmt, ap);
 	va_end(ap);
 }
 

@@ -48,7 +48,6 @@ enum bmcw_loss {
 };
 
 void bmcw_loss_add(enum bmcw_loss l, u64 n);
-u64 bmcw_loss_read(enum bmcw_loss l);
 int bmcw_losses_show(struct seq_file *m, void *v);
 
 /*
@@ -62,9 +61,6 @@ void bmcw_health(u8 monitor, u32 kind, int err, const char *what,
 __printf(5, 6)
 void bmcw_health_by_current(u8 monitor, u32 kind, int err, const char *what,
 			    const char *fmt, ...);
-__printf(4, 5)
-void bmcw_health_lost(u8 monitor, const char *what, u64 count,
-		      const char *fmt, ...);
 int bmcw_health_show(struct seq_file *m, void *v);
 
 #endif /* _BMCW_HEALTH_H */
