@@ -41,7 +41,13 @@ VMLINUX_SRC = $(or $(wildcard $(BMCW_KERNEL_DIR)/boot/vmlinuz-$(KREL)),$(wildcar
 .PHONY: fuzz soak
 .PHONY: check-debug check-rt
 
-all: kmod bpf userspace
+all: kmod bpf userspace dkms.conf
+
+# One version for everything (userspace reads it too): DKMS's from it.
+BMCW_VERSION := $(shell cat VERSION)
+dkms.conf: dkms.conf.in VERSION
+	sed 's|@VERSION@|$(BMCW_VERSION)|g' $< >$@.tmp
+	mv $@.tmp $@
 
 kmod:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
@@ -146,4 +152,4 @@ clean:
 	for d in $(TEST_PROGS); do $(MAKE) -C $$d clean; done
 	$(MAKE) -C userspace clean
 	$(MAKE) -C bench clean
-	rm -rf $(OUT)
+	rm -rf $(OUT) dkms.conf

@@ -654,7 +654,7 @@ def section_sweep(d, P, out):
         return
     cpus = sorted({c for c, _ in data})
     keys = sorted({k for _, k in data})
-    out.append("One sweep as the daemon does it every interval (`userspace/percpu_sweep.c`: "
+    out.append("One sweep as the daemon does it every interval (`userspace/monitors/percpu_sweep.c`: "
                "batch lookup of the whole per-CPU hash, sum over CPUs, sort), on a map shaped "
                "like the config-space counters (u64 key and value, 16,384 entries) holding N "
                "keys; one guest boot per vCPU count (the per-CPU value size is fixed at boot). "

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* Shared by dma.bpf.c and its loader userspace/dma.c. */
+/* Shared by dma.bpf.c and its loader userspace/monitors/dma/. */
 #ifndef BMCW_DMA_H
 #define BMCW_DMA_H
 

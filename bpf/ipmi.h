@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* Shared by ipmi.bpf.c and its loader userspace/ipmi.c. */
+/* Shared by ipmi.bpf.c and its loader userspace/monitors/ipmi.c. */
 #ifndef BMCW_IPMI_BPF_H
 #define BMCW_IPMI_BPF_H
 

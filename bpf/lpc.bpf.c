@@ -14,7 +14,7 @@
 #include "lpc.h"
 #include "bmcw.bpf.h"
 
-/* Set by the loader before load (see userspace/lpc.c). */
+/* Set by the loader before load (see userspace/monitors/lpc.c). */
 const volatile struct lpc_range ranges[LPC_MAX_RANGES];
 const volatile __u32 nr_ranges;
 const volatile bool send_all_mmio;

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* Shared by lpc.bpf.c and its loader userspace/lpc.c. */
+/* Shared by lpc.bpf.c and its loader userspace/monitors/lpc.c. */
 #ifndef BMCW_LPC_H
 #define BMCW_LPC_H
 

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Shared by modwatch.bpf.c, its loader userspace/modwatch.c and the pure
- * rules userspace/modwatch_rules.c: someone asking for bmcwatch.ko to go.
+ * Shared by modwatch.bpf.c, its loader userspace/monitors/modwatch.c and
+ * the pure rules userspace/rules/modwatch_rules.c: someone asking for
+ * bmcwatch.ko to go.
  * Not part of the module's ABI: the module is what is being removed.
  */
 #ifndef BMCW_MODWATCH_BPF_H

@@ -14,7 +14,10 @@
 #include <uapi/linux/bmcwatch.h>
 #include "health.h"
 
-#define BMCW_MODULE_VERSION	"0.1.0"
+/* BMCW_MODULE_VERSION comes from the VERSION file, through kmod/Kbuild. */
+#ifndef BMCW_MODULE_VERSION
+#error "BMCW_MODULE_VERSION is set by kmod/Kbuild from VERSION"
+#endif
 
 struct dentry;
 
@@ -72,7 +75,7 @@ static inline u64 bmcw_pdev_key(struct pci_dev *pdev)
 			pdev->devfn);
 }
 
-/* inventory.c */
+/* pcie_inventory.c */
 #define BMCW_FN_HASH_BITS	8
 extern struct hlist_head bmcw_fn_table[1 << BMCW_FN_HASH_BITS];
 
@@ -92,17 +95,16 @@ static inline struct bmcw_fn *bmcw_fn_lookup(u64 key)
 	return NULL;
 }
 
-int bmcw_inventory_init(void);
+/* Also debugfs inventory and regions in @dir (the module's, or an error) */
+int bmcw_inventory_init(struct dentry *dir);
 /* Stop the PCI bus notifier: no inventory change or bus hook after it. */
 void bmcw_inventory_stop(void);
 void bmcw_inventory_exit(void);
 void bmcw_inventory_update_flags(void);
 u64 bmcw_host_fingerprint(void);
-int bmcw_inventory_show(struct seq_file *m, void *v);
 struct bmcw_fn *bmcw_fn_find_bmc_bar(u64 start, u64 len, int *bar);
-int bmcw_regions_show(struct seq_file *m, void *v);
 
-/* cfg_class.c */
+/* pcie_class.c */
 void bmcw_class_init(void);
 void bmcw_fn_build_regions(struct bmcw_fn *fn);
 extern struct bmcw_region bmcw_hdr_regions[2][64];
@@ -143,7 +145,7 @@ const char *bmcw_class_name(u8 cls);
 
 /*
  * Classes whose rules compare a write with the value before it; those
- * registers have no side effects on read (cfg_hook.c reads them first).
+ * registers have no side effects on read (pcie_hook.c reads them first).
  */
 static inline bool bmcw_class_wants_old(u8 cls)
 {
@@ -151,23 +153,22 @@ static inline bool bmcw_class_wants_old(u8 cls)
 	       cls == BMCW_CFG_LPC_DECODE;
 }
 
-/* cfg_hook.c */
-int bmcw_cfg_hook_init(void);
+/* pcie_hook.c */
+int bmcw_cfg_hook_init(struct dentry *dir);	/* also debugfs pci_ops */
 void bmcw_cfg_hook_exit(void);
 int bmcw_cfg_hook_bus(struct pci_bus *bus);
 void bmcw_cfg_hook_dev_gone(struct pci_dev *pdev);
-int bmcw_cfg_hooks_show(struct seq_file *m, void *v);
 /* Fill @a for an access, then bmcw_cfg_report() it once it is done. */
 void bmcw_cfg_describe(struct bmcw_cfg_access *a, u32 seg, u8 bus, u8 devfn,
 		       u16 where, u8 size, u8 dir, u8 origin);
 void bmcw_cfg_report(const struct bmcw_cfg_access *a);
 
-/* cfg_acpi.c: config accesses by ACPI AML, which bypass bus ops */
+/* pcie_acpi.c: config accesses by ACPI AML, which bypass bus ops */
 void bmcw_cfg_acpi_init(void);
 void bmcw_cfg_acpi_exit(void);
 extern bool bmcw_enabled;
 
-/* origin.c: the text of the six pci_user_{read,write}_config_*() */
+/* pcie_origin.c: the text of the six pci_user_{read,write}_config_*() */
 struct bmcw_text_range {
 	unsigned long start;
 	unsigned long end;
@@ -194,7 +195,7 @@ static inline u8 bmcw_origin(unsigned long caller)
 	return BMCW_ORIGIN_KERNEL;
 }
 
-/* bmc_match.c */
+/* pcie_bmc_match.c */
 bool bmcw_is_bmc(struct pci_dev *pdev);
 int bmcw_bmc_devices_set(const char *buf);
 int bmcw_bmc_devices_get(char *buf, size_t len);
@@ -208,15 +209,15 @@ struct dentry *bmcw_debugfs_init(void);
 void bmcw_debugfs_exit(void);
 
 /* lpc_hook.c: port I/O grants, /dev/port, BAR and /dev/mem windows */
-void bmcw_lpc_init(void);		/* never fails: lost hooks are reported */
+/* Never fails: lost hooks are reported. Also debugfs lpc_decode in @dir. */
+void bmcw_lpc_init(struct dentry *dir);
 void bmcw_lpc_exit(void);
-int bmcw_lpc_decode_show(struct seq_file *m, void *v);
 
-/* iommu_fault.c: every IOMMU fault record (VT-d, AMD-Vi) */
+/* dma_iommu.c: every IOMMU fault record (VT-d, AMD-Vi) */
 void bmcw_iommu_fault_init(struct dentry *dir);	/* lost hooks are reported */
 void bmcw_iommu_fault_exit(void);
 
-/* ipmi_hook.c: IPMI KCS/BT state machine and message layer, unknown NMIs */
+/* ipmi_*.c: IPMI KCS/BT state machine and message layer, unknown NMIs */
 void bmcw_ipmi_init(struct dentry *dir);	/* lost hooks are reported */
 void bmcw_ipmi_exit(void);
 

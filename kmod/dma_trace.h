@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Tracepoints of the DMA and doorbell monitor. Like bmcwatch_trace.h, each
+ * Tracepoints of the DMA and doorbell monitor. Like pcie_trace.h, each
  * takes a pointer to an ABI struct so BPF programs on raw_tp read the
  * layout of include/uapi/linux/bmcwatch.h without BTF for this module.
  */
 #undef TRACE_SYSTEM
 #define TRACE_SYSTEM bmcwatch
+#undef TRACE_SYSTEM_VAR
+#define TRACE_SYSTEM_VAR bmcwatch_dma
 
 #if !defined(_BMCWATCH_DMA_TRACE_H) || defined(TRACE_HEADER_MULTI_READ)
 #define _BMCWATCH_DMA_TRACE_H

@@ -23,7 +23,7 @@
 #include <linux/string.h>
 #include <linux/timekeeping.h>
 #include "health.h"
-#include "bmcwatch_trace.h"
+#include "health_trace.h"
 
 DEFINE_PER_CPU(u64, bmcw_kstats[BMCW_KSTAT_MAX]);
 
@@ -101,9 +101,10 @@ static u64 health_seq;		/* under ring_lock */
 static u64 instance;
 static DEFINE_RAW_SPINLOCK(ring_lock);
 
-static void health_emit(u8 monitor, u32 kind, int err,
-			bool by_current, const char *what, const char *fmt,
-			va_list ap)
+/* The format is checked where the callers pass it in (health.h). */
+static __printf(6, 0)
+void health_emit(u8 monitor, u32 kind, int err, bool by_current,
+		 const char *what, const char *fmt, va_list ap)
 {
 	struct bmcw_health_event e = {
 		.ts_ns = ktime_get_ns(),

@@ -117,6 +117,7 @@ static void report_failed(struct bmcw_hook_set *set, struct bmcw_hook *h)
 
 static void fail(struct bmcw_hook_set *set, struct bmcw_hook *h, int err)
 {
+	lockdep_assert_held(&hooks_lock);
 	h->err = err;
 	h->state = h->optional ? BMCW_HOOK_UNUSED : BMCW_HOOK_FAILED;
 	if (h->state == BMCW_HOOK_FAILED)
@@ -133,6 +134,7 @@ static void unregister_one(struct bmcw_hook *h)
 
 static void unplace(struct bmcw_hook *h)
 {
+	lockdep_assert_held(&hooks_lock);
 	if (h->state != BMCW_HOOK_PLACED)
 		return;
 	/* keep the misses across placements */
@@ -270,6 +272,7 @@ static void module_coming(struct bmcw_hook_set *set, struct module *mod)
 {
 	unsigned int i, again = 0, placed;
 
+	lockdep_assert_held(&hooks_lock);
 	for (i = 0; i < set->nr; i++)
 		if (set->hooks[i].mod && !strcmp(set->hooks[i].mod, mod->name) &&
 		    set->hooks[i].state == BMCW_HOOK_REMOVED)
@@ -290,6 +293,7 @@ static void module_going(struct bmcw_hook_set *set, struct module *mod)
 	unsigned int i, removed = 0;
 	struct bmcw_hook *h;
 
+	lockdep_assert_held(&hooks_lock);
 	for (i = 0; i < set->nr; i++) {
 		h = &set->hooks[i];
 		if (!h->mod || strcmp(h->mod, mod->name))

@@ -7,6 +7,8 @@
  */
 #undef TRACE_SYSTEM
 #define TRACE_SYSTEM bmcwatch
+#undef TRACE_SYSTEM_VAR
+#define TRACE_SYSTEM_VAR bmcwatch_ipmi
 
 #if !defined(_BMCWATCH_IPMI_TRACE_H) || defined(TRACE_HEADER_MULTI_READ)
 #define _BMCWATCH_IPMI_TRACE_H

@@ -17,6 +17,7 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/debugfs.h>
 #include <linux/kprobes.h>
 #include <linux/mm.h>
 #include <linux/pci.h>
@@ -26,8 +27,6 @@
 #include <linux/uaccess.h>
 #include "bmcwatch.h"
 #include "hook.h"
-
-#define CREATE_TRACE_POINTS
 #include "lpc_trace.h"
 
 /* What an entry handler leaves for its return handler. */
@@ -395,6 +394,7 @@ struct lpc_decode {
 };
 
 static struct lpc_decode decode_at_load;
+static struct dentry *decode_file;
 
 static void lpc_decode_read(struct pci_dev *pdev, struct lpc_decode *d)
 {
@@ -486,7 +486,7 @@ static void lpc_decode_print(struct seq_file *m, const char *when,
 	}
 }
 
-int bmcw_lpc_decode_show(struct seq_file *m, void *v)
+static int lpc_decode_show(struct seq_file *m, void *v)
 {
 	struct lpc_decode now = decode_at_load;
 	struct pci_dev *pdev;
@@ -508,13 +508,20 @@ int bmcw_lpc_decode_show(struct seq_file *m, void *v)
 	return 0;
 }
 
-void bmcw_lpc_init(void)
+DEFINE_SHOW_ATTRIBUTE(lpc_decode);
+
+void bmcw_lpc_init(struct dentry *dir)
 {
 	lpc_decode_snapshot();
 	bmcw_hooks_add(&lpc_hooks);
+	if (!IS_ERR_OR_NULL(dir))
+		decode_file = debugfs_create_file("lpc_decode", 0400, dir, NULL,
+						  &lpc_decode_fops);
 }
 
 void bmcw_lpc_exit(void)
 {
+	debugfs_remove(decode_file);
+	decode_file = NULL;
 	bmcw_hooks_del(&lpc_hooks);
 }

@@ -5,6 +5,8 @@
  */
 #undef TRACE_SYSTEM
 #define TRACE_SYSTEM bmcwatch
+#undef TRACE_SYSTEM_VAR
+#define TRACE_SYSTEM_VAR bmcwatch_lpc
 
 #if !defined(_BMCWATCH_LPC_TRACE_H) || defined(TRACE_HEADER_MULTI_READ)
 #define _BMCWATCH_LPC_TRACE_H

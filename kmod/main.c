@@ -8,8 +8,10 @@
  * inventory exists before the config hooks classify accesses; the PCI bus
  * notifier stops before the config hooks are taken down, so that no bus is
  * hooked again meanwhile, whatever the PCI topology does (hotplug, rescan,
- * SR-IOV); the hooks are gone before the inventory is freed. Only the
- * steps the module cannot work without fail the load; every hook that
+ * SR-IOV); the hooks are gone before the inventory is freed. The debugfs
+ * directory comes early and goes late: each monitor is handed it and adds
+ * its own tables, and removes them before it frees what they show. Only
+ * the steps the module cannot work without fail the load; every hook that
  * cannot be placed is reported.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -37,6 +39,25 @@ static int init_hook(void)
 	return 0;
 }
 
+static int init_debugfs(void)
+{
+	dbg_dir = bmcw_debugfs_init();
+	if (IS_ERR(dbg_dir))
+		pr_warn("debugfs unavailable (%ld), tables hidden\n",
+			PTR_ERR(dbg_dir));
+	return 0;
+}
+
+static int init_inventory(void)
+{
+	return bmcw_inventory_init(dbg_dir);
+}
+
+static int init_cfg_hook(void)
+{
+	return bmcw_cfg_hook_init(dbg_dir);
+}
+
 static void exit_cfg_hook(void)
 {
 	bmcw_inventory_stop();	/* no bus hooked again from here on */
@@ -51,16 +72,7 @@ static int init_cfg_acpi(void)
 
 static int init_lpc(void)
 {
-	bmcw_lpc_init();
-	return 0;
-}
-
-static int init_debugfs(void)
-{
-	dbg_dir = bmcw_debugfs_init();
-	if (IS_ERR(dbg_dir))
-		pr_warn("debugfs unavailable (%ld), tables hidden\n",
-			PTR_ERR(dbg_dir));
+	bmcw_lpc_init(dbg_dir);
 	return 0;
 }
 
@@ -82,17 +94,17 @@ static const struct {
 	void (*exit)(void);
 } steps[] = {
 	/* the bmc_devices parameter was parsed before init ran */
-	{ "bmc_match", init_nothing, bmcw_bmc_match_exit },
-	{ "origin", bmcw_origin_init, bmcw_origin_exit },
-	{ "class", init_class, NULL },
+	{ "pcie_bmc_match", init_nothing, bmcw_bmc_match_exit },
+	{ "pcie_origin", bmcw_origin_init, bmcw_origin_exit },
+	{ "pcie_class", init_class, NULL },
 	{ "hook", init_hook, bmcw_hook_exit },
-	{ "inventory", bmcw_inventory_init, bmcw_inventory_exit },
-	{ "cfg_hook", bmcw_cfg_hook_init, exit_cfg_hook },
-	{ "cfg_acpi", init_cfg_acpi, bmcw_cfg_acpi_exit },
+	{ "debugfs", init_debugfs, bmcw_debugfs_exit },
+	{ "pcie_inventory", init_inventory, bmcw_inventory_exit },
+	{ "pcie_hook", init_cfg_hook, exit_cfg_hook },
+	{ "pcie_acpi", init_cfg_acpi, bmcw_cfg_acpi_exit },
 	{ "lpc", init_lpc, bmcw_lpc_exit },
 	{ "sysfs", bmcw_sysfs_init, bmcw_sysfs_exit },
-	{ "debugfs", init_debugfs, bmcw_debugfs_exit },
-	{ "iommu", init_iommu, bmcw_iommu_fault_exit },
+	{ "dma_iommu", init_iommu, bmcw_iommu_fault_exit },
 	{ "ipmi", init_ipmi, bmcw_ipmi_exit },
 };
 

@@ -15,12 +15,26 @@ if [[ ! -x $dir/scripts/checkpatch.pl ]]; then
 		'*/scripts/const_structs.checkpatch'
 fi
 cp=(perl "$dir/scripts/checkpatch.pl" --strict --no-tree --quiet -f)
-trace=() other=()
+trace=() names=() compat=() other=()
 for f in "$@"; do
-	case $f in *_trace.h) trace+=("$f") ;; *) other+=("$f") ;; esac
+	case $f in
+	*_trace.h) trace+=("$f") ;;
+	*_names.h) names+=("$f") ;;
+	*/compat.h) compat+=("$f") ;;
+	*) other+=("$f") ;;
+	esac
 done
 rc=0
 ((${#other[@]} == 0)) || "${cp[@]}" "${other[@]}" || rc=1
+# X-macro tables (bmcwatch_names.h) are lists of invocations of their
+# argument by design: not one value to parenthesize, and X is meant to be
+# used once per row.
+((${#names[@]} == 0)) ||
+	"${cp[@]}" --ignore COMPLEX_MACRO,MACRO_ARG_REUSE "${names[@]}" || rc=1
+# compat.h is the one place that tests kernel versions (it is what the
+# rule asks for: no version tests in the code itself).
+((${#compat[@]} == 0)) ||
+	"${cp[@]}" --ignore LINUX_VERSION_CODE,CONSTANT_COMPARISON "${compat[@]}" || rc=1
 # Trace headers follow the TRACE_EVENT() layout, which checkpatch misreads
 # as open-ended lines and misaligned arguments.
 ((${#trace[@]} == 0)) ||

@@ -3,10 +3,10 @@
  * sweep_cost KEYS REPS: the cost of one daemon sweep of a per-CPU hash
  * shaped like the config-space counters (u64 key, u64 value, 16384
  * entries, preallocated) holding KEYS keys, with the daemon's own code
- * (userspace/percpu_sweep.c: batch lookup, sum over CPUs, sort). Prints
- * one "cpus=C keys=K ns=T sys_ns=S" line per sweep after one untimed
- * warm-up; S is the batch lookup syscalls alone (the kernel's share),
- * timed separately right after.
+ * (userspace/monitors/percpu_sweep.c: batch lookup, sum over CPUs,
+ * sort). Prints one "cpus=C keys=K ns=T sys_ns=S" line per sweep after
+ * one untimed warm-up; S is the batch lookup syscalls alone (the
+ * kernel's share), timed separately right after.
  * Exit 1 if a sweep misses a key or sums it wrongly.
  */
 #include <errno.h>

@@ -183,7 +183,7 @@ if [ "$mode" = sim ]; then
 	ktap_check "the same command by the allowed ipmitool raises nothing" \
 		bmcw_no_alerts '.rule.name == "ipmi.sensitive_command" and .process.name == "ipmitool"'
 	ktap_check "debugfs transcript decodes the commands" \
-		grep -q "cmd=0x08(set_boot_options)" $D/ipmi_transcript
+		grep -q "cmd=0x08(set_system_boot_options)" $D/ipmi_transcript
 fi
 
 if [ "$mode" = hostile ]; then

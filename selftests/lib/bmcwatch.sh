@@ -63,9 +63,9 @@ bmcw_wait_alert() {
 }
 
 # bmcw_wait_for SECONDS COMMAND...: poll COMMAND every 0.1 s, up to
-# SECONDS x 10 tries, until it succeeds.
+# SECONDS x 10 tries (stretched like bmcw_wait_alert's), until it succeeds.
 bmcw_wait_for() {
-	local t=$1 i
+	local t=$(($1 * ${BMCW_TIMEOUT_SCALE:-1})) i
 	shift
 	for ((i = 0; i < t * 10; i++)); do
 		"$@" && return 0

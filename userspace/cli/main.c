@@ -50,12 +50,12 @@ static int do_version(int argc, char **argv)
 	if (cli.json) {
 		struct json_object *o = json_object_new_object();
 
-		json_object_object_add(o, "version", jsonw_str(BMCW_DAEMON_VERSION));
+		json_object_object_add(o, "version", jsonw_str(BMCW_VERSION));
 		json_object_object_add(o, "abi_major", json_object_new_int(BMCW_ABI_MAJOR));
 		json_object_object_add(o, "abi_minor", json_object_new_int(BMCW_ABI_MINOR));
 		jsonw_print(o);
 	} else {
-		printf("bmcwatch %s (ABI %d.%d)\n", BMCW_DAEMON_VERSION, BMCW_ABI_MAJOR,
+		printf("bmcwatch %s (ABI %d.%d)\n", BMCW_VERSION, BMCW_ABI_MAJOR,
 		       BMCW_ABI_MINOR);
 	}
 	return 0;

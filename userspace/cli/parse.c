@@ -8,7 +8,7 @@
 #include <json-c/json.h>
 
 #include "parse.h"
-#include "../errmsg.h"
+#include "errmsg.h"
 
 
 /* Whole buffer as one JSON object, or NULL with a message. */

@@ -4,7 +4,7 @@
  *  - down (exit 1): not watching. bmcwatch.ko is not loaded; the daemon
  *    named in the status file is not alive (pid with comm bmcwatchd) or
  *    does not keep rewriting the file (older than 3 intervals + 5 s); the
- *    pcicfg monitor (the core one) is not attached; or the daemon let the
+ *    pcie monitor (the core one) is not attached; or the daemon let the
  *    module go for an unload request.
  *  - degraded (exit 4): watching, with a blind spot the daemon reports: a
  *    kernel hook failed or went away with its module, or events were
@@ -25,7 +25,7 @@
 #include <linux/bmcwatch.h>
 
 #include "cli.h"
-#include "../sysfs_pci.h"
+#include "sysfs_pci.h"
 #include "parse.h"
 
 #define MAX_PROBLEMS 8
@@ -70,7 +70,7 @@ static void check(struct health *h, const char *status_path)
 	struct timespec now;
 	struct stat sb;
 	size_t disabled = 0, n;
-	bool pcicfg = false;
+	bool pcie = false;
 	FILE *f;
 
 	h->module_loaded = !access("/sys/module/bmcwatch", F_OK);
@@ -114,13 +114,13 @@ static void check(struct health *h, const char *status_path)
 		problem(h, "bmcwatchd %s; nothing is watched until the module is back",
 			h->st.degraded);
 	for (size_t i = 0; i < h->st.n_monitors; i++) {
-		if (!strcmp(h->st.mon[i].name, "pcicfg"))
-			pcicfg = h->st.mon[i].enabled;
+		if (!strcmp(h->st.mon[i].name, "pcie"))
+			pcie = h->st.mon[i].enabled;
 		if (!h->st.mon[i].enabled)
 			disabled++;
 	}
-	if (!pcicfg)
-		problem(h, "the pcicfg monitor is not attached");
+	if (!pcie)
+		problem(h, "the pcie monitor is not attached");
 	/* a daemon without the kernel view: its count of failed hooks */
 	if (!h->st.has_kernel && h->st.hook_failures > disabled)
 		problem(h, "%llu hook(s) lost after start (see health.hook_failed alerts)",

@@ -16,7 +16,6 @@
 #include "bdf.h"
 #include "cli.h"
 #include "counts.h"
-#include "pcicfg.h"
 #include "pcie_rules.h"
 
 int cli_counts_open(struct percpu_sweep *s, char *err, size_t errlen)

@@ -15,7 +15,7 @@
 static const char status_text[] =
 	"{\"version\":\"0.1.0\",\"abi\":65536,\"pid\":4242,\"host\":\"h1\",\"uptime_s\":12,"
 	"\"config\":\"(defaults)\",\"interval_ms\":200,\"last_seq\":17,"
-	"\"monitors\":[{\"name\":\"pcicfg\",\"enabled\":true},"
+	"\"monitors\":[{\"name\":\"pcie\",\"enabled\":true},"
 	"{\"name\":\"ipmi\",\"enabled\":false,\"why\":\"init failed: No such device\"}],"
 	"\"outputs\":[{\"spec\":\"json:-\",\"emitted\":1},"
 	"{\"spec\":\"json:/var/log/bmcwatch/alerts.json\",\"emitted\":5,\"errors\":1,"
@@ -158,7 +158,7 @@ static void test_status_outputs(void)
 
 /* What the daemon writes about the module (status.c, kmod_state_json()). */
 static const char status_kernel[] =
-	"{\"pid\":4242,\"monitors\":[{\"name\":\"pcicfg\",\"enabled\":true}],"
+	"{\"pid\":4242,\"monitors\":[{\"name\":\"pcie\",\"enabled\":true}],"
 	"\"blind_spots\":[\"hook ipmi/sender removed with ipmi_si: IPMI requests to the interface unseen until it is loaded again\"],"
 	"\"kernel\":{\"loaded\":true,\"abi\":\"1.2\",\"instance\":\"dfaa9afe955a84d9\","
 	"\"health_seq\":9,\"health_replayed\":4,\"health_recovered\":1,\"health_lost\":0,"

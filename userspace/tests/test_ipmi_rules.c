@@ -2,8 +2,8 @@
 /* IPMI rules from hand-made system-interface events. */
 #include <string.h>
 
-#include "../baseline.h"
-#include "../ipmi_rules.h"
+#include "baseline.h"
+#include "ipmi_rules.h"
 #include "tap.h"
 
 static const struct ipmi_ctx ctx = { .exe = "/usr/bin/ipmitool" };

@@ -3,8 +3,8 @@
 #include <string.h>
 
 #include "tap.h"
-#include "../khealth.h"
-#include "../rules.h"
+#include "khealth.h"
+#include "rules.h"
 
 static const char *extra(const struct bmcw_alert *a, const char *key)
 {

@@ -3,7 +3,7 @@
 #include <string.h>
 
 #include "tap.h"
-#include "../kmodtab.h"
+#include "kmodtab.h"
 
 static void hooks(void)
 {

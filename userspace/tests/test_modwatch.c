@@ -7,8 +7,8 @@
 #include <fcntl.h>
 #include <string.h>
 
-#include "../modwatch_rules.h"
-#include "../rules.h"
+#include "modwatch_rules.h"
+#include "rules.h"
 #include "tap.h"
 
 #define S	1000000000ULL

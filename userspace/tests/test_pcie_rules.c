@@ -2,8 +2,8 @@
 /* PCIe rules from hand-made config-space events. */
 #include <string.h>
 
-#include "../pcie_rules.h"
-#include "../rules.h"
+#include "pcie_rules.h"
+#include "rules.h"
 #include "tap.h"
 
 static struct bmcw_cfg_access write_of(unsigned int cls, uint16_t off,

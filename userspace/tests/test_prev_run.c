@@ -4,7 +4,7 @@
 #include <unistd.h>
 
 #include "tap.h"
-#include "../prev_run.h"
+#include "prev_run.h"
 
 static bool none_alive(pid_t pid)
 {

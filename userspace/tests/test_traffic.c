@@ -9,7 +9,7 @@
 
 #include <linux/bmcwatch.h>
 
-#include "../traffic.h"
+#include "traffic.h"
 #include "tap.h"
 
 #define S	1000000000ULL

@@ -16,6 +16,7 @@
 #ifndef __VMLINUX_H__		/* BPF programs get the types from vmlinux.h */
 #include <linux/types.h>
 #endif
+#include "bmcwatch_names.h"	/* the enums below and their names */
 
 #define BMCW_ABI_MAJOR		1
 /*
@@ -38,42 +39,42 @@ enum bmcw_dir {
 	BMCW_DIR_WRITE	= 1,
 };
 
-/* Who caused an access: the kernel itself, or a user process (pid/comm). */
+/*
+ * Who caused an access: the kernel itself, or a user process (pid/comm).
+ * Values, in order from 0, come from BMCW_ORIGINS (bmcwatch_names.h):
+ *   KERNEL 0, USER 1 (sysfs/procfs config, /dev/port, ...),
+ *   VFIO 2 (a VMM through vfio-pci),
+ *   ACPI 3 (ACPI AML: raw_pci_*, bypasses the bus ops)
+ */
+#define BMCW_ORIGIN_ENUM_(sfx, name)	BMCW_ORIGIN_##sfx,
 enum bmcw_origin {
-	BMCW_ORIGIN_KERNEL	= 0,
-	BMCW_ORIGIN_USER	= 1,	/* sysfs/procfs config, /dev/port, ... */
-	BMCW_ORIGIN_VFIO	= 2,	/* a VMM through vfio-pci */
-	BMCW_ORIGIN_ACPI	= 3,	/* ACPI AML (raw_pci_*, bypasses bus ops) */
+	BMCW_ORIGINS(BMCW_ORIGIN_ENUM_)
 	BMCW_ORIGIN_MAX,
 };
 
-/* Register class of a configuration-space access. */
+#undef BMCW_ORIGIN_ENUM_
+
+/*
+ * Register class of a configuration-space access. Values, in order from 0,
+ * come from BMCW_CFG_CLASSES (bmcwatch_names.h):
+ *   ID 0 (vendor/device/class/revision/subsys),
+ *   COMMAND 1 (0x04: memory, I/O, bus master enable), STATUS 2, BAR 3,
+ *   ROM 4, CAPPTR 5 (0x34 and the next pointers),
+ *   HEADER 6 (rest of the type 0/1 header),
+ *   BRIDGE 7 (type 1: bus numbers, windows), INTX 8 (interrupt line/pin),
+ *   MSI 9, MSIX 10, PM 11, PCIE 12 (PCIe capability: dev/link/slot ctl),
+ *   ACS 13, ATS 14, PRI 15, PASID 16, SRIOV 17,
+ *   VENDOR 18 (vendor-specific cap / ext cap), AER 19,
+ *   LPC_DECODE 20 (Intel PCH 00:1f.0, 0x80-0x9B), OTHER_CAP 21,
+ *   UNCLAIMED 22 (not inside any capability)
+ */
+#define BMCW_CFG_ENUM_(sfx, name)	BMCW_CFG_##sfx,
 enum bmcw_cfg_class {
-	BMCW_CFG_ID		= 0,	/* vendor/device/class/revision/subsys */
-	BMCW_CFG_COMMAND	= 1,	/* 0x04: memory, I/O, bus master enable */
-	BMCW_CFG_STATUS		= 2,
-	BMCW_CFG_BAR		= 3,
-	BMCW_CFG_ROM		= 4,
-	BMCW_CFG_CAPPTR		= 5,	/* 0x34 and the next pointers */
-	BMCW_CFG_HEADER		= 6,	/* rest of the type 0/1 header */
-	BMCW_CFG_BRIDGE		= 7,	/* type 1: bus numbers, windows */
-	BMCW_CFG_INTX		= 8,	/* interrupt line/pin */
-	BMCW_CFG_MSI		= 9,
-	BMCW_CFG_MSIX		= 10,
-	BMCW_CFG_PM		= 11,
-	BMCW_CFG_PCIE		= 12,	/* PCIe capability: dev/link/slot ctl */
-	BMCW_CFG_ACS		= 13,
-	BMCW_CFG_ATS		= 14,
-	BMCW_CFG_PRI		= 15,
-	BMCW_CFG_PASID		= 16,
-	BMCW_CFG_SRIOV		= 17,
-	BMCW_CFG_VENDOR		= 18,	/* vendor-specific cap / ext cap */
-	BMCW_CFG_AER		= 19,
-	BMCW_CFG_LPC_DECODE	= 20,	/* Intel PCH 00:1f.0, 0x80-0x9B */
-	BMCW_CFG_OTHER_CAP	= 21,
-	BMCW_CFG_UNCLAIMED	= 22,	/* not inside any capability */
+	BMCW_CFG_CLASSES(BMCW_CFG_ENUM_)
 	BMCW_CFG_CLASS_MAX,
 };
+
+#undef BMCW_CFG_ENUM_
 
 /* Per-function flags carried on every event. */
 #define BMCW_FN_BMC		(1U << 0)	/* a BMC function */
@@ -328,31 +329,43 @@ struct bmcw_lpc_mmio {
 	__u32	pad;
 };
 
-/* What one struct bmcw_ipmi_event reports. */
+/*
+ * What one struct bmcw_ipmi_event reports. Values, in order from 0, come
+ * from BMCW_IPMI_KINDS (bmcwatch_names.h):
+ *   XACT 0 (state machine: request + response),
+ *   ATTN 1 (SMS_ATN seen while the SM was idle),
+ *   HOSED 2 (the SM gave up, "hosed"),
+ *   ABORT 3 (KCS error recovery: GET_STATUS/ABORT),
+ *   MSG_REQ 4 (message layer: request to the SI),
+ *   MSG_RSP 5 (message layer: response / delivery),
+ *   PRETIMEOUT 6 (watchdog pretimeout delivered),
+ *   UNKNOWN_NMI 7 (an NMI no handler claimed)
+ */
+#define BMCW_IPMI_KIND_ENUM_(sfx, name)	BMCW_IPMI_##sfx,
 enum bmcw_ipmi_kind {
-	BMCW_IPMI_XACT		= 0,	/* state machine: request + response */
-	BMCW_IPMI_ATTN		= 1,	/* SMS_ATN seen while the SM was idle */
-	BMCW_IPMI_HOSED		= 2,	/* the SM gave up ("hosed") */
-	BMCW_IPMI_ABORT		= 3,	/* KCS error recovery: GET_STATUS/ABORT */
-	BMCW_IPMI_MSG_REQ	= 4,	/* message layer: request to the SI */
-	BMCW_IPMI_MSG_RSP	= 5,	/* message layer: response / delivery */
-	BMCW_IPMI_PRETIMEOUT	= 6,	/* watchdog pretimeout delivered */
-	BMCW_IPMI_UNKNOWN_NMI	= 7,	/* an NMI no handler claimed */
+	BMCW_IPMI_KINDS(BMCW_IPMI_KIND_ENUM_)
 	BMCW_IPMI_KIND_MAX,
 };
 
-/* Who a request came from (origin class). */
+#undef BMCW_IPMI_KIND_ENUM_
+
+/*
+ * Who a request came from (origin class). Values, in order from 0, come
+ * from BMCW_IPMI_ORIGINS (bmcwatch_names.h):
+ *   SI 0 (ipmi_si itself: flags, events, enables),
+ *   MSGHANDLER 1 (ipmi_msghandler: device id, retries),
+ *   USER 2 (a process through /dev/ipmiN), WATCHDOG 3 (ipmi_watchdog),
+ *   POWEROFF 4 (ipmi_poweroff), ACPI 5 (acpi_ipmi, the ACPI IPMI opregion),
+ *   KERNEL 6 (any other kernel user),
+ *   BMC 7 (nothing on the host: the BMC spoke)
+ */
+#define BMCW_IPMI_ORIGIN_ENUM_(sfx, name)	BMCW_IPMI_ORIG_##sfx,
 enum bmcw_ipmi_origin {
-	BMCW_IPMI_ORIG_SI	= 0,	/* ipmi_si itself: flags, events, enables */
-	BMCW_IPMI_ORIG_MSGHANDLER = 1,	/* ipmi_msghandler: device id, retries */
-	BMCW_IPMI_ORIG_USER	= 2,	/* a process through /dev/ipmiN */
-	BMCW_IPMI_ORIG_WATCHDOG	= 3,	/* ipmi_watchdog */
-	BMCW_IPMI_ORIG_POWEROFF	= 4,	/* ipmi_poweroff */
-	BMCW_IPMI_ORIG_ACPI	= 5,	/* acpi_ipmi (ACPI IPMI opregion) */
-	BMCW_IPMI_ORIG_KERNEL	= 6,	/* any other kernel user */
-	BMCW_IPMI_ORIG_BMC	= 7,	/* nothing on the host: the BMC spoke */
+	BMCW_IPMI_ORIGINS(BMCW_IPMI_ORIGIN_ENUM_)
 	BMCW_IPMI_ORIG_MAX,
 };
+
+#undef BMCW_IPMI_ORIGIN_ENUM_
 
 enum bmcw_ipmi_iface {
 	BMCW_IPMI_IF_KCS	= 0,

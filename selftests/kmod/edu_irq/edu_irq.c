@@ -98,7 +98,7 @@ static int raise_set(void *data, u64 n)
 		for (spin = 0; atomic64_read(&e->count) < want; spin++) {
 			if (spin > 100000)
 				return -ETIMEDOUT;
-			udelay(10);
+			usleep_range(10, 20);	/* a debugfs write: may sleep */
 		}
 		if (!(i & 63))
 			cond_resched();
