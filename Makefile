@@ -14,6 +14,19 @@ KDIR ?= $(or $(wildcard /lib/modules/$(KREL_RUNNING)/build),\
 	$(lastword $(shell ls -d /usr/src/linux-headers-*-amd64 2>/dev/null | sort -V | \
 		awk '/-rt-/ { rt = $$0; next } { v = $$0 } END { print (v != "" ? v : rt) }')))
 KREL = $(shell cat $(KDIR)/include/config/kernel.release 2>/dev/null)
+# The name its image and modules go by (/boot/vmlinuz-KNAME): Debian's
+# headers say it in .kernelvariables (6.1's kernel.release is 6.1.192, the
+# package's name 6.1.0-57-amd64); a kernel built here has it in KREL.
+KNAME = $(or $(shell sed -n 's/^override KERNELRELEASE = //p' \
+	$(KDIR)/.kernelvariables 2>/dev/null),$(KREL))
+# Debian's headers also name the gcc their kernel was built with: where it
+# is not installed (bullseye's gcc-10 and forky's gcc-16 on Debian 12),
+# kbuild is given this machine's gcc (KBUILD_CC) instead. Nothing is passed
+# for headers whose gcc is here (Debian 12's own).
+KBUILD_CC ?= gcc
+KCC = $(shell sed -n 's/^CC = .*\(gcc-[0-9][0-9.]*\)$$/\1/p' \
+	$(KDIR)/.kernelvariables 2>/dev/null)
+KMAKE_ARGS = $(if $(KCC),$(if $(shell command -v $(KCC)),,CC=$(KBUILD_CC)))
 # The kernel the emulated host boots; `make check` builds the module for it.
 VM_KREL = $(shell selftests/vm/kver.sh 2>/dev/null)
 # BMCW_KERNEL_DIR=ROOT: it boots a kernel built out of tree instead (make
@@ -28,18 +41,28 @@ CLANG ?= clang
 BPFTOOL ?= bpftool
 OUT := bpf/.output
 ARCH := $(shell uname -m | sed 's/x86_64/x86/;s/aarch64/arm64/')
+# -fms-extensions: newer kernels' types (7.2's) embed a struct by its tag
+# alone ("struct socket_alloc;" as a member), as the kernel itself is now
+# built; it changes nothing in the objects for older kernels' types.
 BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) \
-	-I$(OUT) -Iinclude/uapi -Ibpf -Wall -Werror
+	-I$(OUT) -Iinclude/uapi -Ibpf -Wall -Werror \
+	-fms-extensions -Wno-microsoft-anon-tag
 BPF_SRCS := $(wildcard bpf/*.bpf.c)
 BPF_OBJS := $(patsubst bpf/%.bpf.c,$(OUT)/%.bpf.o,$(BPF_SRCS))
 BPF_SKELS := $(patsubst bpf/%.bpf.c,$(OUT)/%.skel.h,$(BPF_SRCS))
-# BTF of the kernel the module is built for; the running one's as fallback
-VMLINUX_SRC = $(or $(wildcard $(BMCW_KERNEL_DIR)/boot/vmlinuz-$(KREL)),$(wildcard /boot/vmlinuz-$(KREL)),/sys/kernel/btf/vmlinux)
+# BTF of the kernel the module is built for (vmlinux.h): its image, under
+# BMCW_KERNEL_DIR, beside its headers (an extracted root's boot/, which is
+# /boot for /usr/src/linux-headers-*) or in /boot; a kernel tree's vmlinux;
+# the running kernel's /sys/kernel/btf/vmlinux only when it is that kernel.
+# Never another kernel's by accident: with none of these, set VMLINUX_SRC.
+KIMG_DIRS = $(BMCW_KERNEL_DIR)/boot $(abspath $(realpath $(KDIR))/../../../boot) /boot
+VMLINUX_SRC ?= $(firstword $(wildcard $(addsuffix /vmlinuz-$(KNAME),$(KIMG_DIRS)) \
+	$(KDIR)/vmlinux) $(if $(filter $(KNAME),$(KREL_RUNNING)),/sys/kernel/btf/vmlinux))
 
 .PHONY: all kmod bpf userspace deps deps-ok check demo eval bench install clean \
 	checkpatch selftest-kmods selftest-progs
 .PHONY: fuzz soak
-.PHONY: check-debug check-rt
+.PHONY: check-debug check-rt check-build-kernels
 
 all: kmod bpf userspace dkms.conf
 
@@ -50,7 +73,7 @@ dkms.conf: dkms.conf.in VERSION
 	mv $@.tmp $@
 
 kmod:
-	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
+	$(MAKE) -C $(KDIR) M=$(CURDIR) $(KMAKE_ARGS) modules
 
 bpf: $(BPF_SKELS)
 
@@ -59,11 +82,23 @@ bpf: $(BPF_SKELS)
 $(OUT):
 	mkdir -p $@
 
-$(OUT)/vmlinux.h: | $(OUT)
-	@if [ "$(VMLINUX_SRC)" = /sys/kernel/btf/vmlinux ]; then \
+# vmlinux.h is remade whenever the kernel built for changes (its BTF's
+# source, size and time in vmlinux.src), and the BPF objects with it.
+$(OUT)/vmlinux.src: FORCE | $(OUT)
+	@[ -n "$(VMLINUX_SRC)" ] || { echo "bmcwatch: no BTF for kernel" \
+		"'$(KNAME)' (KDIR=$(KDIR)): no vmlinuz-$(KNAME) in" \
+		"$(KIMG_DIRS); set VMLINUX_SRC=its vmlinuz or vmlinux" >&2; exit 1; }
+	@echo "$(VMLINUX_SRC) $$(stat -L -c '%s %Y' $(VMLINUX_SRC))" >$@.tmp
+	@if cmp -s $@.tmp $@; then rm $@.tmp; else mv $@.tmp $@; fi
+
+$(OUT)/vmlinux.h: $(OUT)/vmlinux.src
+	@if [ "$(VMLINUX_SRC)" = /sys/kernel/btf/vmlinux ] || \
+	    head -c 4 $(VMLINUX_SRC) | grep -q ELF; then \
 		$(BPFTOOL) btf dump file $(VMLINUX_SRC) format c > $@.tmp; \
 	else bpf/gen-vmlinux-h.sh $(VMLINUX_SRC) > $@.tmp; fi
 	mv $@.tmp $@
+
+.PHONY: FORCE
 
 $(OUT)/%.bpf.o: bpf/%.bpf.c bpf/%.h bpf/bmcw.bpf.h include/uapi/linux/bmcwatch.h \
 		$(OUT)/vmlinux.h
@@ -96,7 +131,7 @@ selftest-progs:
 
 selftest-kmods: selftest-progs
 	for d in $(TEST_KMODS); do \
-		$(MAKE) -C $(KDIR) M=$(CURDIR)/$$d modules || exit 1; done
+		$(MAKE) -C $(KDIR) M=$(CURDIR)/$$d $(KMAKE_ARGS) modules || exit 1; done
 
 check: deps-ok
 	$(MAKE) all selftest-kmods KDIR=$(VM_KDIR)
@@ -110,6 +145,13 @@ check-debug: deps-ok
 
 check-rt: deps-ok
 	scripts/lane.sh rt
+
+# Build, not boot: the module, BPF programs, userspace and test modules for
+# Debian 12's 6.1 and each kernel of scripts/kernel/matrix (5.10, 6.12,
+# 7.2), fetched into ~/.cache/bmcwatch/kernels and built each in a copy of
+# this tree (.build/kbuild-NAME); one line per kernel.
+check-build-kernels: deps-ok
+	scripts/kernel/check-build.sh
 
 demo: deps-ok
 	$(MAKE) all selftest-kmods KDIR=$(VM_KDIR)
@@ -143,12 +185,12 @@ checkpatch:
 		selftests/kmod/*/*.h))
 
 install: all
-	$(MAKE) -C $(KDIR) M=$(CURDIR) INSTALL_MOD_PATH=$(DESTDIR) modules_install
+	$(MAKE) -C $(KDIR) M=$(CURDIR) $(KMAKE_ARGS) INSTALL_MOD_PATH=$(DESTDIR) modules_install
 	$(MAKE) -C userspace install DESTDIR=$(DESTDIR) PREFIX=$(PREFIX)
 
 clean:
-	$(MAKE) -C $(KDIR) M=$(CURDIR) clean || true
-	for d in $(TEST_KMODS); do $(MAKE) -C $(KDIR) M=$(CURDIR)/$$d clean; done
+	$(MAKE) -C $(KDIR) M=$(CURDIR) $(KMAKE_ARGS) clean || true
+	for d in $(TEST_KMODS); do $(MAKE) -C $(KDIR) M=$(CURDIR)/$$d $(KMAKE_ARGS) clean; done
 	for d in $(TEST_PROGS); do $(MAKE) -C $$d clean; done
 	$(MAKE) -C userspace clean
 	$(MAKE) -C bench clean

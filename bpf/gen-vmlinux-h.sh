@@ -2,11 +2,18 @@
 # SPDX-License-Identifier: GPL-2.0
 # Write vmlinux.h (BTF types of the target kernel, for CO-RE) to stdout.
 # Usage: gen-vmlinux-h.sh KERNEL-IMAGE
+#        gen-vmlinux-h.sh --elf KERNEL-IMAGE   the decompressed vmlinux ELF
+#                                              instead (scripts/kernel/symbols.sh)
 #
 # Debian's linux-headers do not ship vmlinux, so the BTF comes from the
 # packaged bzImage: find the compressed payload by its magic, decompress it
 # and let bpftool dump the .BTF section as C.
 set -eu
+elf=
+if [ "$1" = --elf ]; then
+	elf=1
+	shift
+fi
 img=$1
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -33,5 +40,9 @@ elif try xz '\xfd\x37\x7a\x58\x5a\x00' 'xz -dc' ||
 else
 	echo "gen-vmlinux-h: cannot find a kernel payload in $img" >&2
 	exit 1
+fi
+if [ -n "$elf" ]; then
+	cat "$tmp/vmlinux"
+	exit 0
 fi
 bpftool btf dump file "$tmp/vmlinux" format c

@@ -40,7 +40,6 @@
 #include <linux/uaccess.h>
 #include <trace/events/iommu.h>	/* the kernel's io_page_fault */
 #include "bmcwatch.h"
-#include "compat.h"
 #include "dma_trace.h"
 #include "hook.h"
 

@@ -84,12 +84,12 @@ static int place_one(struct bmcw_hook *h)
 		if (h->kind == BMCW_HOOK_KPROBE) {
 			memset(&h->kp, 0, sizeof(h->kp));
 			h->kp.symbol_name = h->name;
-			h->kp.pre_handler = h->pre;
+			h->kp.pre_handler = h->alt_pre[i] ?: h->pre;
 			ret = register_kprobe(&h->kp);
 		} else {
 			memset(&h->krp, 0, sizeof(h->krp));
 			h->krp.kp.symbol_name = h->name;
-			h->krp.entry_handler = h->entry;
+			h->krp.entry_handler = h->alt_entry[i] ?: h->entry;
 			h->krp.handler = h->ret;
 			h->krp.data_size = h->data_size;
 			h->krp.maxactive = h->maxactive;
@@ -106,10 +106,25 @@ static int place_one(struct bmcw_hook *h)
 	return ret;
 }
 
+/*
+ * A hook none of whose names could be placed. On a kernel that renamed a
+ * target without an alternative here, every name is absent (-ENOENT): the
+ * log names each one tried, so the new name can be looked for; the health
+ * event (its text is short) names the first, its key everywhere.
+ */
 static void report_failed(struct bmcw_hook_set *set, struct bmcw_hook *h)
 {
-	pr_warn("cannot hook %s (%d): %s unseen\n", h->syms[0], h->err,
-		h->unseen);
+	char tried[128] = "";
+	unsigned int i;
+	int n = 0;
+
+	for (i = 1; i < BMCW_HOOK_ALTS && h->syms[i]; i++)
+		n += scnprintf(tried + n, sizeof(tried) - n, "%s%s",
+			       i == 1 ? " (nor " : ", ", h->syms[i]);
+	if (n)
+		scnprintf(tried + n, sizeof(tried) - n, ")");
+	pr_warn("cannot hook %s%s (%d): %s unseen\n", h->syms[0], tried,
+		h->err, h->unseen);
 	bmcw_health(set->monitor, BMCW_HEALTH_HOOK_FAILED, h->err, h->syms[0],
 		    "%s monitor cannot hook %s (error %d): %s unseen",
 		    set->name, h->syms[0], h->err, h->unseen);

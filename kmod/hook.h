@@ -38,13 +38,19 @@ struct bmcw_hook {
 	const char *mod;	/* module of the target; NULL: the kernel */
 	/*
 	 * The target, then the names it has on other kernels; the first one
-	 * that can be placed is used, its index is @variant (for handlers
-	 * whose arguments differ by kernel).
+	 * that can be placed is used, its index is @variant.
 	 */
 	const char *syms[BMCW_HOOK_ALTS];
 	const char *unseen;	/* what is not seen without this hook */
 	kprobe_pre_handler_t pre;		/* BMCW_HOOK_KPROBE */
 	kretprobe_handler_t entry, ret;		/* BMCW_HOOK_KRETPROBE */
+	/*
+	 * The handler for syms[i] where its arguments are not those of
+	 * syms[0] (a renamed target whose prototype changed too); NULL: pre
+	 * or entry. The return handler is the same for all.
+	 */
+	kprobe_pre_handler_t alt_pre[BMCW_HOOK_ALTS];
+	kretprobe_handler_t alt_entry[BMCW_HOOK_ALTS];
 	size_t data_size;
 	int maxactive;
 	bool optional;		/* a failure is not a blind spot (UNUSED) */

@@ -229,6 +229,8 @@ static int mmap_res_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
  * pci_read/write_resource_io(struct file *, struct kobject *,
  *	struct bin_attribute *, char *buf, loff_t off, size_t count):
  * read/write of an I/O BAR's resourceN file; attr->private is the BAR.
+ * 7.2 names them pci_read/write_resource, with the same arguments (the
+ * attribute now const).
  */
 static int res_io_entry(struct kretprobe_instance *ri, struct pt_regs *regs,
 			u8 kind)
@@ -308,6 +310,27 @@ static int mmap_mem_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 			     vma->vm_end - vma->vm_start, vma_prot(vma));
 }
 
+#ifdef BMCW_HAVE_VM_AREA_DESC
+/*
+ * int mmap_mem_prepare(struct vm_area_desc *): /dev/mem's .mmap_prepare,
+ * mmap_mem's successor (7.2), called before the VMA exists with the range
+ * (start, end), the offset (pgoff: the physical page) and the flags it
+ * will have. Its result is that of the checks mmap_mem made; the remap
+ * it asks for comes after it returns, and a failure there is not seen.
+ */
+static int mmap_mem_prepare_entry(struct kretprobe_instance *ri,
+				  struct pt_regs *regs)
+{
+	const struct vm_area_desc *desc = (const struct vm_area_desc *)regs->di;
+
+	return devmem_common(ri, BMCW_MMIO_DEVMEM_MMAP,
+			     (u64)desc->pgoff << PAGE_SHIFT,
+			     desc->end - desc->start,
+			     (bmcw_desc_readable(desc) ? BMCW_MMIO_PROT_READ : 0) |
+			     (bmcw_desc_writable(desc) ? BMCW_MMIO_PROT_WRITE : 0));
+}
+#endif
+
 /* read_mem/write_mem(struct file *, char __user *, size_t, loff_t *) */
 static int read_mem_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 {
@@ -347,6 +370,10 @@ static int lpc_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
 
 #define LPC_KRP(s, u, fn) \
 	BMCW_KRETPROBE(NULL, s, u, fn, lpc_ret, sizeof(struct lpc_inst))
+/* Targets renamed on some kernel: .syms lists the names, oldest first. */
+#define LPC_KRP_RENAMED(u, fn) \
+	.kind = BMCW_HOOK_KRETPROBE, .unseen = u, .entry = fn, \
+	.ret = lpc_ret, .data_size = sizeof(struct lpc_inst)
 
 static struct bmcw_hook hooks[] = {
 	LPC_KRP("__x64_sys_ioperm", "I/O port grants (ioperm)",
@@ -361,12 +388,19 @@ static struct bmcw_hook hooks[] = {
 	LPC_KRP("write_port", "/dev/port writes", write_port_entry),
 	LPC_KRP("pci_mmap_resource_range",
 		"BAR mappings through sysfs and procfs", mmap_res_entry),
-	LPC_KRP("pci_read_resource_io", "I/O BAR reads through sysfs",
-		read_res_entry),
-	LPC_KRP("pci_write_resource_io", "I/O BAR writes through sysfs",
-		write_res_entry),
+	{ LPC_KRP_RENAMED("I/O BAR reads through sysfs", read_res_entry),
+	  .syms = { "pci_read_resource_io", "pci_read_resource" } },
+	{ LPC_KRP_RENAMED("I/O BAR writes through sysfs", write_res_entry),
+	  .syms = { "pci_write_resource_io", "pci_write_resource" } },
+#ifdef BMCW_HAVE_VM_AREA_DESC
+	{ LPC_KRP_RENAMED("BMC BAR mappings through /dev/mem", mmap_mem_entry),
+	  .syms = { "mmap_mem", "mmap_mem_prepare" },
+	  .alt_entry = { [1] = mmap_mem_prepare_entry } },
+#else
+	/* no kernel without struct vm_area_desc has mmap_mem_prepare */
 	LPC_KRP("mmap_mem", "BMC BAR mappings through /dev/mem",
 		mmap_mem_entry),
+#endif
 	LPC_KRP("read_mem", "BMC BAR reads through /dev/mem", read_mem_entry),
 	LPC_KRP("write_mem", "BMC BAR writes through /dev/mem",
 		write_mem_entry),

@@ -132,18 +132,37 @@ static struct notifier_block origin_module_nb = {
 };
 
 /*
+ * The modules that hold vfio-pci's config-space emulation
+ * (vfio_pci_config.c), as sprint_symbol() ends a name in them: the core
+ * split out for variant drivers (vfio_pci_core, 5.15 on) and, before it,
+ * the driver itself (vfio_pci, 5.10). Both are taken on any kernel, so a
+ * kernel is not needed to say which: on a kernel with the core, vfio_pci
+ * keeps only the Intel graphics quirk (vfio_pci_igd.c), whose reads are
+ * the VMM's too and are of bridges no VMM owns, so this changes nothing
+ * there.
+ */
+static const char * const vfio_cfg_modules[] = {
+	" [vfio_pci_core]",
+	" [vfio_pci]",
+};
+
+/*
  * Out of line: its buffer would otherwise be zeroed on every call
  * (INIT_STACK_ALL_ZERO), a 0.5 KiB memset on the cached path.
  */
 static noinline bool name_is_vfio(unsigned long addr)
 {
 	char buf[KSYM_SYMBOL_LEN];
+	int i;
 
 	sprint_symbol(buf, addr);
-	return strstr(buf, " [vfio_pci_core]");
+	for (i = 0; i < ARRAY_SIZE(vfio_cfg_modules); i++)
+		if (strstr(buf, vfio_cfg_modules[i]))
+			return true;
+	return false;
 }
 
-/* Is @addr, a caller of pci_user_*(), in vfio-pci's core? */
+/* Is @addr, a caller of pci_user_*(), in vfio-pci's config emulation? */
 static bool caller_is_vfio(unsigned long addr)
 {
 	unsigned int gen = 0;

@@ -66,22 +66,11 @@ kver=$(selftests/vm/kver.sh)
 export KDIR=${BMCW_KERNEL_DIR:-}/lib/modules/$kver/build
 echo "# lane $lane: kernel $kver, timeouts x$BMCW_TIMEOUT_SCALE"
 
-# The copy: every file git would see (tracked and still there, or new and
-# not ignored), so work in progress is tested too; build outputs stay there
-# between runs.
+# The copy (scripts/copy-tree.sh): work in progress is tested too, and
+# build outputs stay there between runs.
 tree=$top/.build/lane-$lane/tree
-mkdir -p "$tree"
-list=$tree/.lane-files
-git ls-files -co --exclude-standard -z | sort -z |
-	while IFS= read -r -d '' f; do
-		if [[ -e $f || -L $f ]]; then printf '%s\0' "$f"; fi
-	done >"$list.new"
-# Files gone from this tree since the last copy go from the copy too.
-if [[ -f $list ]]; then
-	comm -z -23 "$list" "$list.new" | (cd "$tree" && xargs -0 -r rm -f --)
-fi
-rsync -a --from0 --files-from="$list.new" ./ "$tree/"
-mv "$list.new" "$list"
+. scripts/copy-tree.sh
+copy_tree "$tree"
 step "copy into ${tree#"$top"/}"
 
 cd "$tree"

@@ -171,9 +171,29 @@ uint64_t irq_unhandled_delta(const struct irq_spurious *prev,
 	return cur->unhandled ? cur->unhandled : 1;
 }
 
-#define COMMON_INTERRUPT	"__common_interrupt: "
-#define NO_HANDLER		" No irq handler for vector"
+/*
+ * The message and the note of its rate limit (pr_emerg_ratelimited: the
+ * note is lib/ratelimit.c's "%s: %d callbacks suppressed", named after the
+ * function that holds the limit) in each form the kernel has printed,
+ * read from Debian's 5.10.223, 6.1, 6.12.95 and 7.2.12 images:
+ *  - 5.10 and 6.1, in __common_interrupt():
+ *	"__common_interrupt: CPU.VECTOR No irq handler for vector"
+ *	"__common_interrupt: N callbacks suppressed"
+ *  - 6.12 and 7.2, in reevaluate_vector() (which stable branches of older
+ *    kernels may have taken too, so the form is not a version):
+ *	"No irq handler for CPU.VECTOR"
+ *	"reevaluate_vector: N callbacks suppressed"
+ * Both are accepted on any kernel.
+ */
+#define OLD_PREFIX		"__common_interrupt: "
+#define OLD_NO_HANDLER		" No irq handler for vector"
+#define NEW_NO_HANDLER		"No irq handler for "
 #define SUPPRESSED		" callbacks suppressed"
+
+static const char *const limit_holders[] = {
+	OLD_PREFIX,
+	"reevaluate_vector: ",
+};
 
 static bool starts(const char *p, const char *end, const char *s)
 {
@@ -182,10 +202,23 @@ static bool starts(const char *p, const char *end, const char *s)
 	return (size_t)(end - p) >= n && !memcmp(p, s, n);
 }
 
+/* "CPU.VECTOR" at *p; the vector is a byte (the IDT has 256 entries). */
+static bool take_cpu_vector(const char **p, const char *end, uint64_t *cpu,
+			    uint64_t *vector)
+{
+	const char *s = *p;
+
+	if (!take_uint(&s, end, UINT32_MAX, cpu) || s == end || *s++ != '.' ||
+	    !take_uint(&s, end, 255, vector))
+		return false;
+	*p = s;
+	return true;
+}
+
 enum kmsg_vector_kind kmsg_parse_vector(const char *rec, size_t len,
 					struct kmsg_vector *out)
 {
-	const char *p = rec, *end = rec + len, *eol;
+	const char *p = rec, *end = rec + len, *eol, *holder = NULL;
 	uint64_t pri, seq, a, b;
 
 	memset(out, 0, sizeof(*out));
@@ -200,23 +233,42 @@ enum kmsg_vector_kind kmsg_parse_vector(const char *rec, size_t len,
 	eol = memchr(p, '\n', end - p);
 	if (eol)
 		end = eol;
-	if (!starts(p, end, COMMON_INTERRUPT))
+
+	/* 6.12, 7.2: the whole text is the message */
+	if (starts(p, end, NEW_NO_HANDLER)) {
+		p += strlen(NEW_NO_HANDLER);
+		if (!take_cpu_vector(&p, end, &a, &b) || p != end)
+			return KMSG_VECTOR_NONE;
+		goto no_handler;
+	}
+
+	for (size_t i = 0; i < sizeof(limit_holders) / sizeof(limit_holders[0]); i++)
+		if (starts(p, end, limit_holders[i])) {
+			holder = limit_holders[i];
+			break;
+		}
+	if (!holder)
 		return KMSG_VECTOR_NONE;
-	p += strlen(COMMON_INTERRUPT);
-	if (!take_uint(&p, end, UINT32_MAX, &a))
+	p += strlen(holder);
+
+	/* 5.10, 6.1: the function's name, then the message */
+	if (holder == limit_holders[0] && take_cpu_vector(&p, end, &a, &b)) {
+		if (!starts(p, end, OLD_NO_HANDLER) ||
+		    p + strlen(OLD_NO_HANDLER) != end)
+			return KMSG_VECTOR_NONE;
+		goto no_handler;
+	}
+
+	if (!take_uint(&p, end, UINT32_MAX, &a) || !starts(p, end, SUPPRESSED) ||
+	    p + strlen(SUPPRESSED) != end)
 		return KMSG_VECTOR_NONE;
 	out->seq = seq;
-	if (p < end && *p == '.') {
-		p++;
-		if (!take_uint(&p, end, 255, &b) || !starts(p, end, NO_HANDLER) ||
-		    p + strlen(NO_HANDLER) != end)
-			return KMSG_VECTOR_NONE;
-		out->cpu = a;
-		out->vector = b;
-		return out->kind = KMSG_VECTOR_NO_HANDLER;
-	}
-	if (!starts(p, end, SUPPRESSED) || p + strlen(SUPPRESSED) != end)
-		return KMSG_VECTOR_NONE;
 	out->suppressed = a;
 	return out->kind = KMSG_VECTOR_SUPPRESSED;
+
+no_handler:
+	out->seq = seq;
+	out->cpu = a;
+	out->vector = b;
+	return out->kind = KMSG_VECTOR_NO_HANDLER;
 }

@@ -76,8 +76,13 @@ uint64_t irq_unhandled_delta(const struct irq_spurious *prev,
 /* A /dev/kmsg record about interrupts on vectors nobody requested. */
 enum kmsg_vector_kind {
 	KMSG_VECTOR_NONE = 0,
-	KMSG_VECTOR_NO_HANDLER,	/* "__common_interrupt: CPU.VECTOR No irq handler for vector" */
-	KMSG_VECTOR_SUPPRESSED,	/* "__common_interrupt: N callbacks suppressed" */
+	/*
+	 * "__common_interrupt: CPU.VECTOR No irq handler for vector" (5.10,
+	 * 6.1) or "No irq handler for CPU.VECTOR" (6.12, 7.2)
+	 */
+	KMSG_VECTOR_NO_HANDLER,
+	/* "__common_interrupt: N callbacks suppressed" or, 6.12 on, "reevaluate_vector: ..." */
+	KMSG_VECTOR_SUPPRESSED,
 };
 
 struct kmsg_vector {

@@ -124,6 +124,35 @@ static void test_kmsg(void)
 	       KMSG_VECTOR_NONE, "trailing text");
 	is_int(kmsg("0,1,2,-;__common_interrupt: 0.211 No irq handler for vector", &k),
 	       KMSG_VECTOR_NO_HANDLER, "no final newline");
+	/* 6.12 and 7.2 (reevaluate_vector()): the lines as they print them */
+	is_int(kmsg("0,2210,48123456,-;No irq handler for 0.211\n", &k),
+	       KMSG_VECTOR_NO_HANDLER, "kmsg, 6.12 form: no handler for a vector");
+	ok(k.cpu == 0 && k.vector == 211 && k.seq == 2210,
+	   "6.12 form: CPU, vector and sequence number");
+	is_int(kmsg("0,77,9,-,caller=C3;No irq handler for 3.34\n", &k),
+	       KMSG_VECTOR_NO_HANDLER, "6.12 form with a caller field");
+	ok(k.cpu == 3 && k.vector == 34, "6.12 form: CPU 3, vector 34");
+	is_int(kmsg("4,2300,52000000,-,caller=C0;reevaluate_vector: 17 callbacks suppressed\n", &k),
+	       KMSG_VECTOR_SUPPRESSED, "6.12 form: the rate limit's note");
+	ok(k.suppressed == 17 && k.seq == 2300, "6.12 form: with the number left out");
+	is_int(kmsg("0,1,2,-;No irq handler for 0.211\n SUBSYSTEM=x\n", &k),
+	       KMSG_VECTOR_NO_HANDLER, "6.12 form: a continuation line does not matter");
+	is_int(kmsg("0,1,2,-;No irq handler for 0.211", &k),
+	       KMSG_VECTOR_NO_HANDLER, "6.12 form: no final newline");
+	is_int(kmsg("0,1,2,-;No irq handler for 0.256\n", &k),
+	       KMSG_VECTOR_NONE, "6.12 form: vector above 255");
+	is_int(kmsg("0,1,2,-;No irq handler for 0.211 X\n", &k),
+	       KMSG_VECTOR_NONE, "6.12 form: trailing text");
+	is_int(kmsg("0,1,2,-;No irq handler for 211\n", &k),
+	       KMSG_VECTOR_NONE, "6.12 form: no CPU");
+	is_int(kmsg("0,1,2,-;No irq handler for vector\n", &k),
+	       KMSG_VECTOR_NONE, "6.12 form: no numbers");
+	is_int(kmsg("6,1,2,-;foo: No irq handler for 0.211\n", &k),
+	       KMSG_VECTOR_NONE, "6.12 form: the words after another prefix");
+	is_int(kmsg("0,1,2,-;reevaluate_vector: 0.211 No irq handler for vector\n", &k),
+	       KMSG_VECTOR_NONE, "a mix of the forms is neither");
+	is_int(kmsg("4,1,2,-;some_other_func: 5 callbacks suppressed\n", &k),
+	       KMSG_VECTOR_NONE, "another function's rate limit is not this one's");
 	is_int(kmsg("garbage", &k), KMSG_VECTOR_NONE, "garbage");
 	is_int(kmsg("0,1,2,-", &k), KMSG_VECTOR_NONE, "no text");
 }

@@ -38,6 +38,7 @@
 #include <linux/slab.h>
 #include <linux/random.h>
 #include <linux/timekeeping.h>
+#include "compat.h"
 #include "bmcw_test.h"
 
 #define MAX_HAMMERS 8
@@ -460,8 +461,8 @@ static int __init bmcw_test_init(void)
 	debugfs_create_file("bench", 0600, dir, NULL, &bench_fops);
 	debugfs_create_file("bug", 0200, dir, NULL, &bug_fops);
 	debugfs_create_file("iommu_fault", 0200, dir, NULL, &iommu_fault_fops);
-	hrtimer_init(&irq_timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL_HARD);
-	irq_timer.function = irq_hammer_fn;
+	hrtimer_setup(&irq_timer, irq_hammer_fn, CLOCK_MONOTONIC,
+		      HRTIMER_MODE_REL_HARD);
 	debugfs_create_file("irq_hammer", 0600, dir, NULL, &irq_hammer_fops);
 	bmcw_test_fakehost_init(dir);
 	return 0;

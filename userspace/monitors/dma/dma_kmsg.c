@@ -13,7 +13,8 @@
 #include "log.h"
 
 /*
- * The kernel's "No irq handler for vector" message (pr_emerg_ratelimited:
+ * The kernel's "No irq handler for vector" message, in either of the forms
+ * kernels print it (irq_stat.c) (pr_emerg_ratelimited:
  * 10 per 5 s) and its "N callbacks suppressed" note, which comes just
  * before the next message it lets through.
  */
