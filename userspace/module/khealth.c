@@ -21,6 +21,12 @@ static void say(char *buf, size_t len, const char *fmt, ...)
 	va_end(ap);
 }
 
+/* TEXT, and "[by WHO]" when the event names the process that caused it */
+static void say_by(char *buf, size_t len, const char *text, const char *w)
+{
+	say(buf, len, "%s%s%s%s", text, w[0] ? " [by " : "", w, w[0] ? "]" : "");
+}
+
 int khealth_from_record(const void *body, size_t len, unsigned int minor,
 			struct khealth_event *e)
 {
@@ -228,8 +234,7 @@ void khealth_alert(const struct khealth_event *e, const struct khealth_ctx *c,
 	case BMCW_HEALTH_HOOK_REMOVED:
 		al->rule = "health.hook_removed";
 		if (e->detail[0])
-			say(al->message, sizeof(al->message), "%s%s%s%s",
-				 e->detail, w[0] ? " [by " : "", w, w[0] ? "]" : "");
+			say_by(al->message, sizeof(al->message), e->detail, w);
 		else
 			say(al->message, sizeof(al->message),
 				 "bmcwatch.ko hook %s went away with the module it sits in; what it sees is unseen until that module is loaded again",
@@ -240,9 +245,8 @@ void khealth_alert(const struct khealth_event *e, const struct khealth_ctx *c,
 		break;
 	case BMCW_HEALTH_HOOK_PLACED:
 		al->rule = "health.hook_placed";
-		say(al->message, sizeof(al->message), "%s%s%s%s",
-			 e->detail[0] ? e->detail : "hooks placed again",
-			 w[0] ? " [by " : "", w, w[0] ? "]" : "");
+		say_by(al->message, sizeof(al->message),
+		       e->detail[0] ? e->detail : "hooks placed again", w);
 		say(al->why, sizeof(al->why),
 			 "the module the %s monitor hooks is loaded: what it sees is watched again",
 			 m);
@@ -260,9 +264,9 @@ void khealth_alert(const struct khealth_event *e, const struct khealth_ctx *c,
 		break;
 	case BMCW_HEALTH_OPS_LOST:
 		al->rule = "health.pci_ops_lost";
-		say(al->message, sizeof(al->message), "%s%s%s%s",
-			 e->detail[0] ? e->detail : "a bus lost bmcwatch's config hook; hooked again",
-			 w[0] ? " [by " : "", w, w[0] ? "]" : "");
+		say_by(al->message, sizeof(al->message),
+		       e->detail[0] ? e->detail : "a bus lost bmcwatch's config hook; hooked again",
+		       w);
 		say(al->why, sizeof(al->why),
 			 "a module that had wrapped the bus ops restored what it found when it went, dropping bmcwatch's wrapper: config accesses on that bus were unseen until it was hooked again");
 		break;
