@@ -62,7 +62,7 @@ VMLINUX_SRC ?= $(firstword $(wildcard $(addsuffix /vmlinuz-$(KNAME),$(KIMG_DIRS)
 .PHONY: all kmod bpf userspace deps deps-ok check demo eval bench install clean \
 	checkpatch selftest-kmods selftest-progs
 .PHONY: fuzz soak
-.PHONY: check-debug check-rt check-build-kernels
+.PHONY: check-debug check-rt check-build-kernels check-kernels
 
 all: kmod bpf userspace dkms.conf
 
@@ -152,6 +152,12 @@ check-rt: deps-ok
 # this tree (.build/kbuild-NAME); one line per kernel.
 check-build-kernels: deps-ok
 	scripts/kernel/check-build.sh
+
+# Run, not only build: every suite on each kernel of scripts/kernel/matrix
+# (5.10, 6.12, 7.2 and 6.12's PREEMPT_RT flavour), one lane each (see
+# scripts/lane.sh), then a table (kernel, tests, hooks absent, time).
+check-kernels: deps-ok
+	scripts/kernel/check-kernels.sh
 
 demo: deps-ok
 	$(MAKE) all selftest-kmods KDIR=$(VM_KDIR)

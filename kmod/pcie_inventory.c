@@ -340,7 +340,11 @@ int bmcw_inventory_init(struct dentry *dir)
 	struct pci_dev *pdev = NULL;
 	int ret;
 
-	free_wq = alloc_workqueue("bmcwatch_inv", 0, 0);
+	/*
+	 * Unbound: freeing needs no particular CPU, and from 6.17 on a queue
+	 * that names neither WQ_UNBOUND nor WQ_PERCPU draws a warning.
+	 */
+	free_wq = alloc_workqueue("bmcwatch_inv", WQ_UNBOUND, 0);
 	if (!free_wq)
 		return -ENOMEM;
 	/* Register first so a device added during the scan is not missed. */

@@ -9,6 +9,10 @@
 #   scripts/lane.sh rt [SUITE...]      make check-rt: Debian's PREEMPT_RT kernel
 #   scripts/lane.sh default [SUITE...] the default kernel, as a control: tells
 #                                      a lane's failure from one of the tree
+#   scripts/lane.sh NAME [SUITE...]    a kernel of scripts/kernel/matrix
+#                                      (5.10, 6.12, 7.2), fetched (and
+#                                      cached) by scripts/kernel/fetch.sh;
+#                                      make check-kernels
 # The lane runs in a copy of this tree, .build/lane-NAME/tree: the module and
 # test modules it builds for its kernel never replace the ones other runs in
 # this tree use.  Prints the time each step took.
@@ -22,7 +26,7 @@ cd "$top"
 # long, and this file may be edited meanwhile.
 {
 
-usage() { echo "usage: scripts/lane.sh debug|rt|default [SUITE...]" >&2; exit 2; }
+usage() { echo "usage: scripts/lane.sh debug|rt|default|KERNEL [SUITE...]" >&2; exit 2; }
 (($#)) || usage
 lane=$1
 shift
@@ -59,7 +63,13 @@ default)
 	export BMCW_TIMEOUT_SCALE=${BMCW_TIMEOUT_SCALE:-1}
 	;;
 *)
-	usage ;;
+	scripts/kernel/fetch.sh --list | grep -qxF -- "$lane" || usage
+	BMCW_KERNEL_DIR=$(scripts/kernel/fetch.sh "$lane" | tail -n 1)
+	BMCW_KVER=$(sed -n 1p "$BMCW_KERNEL_DIR/.bmcw-fetched")
+	export BMCW_KERNEL_DIR BMCW_KVER
+	export BMCW_TIMEOUT_SCALE=${BMCW_TIMEOUT_SCALE:-1}
+	step "kernel (fetch.sh $lane)"
+	;;
 esac
 kver=$(selftests/vm/kver.sh)
 # Exported: a suite that runs make itself (install) builds for it too.

@@ -10,7 +10,7 @@
 # BMCW_KERNEL_DIR=ROOT BMCW_KVER=VER names it to the emulated host.
 #   scripts/kernel/fetch.sh [--refresh] NAME...  fetch (if needed); print roots
 #   scripts/kernel/fetch.sh --root NAME          print the root, fetch nothing
-#   scripts/kernel/fetch.sh --list               the matrix's names
+#   scripts/kernel/fetch.sh --list [FLAVOUR]     the matrix's names (of FLAVOUR)
 #   scripts/kernel/fetch.sh --print-uri          the archive apt would use
 # NAME is a matrix name (5.10, 6.12, 7.2) or a Debian suite.  One root per
 # line on stdout, progress on stderr.  A kernel once extracted is not fetched
@@ -34,12 +34,12 @@ keyring=/usr/share/keyrings/debian-archive-keyring.gpg
 jobs=${BMCW_KBUILD_JOBS:-2}
 # The layout of an extracted root: a root made by an older one of this
 # script is made again (from the downloaded packages; no download).
-format=5
+format=6
 
 log() { printf 'kfetch: %s\n' "$*" >&2; }
 die() { log "$*"; exit 1; }
 usage() {
-	echo "usage: scripts/kernel/fetch.sh [--refresh] NAME... | --root NAME | --list" >&2
+	echo "usage: scripts/kernel/fetch.sh [--refresh] NAME... | --root NAME | --list [FLAVOUR]" >&2
 	exit 2
 }
 
@@ -50,6 +50,13 @@ suite_of() {
 	local s
 	s=$(sed 's/#.*//' "$matrix" | awk -v n="$1" '$1 == n { print $2 }')
 	echo "${s:-$1}"
+}
+
+# The flavour of a matrix name (amd64, rt-amd64); amd64 for a suite.
+flavour_of() {
+	local f
+	f=$(sed 's/#.*//' "$matrix" | awk -v n="$1" '$1 == n { print $3 }')
+	echo "${f:-amd64}"
 }
 
 # The Debian archive this machine's apt uses: deb822 *.sources first, then
@@ -253,8 +260,9 @@ gcc_version() { # the number CONFIG_GCC_VERSION gives: 12.2.0 -> 120200
 }
 
 fetch() { # NAME
-	local name=$1 kd root img hdr pkgs debs d l t ver_img broken kgcc obj
+	local name=$1 kd root img hdr pkgs debs d l t ver_img broken kgcc obj flavour
 	suite=$(suite_of "$name")
+	flavour=$(flavour_of "$name")
 	kd=$cache/$name
 	root=$kd/root
 	if [[ -f $root/.bmcw-fetched && $(sed -n 3p "$root/.bmcw-fetched") != "$format" ]]; then
@@ -267,8 +275,8 @@ fetch() { # NAME
 		return
 	fi
 	apt_setup "$suite"
-	img=$(depends_on linux-image-amd64 linux-image-)
-	[[ -n $img ]] || die "$suite: no linux-image-amd64"
+	img=$(depends_on "linux-image-$flavour" linux-image-)
+	[[ -n $img ]] || die "$suite: no linux-image-$flavour"
 	ver=${img#linux-image-}
 	ver_img=${ver%-unsigned}
 	if [[ -f $root/.bmcw-fetched && $(sed -n 1p "$root/.bmcw-fetched") == "$ver_img" ]]; then
@@ -277,8 +285,8 @@ fetch() { # NAME
 		return
 	fi
 	ver=$ver_img
-	hdr=$(depends_on linux-headers-amd64 linux-headers-)
-	[[ -n $hdr ]] || die "$suite: no linux-headers-amd64"
+	hdr=$(depends_on "linux-headers-$flavour" linux-headers-)
+	[[ -n $hdr ]] || die "$suite: no linux-headers-$flavour"
 	mapfile -t pkgs < <(closure "$img" 'linux-\(image\|base\|binary\|modules\)-'
 		closure "$hdr" 'linux-\(headers\|kbuild\)-')
 	log "$name ($suite): ${pkgs[*]}"
@@ -303,6 +311,9 @@ fetch() { # NAME
 			ln -s "../lib/modules/$ver/$d" "$root.new/boot/$d-$ver"
 	done
 	[[ -f $root.new/boot/vmlinuz-$ver ]] || die "no boot/vmlinuz-$ver in $img"
+	# modules.dep is made by the package's postinst, which never runs
+	# here: the emulated host's initramfs and modprobe need it.
+	depmod -b "$root.new" "$ver" || die "depmod failed for $ver"
 	# Absolute links (lib/modules/VER/build and source) lead into this
 	# root, relatively: the root works wherever it is seen from.
 	while IFS= read -r -d '' l; do
@@ -347,7 +358,15 @@ fetch() { # NAME
 main() {
 refresh=0
 case ${1:-} in
---list) names; exit 0 ;;
+--list)
+	if (($# == 2)); then
+		for n in $(names); do
+			[[ $(flavour_of "$n") == "$2" ]] && echo "$n"
+		done
+	else
+		names
+	fi
+	exit 0 ;;
 --print-uri) system_uri; exit ;;
 --root)
 	(($# == 2)) || usage

@@ -20,6 +20,7 @@ mode=${1:-ktap}
 cd "$(dirname "$0")/../.."
 . selftests/lib/ktap.sh
 . selftests/lib/bmcwatch.sh
+. selftests/eval/hooks.sh
 
 BMCW_ALERTS=${BMCW_VM_OUT:-/tmp}/alerts.json
 export BMCW_ALERTS
@@ -41,7 +42,7 @@ scen_bg() {
 	wait $SCEN_PID
 }
 
-[ "$mode" = ktap ] && { ktap_header; ktap_plan $((${#attacks[@]} + 1)); }
+[ "$mode" = ktap ] && { ktap_header; ktap_plan $((${#attacks[@]} + 2)); }
 if ! bmcw_load; then
 	result FAIL "bmcwatch.ko loads"
 	say "bmcwatch.ko does not load"
@@ -143,6 +144,15 @@ for f in "${attacks[@]}"; do
 	) && detected=$((detected + 1))
 	KTAP_N=$((KTAP_N + 1))
 done
+if why=$(hooks_check); then
+	result OK "$(uname -r): every hook placed or declared absent (hooks-absent)"
+	hooks_ok=1
+else
+	mapfile -t whys <<<"$why"
+	result FAIL "$(uname -r): every hook placed or declared absent (hooks-absent)" "${whys[@]}"
+	say "hooks: $why"
+	hooks_ok=0
+fi
 bmcw_stop
 say ""
 if [ $complete -eq 0 ]; then
@@ -151,4 +161,4 @@ else
 	say "detected $detected/${#attacks[@]} attacks; false alarms unknown (alert log not proven complete)"
 fi
 [ "$detected" -eq "${#attacks[@]}" ] && [ $complete -eq 0 ] && [ ${#not_run[@]} -eq 0 ] &&
-	[ "$false_alarms" -eq 0 ]
+	[ "$false_alarms" -eq 0 ] && [ $hooks_ok -eq 1 ]

@@ -52,9 +52,13 @@ implant=$!
 wait_file "$work/implant.ready"
 [[ $mode == demo ]] && echo "The BMC: $bmc_name, behind an implant that relays it"
 
-selftests/vm/run --qmp "$work/qmp.sock" --out "$work/out" --timeout 600 \
-	--bmc "extern:127.0.0.1:$implant_port" \
-	-- selftests/eval/guest.sh "$mode" &
+# edu's DMA engine masks addresses to 28 bits unless told otherwise: the
+# rogue-MSI scenario must reach 0xFEE00000, as a real function's 64-bit
+# DMA does.
+BMCW_EDU_PROPS=dma_mask=0xffffffff \
+	selftests/vm/run --qmp "$work/qmp.sock" --out "$work/out" --timeout 600 \
+		--bmc "extern:127.0.0.1:$implant_port" \
+		-- selftests/eval/guest.sh "$mode" &
 vm=$!
 vmhost_serve "$work/qmp.sock" "$work/out" "$vm" &
 rc=0
@@ -63,6 +67,11 @@ vm=
 if [[ -n $keep ]]; then
 	mkdir -p "$(dirname "$keep")"
 	cp "$work/out/alerts.json" "$keep" 2>/dev/null || true
+fi
+# BMCW_EVAL_KEEP=DIR keeps the emulated host's output (alert log, kernel
+# log, console) there, to look into a failure.
+if [[ -n ${BMCW_EVAL_KEEP:-} ]]; then
+	mkdir -p "$BMCW_EVAL_KEEP" && cp -r "$work/out/." "$BMCW_EVAL_KEEP/" || true
 fi
 [[ $mode == demo ]] || grep -h '^bmc_implant: attack' "$work/implant.log" | sed 's/^/# /' >&2 || true
 exit $rc

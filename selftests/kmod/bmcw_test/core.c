@@ -11,7 +11,7 @@
  *   hammer   write "N [EVERY]": N kthreads read config space in a loop
  *            and sleep once every EVERY rounds, at random between EVERY/2
  *            and EVERY (default 65536; unloading bmcwatch waits for each
- *            to sleep once); 0 stops them
+ *            to sleep once), and at the latest every 2 s; 0 stops them
  *   irq_hammer  write "BDF PERIOD_US": read that function's vendor id from
  *            a timer in hard-interrupt context every PERIOD_US; "0" stops
  *            it; read: "reads=N" done since it started
@@ -46,6 +46,8 @@
 static struct dentry *dir;
 static struct task_struct *hammers[MAX_HAMMERS];
 static unsigned int hammer_every = 65536;
+/* longest stretch a hammer thread runs between naps; well under 20 s */
+#define HAMMER_MAX_RUN	(2 * HZ)
 static DEFINE_MUTEX(test_lock);
 static u64 bench_count, bench_ns;
 static DEFINE_MUTEX(bug_lock_a);
@@ -144,6 +146,7 @@ static int hammer_fn(void *data)
 	struct pci_dev *pdev = data;
 	unsigned int every = READ_ONCE(hammer_every);
 	unsigned long i = 0, nap = next_nap(every);
+	unsigned long since = jiffies;
 	u32 v;
 
 	/*
@@ -153,12 +156,18 @@ static int hammer_fn(void *data)
 	 * wrappers nearly all the time. Not usleep_range(): under emulation
 	 * a few-microsecond timer can expire before schedule() is reached,
 	 * and then the thread never yields; schedule_timeout() always does.
+	 * Also nap after HAMMER_MAX_RUN at the latest: on a slow debug
+	 * kernel EVERY rounds can take longer than the soft-lockup threshold
+	 * (20 s), and a kernel without full preemption then reports this
+	 * thread instead of whatever the test is looking for.
 	 */
 	while (!kthread_should_stop()) {
 		pci_read_config_dword(pdev, PCI_VENDOR_ID, &v);
 		pci_read_config_dword(pdev, PCI_COMMAND, &v);
-		if (++i >= nap) {
+		if (++i >= nap ||
+		    time_after(jiffies, since + HAMMER_MAX_RUN)) {
 			schedule_timeout_uninterruptible(1);
+			since = jiffies;
 			i = 0;
 			nap = next_nap(every);
 		}
