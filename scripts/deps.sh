@@ -10,6 +10,7 @@ pkgs=(
 	# build: module, BPF, userspace
 	make gcc libc6-dev pkg-config clang llvm bpftool libbpf-dev libelf-dev
 	zlib1g-dev dwarves libjson-c-dev libinih-dev libsystemd-dev
+	libmicrohttpd-dev
 	linux-headers-amd64 xz-utils
 	# the emulated host
 	linux-image-amd64 qemu-system-x86 busybox-static cpio kmod

@@ -23,7 +23,7 @@
 /* epoll tags: the kind in the high half, a monitor's slot in the low one */
 #define EV_TIMER	(1ull << 32)
 #define EV_SIGNAL	(2ull << 32)
-#define EV_METRICS	(3ull << 32)
+#define EV_WATCHDOG	(3ull << 32)	/* systemd's, see service.h */
 #define EV_MONITOR	(4ull << 32)	/* | slot index */
 #define EV_MODWATCH	(5ull << 32)
 
@@ -47,6 +47,7 @@ struct daemon_run {
 	bool signalled;
 	sigset_t sigs;
 	int ep, sfd, tfd;
+	int wdfd;			/* the watchdog's timer, -1 without one */
 	bool running;
 	size_t steps_done;		/* steps.c: how many to undo */
 };

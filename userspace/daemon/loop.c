@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * bmcwatchd's event loop: one epoll over a timerfd at interval_ms, a
- * signalfd, the metrics socket, the module watch and each monitor's fd.
+ * signalfd, the watchdog's timerfd, the module watch and each monitor's
+ * fd. The metrics endpoint is not here: it serves from its own thread what
+ * on_timer() publishes.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -17,6 +19,7 @@
 #include "kmod_state.h"
 #include "log.h"
 #include "output.h"
+#include "service.h"
 #include "status.h"
 
 uint64_t realtime_ns(void)
@@ -139,7 +142,9 @@ static void on_signal(struct daemon_run *r)
 
 	while (read(r->sfd, &si, sizeof(si)) == sizeof(si)) {
 		if (si.ssi_signo == SIGHUP) {
+			service_reloading();
 			reload(&r->d, &r->policy, &r->cli, r->tfd);
+			service_watching(&r->d, r->slots, true);
 		} else {
 			r->running = false;
 			r->signalled = true;
@@ -196,6 +201,15 @@ static void on_timer(struct daemon_run *r, uint64_t now)
 	status_write(r->policy->status_file, &r->d, r->slots, bmcw_monitor_count, now);
 }
 
+/* Reached only while the loop turns: a hung loop stops the pings. */
+static void on_watchdog(struct daemon_run *r)
+{
+	uint64_t ticks;
+
+	if (read(r->wdfd, &ticks, sizeof(ticks)) == sizeof(ticks))
+		service_watchdog_ping();
+}
+
 static void on_modwatch(struct daemon_run *r)
 {
 	struct modw_event e;
@@ -234,8 +248,8 @@ void daemon_loop(struct daemon_run *r)
 				on_signal(r);
 			} else if (tag == EV_TIMER) {
 				on_timer(r, now);
-			} else if (tag == EV_METRICS) {
-				metrics_serve(r->d.metrics, now);
+			} else if (tag == EV_WATCHDOG) {
+				on_watchdog(r);
 			} else if (tag == EV_MODWATCH) {
 				on_modwatch(r);
 			} else if (tag == EV_MONITOR && idx < bmcw_monitor_count &&

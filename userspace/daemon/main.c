@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * bmcwatchd: loads the policy, opens the outputs, starts the monitors and
- * runs one epoll loop: a timerfd at interval_ms, a signalfd, the metrics
- * socket and each monitor's fd. It does not fork; the service manager runs
- * it, and --foreground only sends its own diagnostics to stderr.
+ * runs one epoll loop: a timerfd at interval_ms, a signalfd, systemd's
+ * watchdog and each monitor's fd (the metrics endpoint serves from a
+ * thread of its own). It does not fork; the service manager runs it
+ * (Type=notify: service.c), and --foreground only sends its own
+ * diagnostics to stderr.
  *
  * The start-up is the list of steps in steps.c, the loop is loop.c.
  */

@@ -13,6 +13,7 @@
 #include "daemon.h"
 #include "kmod_state.h"
 #include "log.h"
+#include "service.h"
 #include "status.h"
 #include "sysfs_pci.h"
 
@@ -102,6 +103,7 @@ void release_module(struct bmcw_daemon *d, struct monitor_slot *slots,
 	rel->at_ns = mono_ns();
 	rel->ino = seen.ino;
 	rel->gone = !seen.present;
+	service_watching(d, slots, false);
 	status_write(d->policy->status_file, d, slots, bmcw_monitor_count, realtime_ns());
 }
 
@@ -126,5 +128,6 @@ void reattach_module(struct bmcw_daemon *d, struct monitor_slot *slots, int ep,
 		kmod_state_attached(d->kmod);
 	if (base)
 		daemon_baseline_check(d, base);
+	service_watching(d, slots, false);
 	status_write(d->policy->status_file, d, slots, bmcw_monitor_count, realtime_ns());
 }

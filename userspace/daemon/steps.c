@@ -21,6 +21,7 @@
 #include "kmod_state.h"
 #include "log.h"
 #include "output.h"
+#include "service.h"
 #include "status.h"
 
 struct daemon_step {
@@ -206,10 +207,33 @@ static void stop_kmod_state(struct daemon_run *r)
 	kmod_state_free(r->d.kmod);
 }
 
+/*
+ * systemd's watchdog (WatchdogSec=): pinged from the loop at half its
+ * interval, so that a loop that hangs is restarted. Its own timer: the
+ * sweep interval may be longer than the watchdog's.
+ */
+static int watchdog_timer(struct daemon_run *r)
+{
+	uint64_t usec = service_watchdog_usec();
+	uint64_t ms = usec / 2000;
+
+	r->wdfd = -1;
+	if (!usec)
+		return 0;
+	if (ms < 1)
+		ms = 1;
+	if (ms > 3600000)
+		ms = 3600000;
+	r->wdfd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
+	if (r->wdfd < 0 || arm_timer(r->wdfd, (unsigned int)ms) ||
+	    epoll_add(r->ep, r->wdfd, EV_WATCHDOG))
+		return -1;
+	service_watchdog_ping();
+	return 0;
+}
+
 static int start_event_loop(struct daemon_run *r)
 {
-	struct metrics *m = r->d.metrics;
-
 	sigemptyset(&r->sigs);
 	sigaddset(&r->sigs, SIGHUP);
 	sigaddset(&r->sigs, SIGTERM);
@@ -222,7 +246,7 @@ static int start_event_loop(struct daemon_run *r)
 	if (r->ep < 0 || r->sfd < 0 || r->tfd < 0 ||
 	    arm_timer(r->tfd, r->policy->interval_ms) ||
 	    epoll_add(r->ep, r->sfd, EV_SIGNAL) || epoll_add(r->ep, r->tfd, EV_TIMER) ||
-	    (metrics_fd(m) >= 0 && epoll_add(r->ep, metrics_fd(m), EV_METRICS))) {
+	    watchdog_timer(r)) {
 		bmcw_log(LOG_ERR, "event loop setup: %s", strerror(errno));
 		r->exit_code = 1;
 		return -1;
@@ -232,6 +256,8 @@ static int start_event_loop(struct daemon_run *r)
 
 static void stop_event_loop(struct daemon_run *r)
 {
+	if (r->wdfd >= 0)
+		close(r->wdfd);
 	close(r->tfd);
 	close(r->sfd);
 	close(r->ep);
@@ -277,6 +303,9 @@ static int start_monitors(struct daemon_run *r)
 		     realtime_ns());
 	if (r->have_base)
 		daemon_baseline_check(&r->d, &r->base);
+	/* the endpoint answers 503 until the first exposition: publish it now */
+	metrics_export(r->d.metrics, realtime_ns());
+	service_watching(&r->d, r->slots, true);
 	return 0;
 }
 
@@ -285,6 +314,7 @@ static void stop_monitors(struct daemon_run *r)
 {
 	if (r->learning && r->signalled)
 		bmcw_log(LOG_WARNING, "learn: interrupted by a signal, no baseline written");
+	service_stopping(r->stop_msg);
 	health_event(&r->d, "health.monitor_stopped", r->stop_msg);
 	r->d.stopping = true;
 	bmcw_log(LOG_INFO, "stopping");
@@ -312,6 +342,7 @@ static const struct daemon_step steps[] = {
 int daemon_start(struct daemon_run *r)
 {
 	for (size_t i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
+		service_status("starting: %s", steps[i].name);
 		if (steps[i].start(r))
 			return -1;
 		r->steps_done = i + 1;

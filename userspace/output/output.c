@@ -12,13 +12,14 @@ static const struct output_ops *const output_types[] = {
 	&output_json_ops,
 	&output_cef_ops,
 	&output_syslog_ops,
+	&output_journal_ops,
 	&output_syslog_unix_ops,
 	&output_syslog_udp_ops,
 	&output_syslog_tcp_ops,
 	&output_syslog_tls_ops,
 };
 
-#define OUTPUT_CHOICES "json:PATH|cef:PATH|syslog|syslog+unix:PATH|syslog+udp://HOST:PORT|syslog+tcp://HOST:PORT|syslog+tls://HOST:PORT"
+#define OUTPUT_CHOICES "json:PATH|cef:PATH|syslog|journal|syslog+unix:PATH|syslog+udp://HOST:PORT|syslog+tcp://HOST:PORT|syslog+tls://HOST:PORT"
 
 /* Splits spec into its type and argument; the argument may be "". */
 static const struct output_ops *output_lookup(const char *spec, const char **arg)
@@ -53,9 +54,10 @@ int output_spec_check(const char *spec, char *why, size_t whylen)
 		snprintf(why, whylen, "unknown output type; expected " OUTPUT_CHOICES);
 		return -1;
 	}
-	if (ops == &output_syslog_ops) {
+	/* "journal:" too: the colon alone is no argument */
+	if (ops == &output_syslog_ops || ops == &output_journal_ops) {
 		if (*arg) {
-			snprintf(why, whylen, "syslog takes no argument");
+			snprintf(why, whylen, "%s takes no argument", ops->scheme);
 			return -1;
 		}
 		return 0;

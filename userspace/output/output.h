@@ -4,6 +4,8 @@
  *   json:PATH | json:-            JSON lines (ECS field names)
  *   cef:PATH  | cef:-             ArcSight CEF lines
  *   syslog                        local syslog(3)
+ *   journal                       the systemd journal, with fields of its
+ *                                 own (output_journal.h)
  *   syslog+unix:PATH              RFC 5424 datagrams to a unix socket
  *   syslog+udp://HOST:PORT        RFC 5424, one message per datagram
  *   syslog+tcp://HOST:PORT        RFC 5424, RFC 6587 octet counting, spooled
@@ -125,6 +127,7 @@ int severity_cef(enum bmcw_severity sev);	/* 0..10 */
 extern const struct output_ops output_json_ops;
 extern const struct output_ops output_cef_ops;
 extern const struct output_ops output_syslog_ops;
+extern const struct output_ops output_journal_ops;
 extern const struct output_ops output_syslog_unix_ops;
 extern const struct output_ops output_syslog_udp_ops;
 extern const struct output_ops output_syslog_tcp_ops;

@@ -1,18 +1,20 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-#include <arpa/inet.h>
+/*
+ * The registry and its rendering, and where the text goes: a textfile
+ * here, the HTTP endpoint in metrics_http.c.
+ */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <stdbool.h>
-#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <sys/time.h>
 #include <unistd.h>
 
 #include "metrics.h"
+#include "metrics_http.h"
 
 struct metric_family {
 	char name[96];
@@ -32,7 +34,7 @@ struct metrics {
 	size_t n_fam;
 	struct metric_series *ser;
 	size_t n_ser;
-	int listen_fd;
+	struct metrics_http *http;	/* NULL unless "http:" */
 	char textfile[PATH_MAX];
 };
 
@@ -43,7 +45,6 @@ struct metrics *metrics_new(uint64_t start_realtime_ns)
 	if (!m)
 		return NULL;
 	m->start_ns = start_realtime_ns;
-	m->listen_fd = -1;
 	metrics_declare(m, "bmcwatch_uptime_seconds", METRIC_GAUGE,
 			"Seconds since the daemon started.");
 	return m;
@@ -196,58 +197,11 @@ char *metrics_render(struct metrics *m, uint64_t now_ns)
 	return buf;
 }
 
-int metrics_http_addr(const char *spec, struct sockaddr_storage *ss,
-		      unsigned int *sslen)
-{
-	struct sockaddr_in *sin = (struct sockaddr_in *)ss;
-	struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)ss;
-	const char *host, *colon;
-	unsigned long port;
-	char buf[64], *end;
-	size_t n;
-
-	if (strncmp(spec, "http:", 5))
-		return -1;
-	host = spec + 5;
-	colon = strrchr(host, ':');
-	if (!colon || !colon[1] || strspn(colon + 1, "0123456789") != strlen(colon + 1))
-		return -1;
-	port = strtoul(colon + 1, &end, 10);
-	if (port < 1 || port > 65535)
-		return -1;
-	n = colon - host;
-	memset(ss, 0, sizeof(*ss));
-	if (n >= 2 && host[0] == '[' && host[n - 1] == ']') {
-		if (n - 2 >= sizeof(buf))
-			return -1;
-		memcpy(buf, host + 1, n - 2);
-		buf[n - 2] = '\0';
-		if (inet_pton(AF_INET6, buf, &sin6->sin6_addr) != 1 ||
-		    IN6_IS_ADDR_UNSPECIFIED(&sin6->sin6_addr))
-			return -1;
-		sin6->sin6_family = AF_INET6;
-		sin6->sin6_port = htons(port);
-		*sslen = sizeof(*sin6);
-		return 0;
-	}
-	if (n >= sizeof(buf))
-		return -1;
-	memcpy(buf, host, n);
-	buf[n] = '\0';
-	if (inet_pton(AF_INET, buf, &sin->sin_addr) != 1 ||
-	    sin->sin_addr.s_addr == htonl(INADDR_ANY))
-		return -1;
-	sin->sin_family = AF_INET;
-	sin->sin_port = htons(port);
-	*sslen = sizeof(*sin);
-	return 0;
-}
-
 int metrics_open(struct metrics *m, const char *spec, char *err, size_t errlen)
 {
 	struct sockaddr_storage ss;
 	unsigned int sslen;
-	int one = 1;
+	int fd;
 
 	if (!spec || !*spec || !strcmp(spec, "off"))
 		return 0;
@@ -259,112 +213,68 @@ int metrics_open(struct metrics *m, const char *spec, char *err, size_t errlen)
 		snprintf(err, errlen, "metrics '%s': expected off|http:ADDRESS:PORT|textfile:/PATH", spec);
 		return -1;
 	}
-	/*
-	 * One address, never all: the endpoint has no authentication.
-	 * IP_FREEBIND: a management interface may get its address after
-	 * the daemon started at boot; the monitor must not wait for it.
-	 */
-	m->listen_fd = socket(ss.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (m->listen_fd < 0 ||
-	    setsockopt(m->listen_fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) ||
-	    setsockopt(m->listen_fd, IPPROTO_IP, IP_FREEBIND, &one, sizeof(one)) ||
-	    bind(m->listen_fd, (struct sockaddr *)&ss, sslen) ||
-	    listen(m->listen_fd, 8)) {
+	fd = metrics_http_listen(&ss, sslen);
+	if (fd < 0) {
 		snprintf(err, errlen, "metrics '%s': %s", spec, strerror(errno));
-		if (m->listen_fd >= 0)
-			close(m->listen_fd);
-		m->listen_fd = -1;
+		return -1;
+	}
+	if (metrics_open_http(m, fd, &metrics_http_defaults)) {
+		snprintf(err, errlen, "metrics '%s': the HTTP server (libmicrohttpd) did not start", spec);
 		return -1;
 	}
 	return 0;
 }
 
-int metrics_fd(const struct metrics *m)
+int metrics_open_http(struct metrics *m, int listen_fd,
+		      const struct metrics_http_limits *lim)
 {
-	return m->listen_fd;
+	metrics_http_stop(m->http);
+	m->http = metrics_http_start(listen_fd, lim);
+	return m->http ? 0 : -1;
 }
 
-static void send_all(int fd, const char *buf, size_t len)
-{
-	while (len) {
-		ssize_t n = send(fd, buf, len, MSG_NOSIGNAL);
-
-		if (n <= 0)
-			return;
-		buf += n;
-		len -= n;
-	}
-}
-
-/*
- * A minimal HTTP/1.0 responder: GET /metrics, anything else 404; one request
- * per connection. Socket timeouts bound how long a slow client can hold the
- * main loop.
- */
-void metrics_serve(struct metrics *m, uint64_t now_ns)
-{
-	struct timeval tv = { .tv_sec = 0, .tv_usec = 500000 };
-	char req[1024], hdr[256];
-	ssize_t n;
-	char *body;
-	int fd;
-
-	fd = accept4(m->listen_fd, NULL, NULL, SOCK_CLOEXEC);
-	if (fd < 0)
-		return;
-	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
-	n = recv(fd, req, sizeof(req) - 1, 0);
-	if (n > 0) {
-		req[n] = '\0';
-		if (!strncmp(req, "GET /metrics ", 13) || !strncmp(req, "GET /metrics\r", 13)) {
-			body = metrics_render(m, now_ns);
-			if (body) {
-				n = snprintf(hdr, sizeof(hdr),
-					     "HTTP/1.0 200 OK\r\nContent-Type: text/plain; version=0.0.4; charset=utf-8\r\nContent-Length: %zu\r\nConnection: close\r\n\r\n",
-					     strlen(body));
-				send_all(fd, hdr, n);
-				send_all(fd, body, strlen(body));
-				free(body);
-			}
-		} else {
-			static const char nf[] = "HTTP/1.0 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
-
-			send_all(fd, nf, sizeof(nf) - 1);
-		}
-	}
-	close(fd);
-}
-
-int metrics_export(struct metrics *m, uint64_t now_ns)
+static int write_textfile(const char *path, const char *body, size_t len)
 {
 	char tmp[PATH_MAX + 8];
-	char *body;
 	int fd, ret = 0;
-	size_t len;
 
-	if (!m->textfile[0])
-		return 0;
-	body = metrics_render(m, now_ns);
-	if (!body)
-		return -1;
 	/* node_exporter must never read a half-written file: write, rename. */
-	snprintf(tmp, sizeof(tmp), "%s.tmp", m->textfile);
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
 	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	len = strlen(body);
 	if (fd < 0 || write(fd, body, len) != (ssize_t)len)
 		ret = -1;
 	if (fd >= 0)
 		close(fd);
-	if (!ret && rename(tmp, m->textfile))
+	if (!ret && rename(tmp, path))
 		ret = -1;
+	return ret;
+}
+
+int metrics_export(struct metrics *m, uint64_t now_ns)
+{
+	char *body;
+	size_t len;
+	int ret = 0;
+
+	if (!m->textfile[0] && !m->http)
+		return 0;
+	body = metrics_render(m, now_ns);
+	if (!body)
+		return -1;
+	len = strlen(body);
+	if (m->textfile[0])
+		ret = write_textfile(m->textfile, body, len);
+	if (m->http) {
+		metrics_http_publish(m->http, body, len);	/* takes it */
+		body = NULL;
+	}
 	free(body);
 	return ret;
 }
 
 void metrics_close(struct metrics *m)
 {
-	if (m->listen_fd >= 0)
-		close(m->listen_fd);
-	m->listen_fd = -1;
+	metrics_http_stop(m->http);
+	m->http = NULL;
+	m->textfile[0] = '\0';
 }

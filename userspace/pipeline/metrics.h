@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Metrics in the Prometheus text format 0.0.4: a small registry of series
- * (family name + label set), rendered on demand and either served on a
- * loopback HTTP endpoint (GET /metrics) or written atomically to a
- * node_exporter textfile.
+ * (family name + label set), rendered by the daemon's loop once per
+ * interval and either served on an HTTP endpoint (GET /metrics, by
+ * libmicrohttpd) or written atomically to a node_exporter textfile.
  */
 #ifndef BMCW_METRICS_H
 #define BMCW_METRICS_H
@@ -38,9 +38,10 @@ int metrics_escape_label(const char *src, char *dst, size_t len);
 char *metrics_render(struct metrics *m, uint64_t now_ns);
 
 /*
- * Exposition: spec "http:ADDRESS:PORT" opens a listening socket (its fd is
- * returned by metrics_fd() for the main loop), "textfile:PATH" writes PATH on
- * each metrics_export(), "off" does nothing.
+ * Exposition: spec "http:ADDRESS:PORT" serves GET /metrics on that address
+ * from a thread of its own (metrics_http.c), "textfile:PATH" writes PATH,
+ * "off" does nothing. Either way what is exposed is what the last
+ * metrics_export() rendered.
  */
 int metrics_open(struct metrics *m, const char *spec, char *err, size_t errlen);
 /*
@@ -53,10 +54,35 @@ int metrics_open(struct metrics *m, const char *spec, char *err, size_t errlen);
 struct sockaddr_storage;
 int metrics_http_addr(const char *spec, struct sockaddr_storage *ss,
 		      unsigned int *sslen);
-int metrics_fd(const struct metrics *m);	/* -1 if none */
-/* Main loop: the listening socket is readable; answer one client. */
-void metrics_serve(struct metrics *m, uint64_t now_ns);
-/* Periodic: rewrite the textfile, if any. */
+
+/*
+ * What one client, or many, may take of the HTTP endpoint. A scrape is
+ * one short request answered from memory; anything that holds more than
+ * this is not a scraper, and is cut off without touching the daemon's
+ * event loop.
+ */
+struct metrics_http_limits {
+	unsigned int connections;	/* open at once, all clients */
+	unsigned int per_ip;		/* open at once from one address */
+	unsigned int timeout_s;		/* a connection idle this long is closed */
+	size_t memory;			/* per connection: request line, headers */
+};
+extern const struct metrics_http_limits metrics_http_defaults;
+
+/*
+ * Serve on listen_fd, already bound and listening, with these limits;
+ * what metrics_open() does for "http:" with the defaults. The socket is
+ * the endpoint's from then on, even on failure. Tests use it for an
+ * ephemeral port and a short timeout. 0, or -1 if the server did not start.
+ */
+int metrics_open_http(struct metrics *m, int listen_fd,
+		      const struct metrics_http_limits *lim);
+
+/*
+ * Periodic, from the daemon's loop: render once, rewrite the textfile if
+ * any, and hand the text to the HTTP endpoint, which serves it until the
+ * next call (before the first: 503). 0, or -1 if it could not.
+ */
 int metrics_export(struct metrics *m, uint64_t now_ns);
 void metrics_close(struct metrics *m);
 

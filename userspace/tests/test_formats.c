@@ -15,6 +15,7 @@
 #include <linux/bmcwatch.h>
 
 #include "output.h"
+#include "alert_fixture.h"
 #include "tap.h"
 
 #define HOST "host-01.example"
@@ -22,27 +23,10 @@
 
 static void fixture(struct bmcw_alert *a)
 {
-	memset(a, 0, sizeof(*a));
-	a->rule = "pcie.config_write";
-	a->severity = BMCW_SEV_WARNING;
-	a->subject.has_device = 1;
-	strcpy(a->subject.bdf, "0000:03:00.0");
-	a->subject.vendor = 0x1a03;
-	a->subject.device = 0x2000;
-	a->subject.fn_flags = BMCW_FN_BMC | BMCW_FN_KNOWN;
-	a->subject.has_process = 1;
-	a->subject.pid = 4242;
-	strcpy(a->subject.comm, "set|pci");
-	strcpy(a->subject.exe, "/opt/a=b\\c/setpci");
-	strcpy(a->subject.locus, "cfg 0x04 [command]");
+	alert_fixture(a);
 	/* Every character some format must escape. */
 	strcpy(a->message, "BAR write \"0xf000\" = 1 [P2A] a\\b|c\nnext");
 	strcpy(a->why, "no driver owns 03:00.0; write=unexpected\r\n");
-	a->count = 3;
-	a->first_ns = 1714564800ull * 1000000000ull + 5 * MS;
-	a->last_ns = 1714564802ull * 1000000000ull + 123 * MS;
-	a->seq = 17;
-	alert_add_extra(a, "register", "0x%02x", 0x04);
 	alert_add_extra(a, "odd key]", "v\"]");
 }
 

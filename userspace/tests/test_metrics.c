@@ -1,5 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* Prometheus text rendering, the textfile export and GET /metrics on loopback. */
+/*
+ * Prometheus text rendering, the textfile export and GET /metrics on
+ * loopback as the daemon opens it; hostile clients: test_metrics_http.c.
+ */
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <stdio.h>
@@ -8,6 +11,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "httpc.h"
 #include "metrics.h"
 #include "pipeline.h"
 #include "tap.h"
@@ -71,7 +75,6 @@ static void test_http(void)
 	struct sockaddr_in sin = { .sin_family = AF_INET };
 	char err[128], spec[64], resp[8192];
 	int port, fd;
-	ssize_t n = 0, r;
 
 	/* Find a free port, then let metrics_open bind it. */
 	fd = socket(AF_INET, SOCK_STREAM, 0);
@@ -83,26 +86,15 @@ static void test_http(void)
 	snprintf(spec, sizeof(spec), "http:127.0.0.1:%d", port);
 	ok(metrics_open(m, spec, err, sizeof(err)) == 0, "HTTP endpoint listens (%s)", spec);
 
-	fd = socket(AF_INET, SOCK_STREAM, 0);
-	connect(fd, (struct sockaddr *)&sin, sizeof(sin));
-	send(fd, "GET /metrics HTTP/1.0\r\n\r\n", 25, 0);
-	metrics_serve(m, 5 * SEC);
-	while ((r = recv(fd, resp + n, sizeof(resp) - 1 - n, 0)) > 0)
-		n += r;
-	resp[n] = '\0';
-	close(fd);
-	ok(!strncmp(resp, "HTTP/1.0 200 OK\r\n", 17), "GET /metrics answers 200");
+	is_int(httpc_request(port, HTTPC_GET_METRICS, resp, sizeof(resp), 2000), 503,
+	       "before the first export it answers 503");
+	ok(metrics_export(m, 5 * SEC) == 0, "the loop publishes");
+	is_int(httpc_request(port, "GET /metrics HTTP/1.0\r\n\r\n", resp, sizeof(resp), 2000),
+	       200, "GET /metrics answers 200");
 	ok(strstr(resp, "text/plain; version=0.0.4") && strstr(resp, "bmcwatch_uptime_seconds 5\n"),
 	   "with the 0.0.4 text format");
-
-	fd = socket(AF_INET, SOCK_STREAM, 0);
-	connect(fd, (struct sockaddr *)&sin, sizeof(sin));
-	send(fd, "GET / HTTP/1.0\r\n\r\n", 18, 0);
-	metrics_serve(m, 5 * SEC);
-	n = recv(fd, resp, sizeof(resp) - 1, 0);
-	resp[n > 0 ? n : 0] = '\0';
-	close(fd);
-	ok(!strncmp(resp, "HTTP/1.0 404", 12), "anything else is 404");
+	is_int(httpc_request(port, "GET / HTTP/1.0\r\n\r\n", resp, sizeof(resp), 2000), 404,
+	       "anything else is 404");
 	metrics_free(m);
 }
 
@@ -120,7 +112,6 @@ static void test_addr(void)
 	char err[160], spec[64], resp[256];
 	unsigned int len;
 	int fd, port;
-	ssize_t n;
 
 	ok(metrics_http_addr("http:10.77.0.1:9477", &ss, &len) == 0 &&
 	   ss.ss_family == AF_INET && sin->sin_addr.s_addr == htonl(0x0a4d0001) &&
@@ -149,15 +140,14 @@ static void test_addr(void)
 	ok(connect(fd, (struct sockaddr *)sin, sizeof(*sin)) == -1,
 	   "and only there: 127.0.0.1 on that port is refused");
 	close(fd);
+	metrics_export(m, 5 * SEC);
 	fd = socket(AF_INET, SOCK_STREAM, 0);
 	sin->sin_addr.s_addr = htonl(0x7f000002);
 	connect(fd, (struct sockaddr *)sin, sizeof(*sin));
-	send(fd, "GET /metrics HTTP/1.0\r\n\r\n", 25, 0);
-	metrics_serve(m, 5 * SEC);
-	n = recv(fd, resp, sizeof(resp) - 1, 0);
-	resp[n > 0 ? n : 0] = '\0';
+	httpc_send(fd, "GET /metrics HTTP/1.0\r\n\r\n");
+	httpc_read_all(fd, resp, sizeof(resp), 2000);
 	close(fd);
-	ok(!strncmp(resp, "HTTP/1.0 200 OK\r\n", 17), "GET /metrics there answers 200");
+	is_int(httpc_status(resp), 200, "GET /metrics there answers 200");
 	metrics_free(m);
 	/* 192.0.2.1 (TEST-NET-1) is on no interface: the daemon starts anyway. */
 	m = metrics_new(0);

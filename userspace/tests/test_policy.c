@@ -19,7 +19,7 @@ static const struct {
 	{ "bad_number.conf", "%s:3: key 'interval_ms': invalid value 'fast' (expected an integer in 10..3600000)" },
 	{ "out_of_range.conf", "%s:3: key 'interval_ms': invalid value '5' (expected an integer in 10..3600000)" },
 	{ "bad_device.conf", "%s:3: key 'device': invalid value '1a03-2000' (expected VENDOR:DEVICE or [DOMAIN:]BUS:DEV.FN)" },
-	{ "bad_output.conf", "%s:3: key 'output': invalid value 'kafka://127.0.0.1:9092' (unknown output type; expected json:PATH|cef:PATH|syslog|syslog+unix:PATH|syslog+udp://HOST:PORT|syslog+tcp://HOST:PORT|syslog+tls://HOST:PORT)" },
+	{ "bad_output.conf", "%s:3: key 'output': invalid value 'kafka://127.0.0.1:9092' (unknown output type; expected json:PATH|cef:PATH|syslog|journal|syslog+unix:PATH|syslog+udp://HOST:PORT|syslog+tcp://HOST:PORT|syslog+tls://HOST:PORT)" },
 	{ "bad_output_port.conf", "%s:3: key 'output': invalid value 'syslog+tcp://127.0.0.1' (expected syslog+tcp://HOST:PORT)" },
 	{ "bad_bool.conf", "%s:3: key 'enabled': invalid value 'maybe' (expected true|false)" },
 	{ "bad_metrics.conf", "%s:3: key 'metrics': invalid value 'http:0.0.0.0:9477' (expected off|http:ADDRESS:PORT|textfile:/PATH; ADDRESS is 127.0.0.1 or one interface's address, not a wildcard)" },
