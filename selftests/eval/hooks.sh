@@ -4,7 +4,8 @@
 # (every module a hook lives in is loaded by then) with bmcwatchd running:
 # on this kernel every hook of the module is placed, or is declared absent
 # with what that leaves unseen, and the absent ones are exactly those
-# selftests/eval/hooks-absent expects here.  A kernel that renames or drops
+# selftests/eval/hooks-absent expects here; and every monitor of the daemon
+# has its BPF programs attached.  A kernel that renames or drops
 # a target without an alternative in the module fails it; so does a hook
 # that fails silently (no consequence, no health alert, status not
 # degraded).
@@ -72,6 +73,9 @@ hooks_check() {
 		printf '%s' "$status" | jq -e '.kernel.hooks | length > 0' >/dev/null 2>&1 ||
 			bad+="bmcwatch status (exit $rc) shows no hooks: $status"$'\n'
 	fi
+	# the daemon's side: each monitor's BPF programs attached on this kernel
+	row=$(printf '%s' "$status" | jq -r '.monitors[]? | select(.attached != true) | .name' 2>/dev/null)
+	[ -z "$row" ] || bad+="monitors not attached: ${row//$'\n'/ }"$'\n'
 	[ -z "$bad" ] && return 0
 	printf '%s' "$bad"
 	return 1

@@ -92,23 +92,28 @@ bmcw_daemon_alive() {
 # object with a rule name and a sequence number), the last one ended by its
 # newline; says what is wrong on stdout ("# ..." lines) otherwise.
 bmcw_log_parses() {
-	local lines objs
+	local lines objs snap=/tmp/bmcw-log-parses.$$
 	if [ ! -f "$BMCW_ALERTS" ]; then
 		echo "# no alert log at $BMCW_ALERTS"
 		return 1
 	fi
-	if [ -n "$(tail -c 1 "$BMCW_ALERTS")" ]; then
-		echo "# the alert log's last line has no newline: $(tail -n 1 "$BMCW_ALERTS" | head -c 200)"
+	# One copy, read for every count: the daemon may append meanwhile.
+	cp "$BMCW_ALERTS" "$snap" || return 1
+	if [ -n "$(tail -c 1 "$snap")" ]; then
+		echo "# the alert log's last line has no newline: $(tail -n 1 "$snap" | head -c 200)"
+		rm -f "$snap"
 		return 1
 	fi
-	lines=$(wc -l <"$BMCW_ALERTS")
+	lines=$(wc -l <"$snap")
 	if ! objs=$(jq -nR '[inputs | fromjson |
 			select(type == "object" and (.rule.name | type) == "string" and
 			       (.bmcwatch.seq | type) == "number")] | length' \
-			"$BMCW_ALERTS" 2>&1); then
+			"$snap" 2>&1); then
 		echo "# the alert log does not parse: $(printf '%s' "$objs" | head -c 300)"
+		rm -f "$snap"
 		return 1
 	fi
+	rm -f "$snap"
 	if [ "$objs" != "$lines" ]; then
 		echo "# only $objs of the alert log's $lines lines are alerts"
 		return 1
