@@ -45,19 +45,16 @@ usage() {
 
 names() { sed 's/#.*//; /^[[:space:]]*$/d' "$matrix" | awk '{ print $1 }'; }
 
-# The suite of a matrix name; a name not in the matrix is taken as a suite.
-suite_of() {
-	local s
-	s=$(sed 's/#.*//' "$matrix" | awk -v n="$1" '$1 == n { print $2 }')
-	echo "${s:-$1}"
+# Column N of a matrix name's line, or DEFAULT: matrix_col NAME N DEFAULT.
+# The suite (2) of a name not in the matrix is the name itself; the
+# flavour (3) is amd64 unless given.
+matrix_col() {
+	local v
+	v=$(sed 's/#.*//' "$matrix" | awk -v n="$1" -v c="$2" '$1 == n { print $c }')
+	echo "${v:-$3}"
 }
-
-# The flavour of a matrix name (amd64, rt-amd64); amd64 for a suite.
-flavour_of() {
-	local f
-	f=$(sed 's/#.*//' "$matrix" | awk -v n="$1" '$1 == n { print $3 }')
-	echo "${f:-amd64}"
-}
+suite_of() { matrix_col "$1" 2 "$1"; }
+flavour_of() { matrix_col "$1" 3 amd64; }
 
 # The Debian archive this machine's apt uses: deb822 *.sources first, then
 # one-line sources.list files; the first "deb" entry that is not a security

@@ -1,8 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# The eval on every other amd64 kernel of the matrix (scripts/kernel/matrix: 5.10,
-# 6.12, 7.2): each kernel fetched (cached in ~/.cache/bmcwatch/kernels),
+# The eval on every other amd64 kernel of the matrix (scripts/kernel/matrix:
+# 5.10, 6.12, 7.2): each kernel fetched (cached in ~/.cache/bmcwatch/kernels),
 # the module, BPF and userspace built for it in a copy of this tree, and
 # selftests/eval run on it in the emulated host.  The eval ends with the
 # portability check (selftests/eval/hooks.sh): every hook placed or declared
