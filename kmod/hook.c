@@ -33,6 +33,45 @@ static LIST_HEAD(sets);
 static DEFINE_MUTEX(hooks_lock);
 static bool notifier_registered;
 
+/*
+ * Hooks the operator leaves off, as SET/SYMBOL (the set's name and the
+ * hook's first name, as in the debugfs table), comma separated: a probe
+ * point that misbehaves on some kernel can be given up without giving up
+ * the module. Each is a blind spot like a target the kernel lacks, and
+ * reported and alerted as one. The tests use it to take a hook's events
+ * away, as a missed probe would.
+ */
+static char *hooks_off;
+module_param(hooks_off, charp, 0444);
+MODULE_PARM_DESC(hooks_off,
+		 "Hooks to leave off, SET/SYMBOL comma separated (each one a reported blind spot)");
+
+/* Whether the entry of hooks_off at @p, @len bytes, names @h of @set. */
+static bool off_entry_is(const char *p, size_t len,
+			 const struct bmcw_hook_set *set,
+			 const struct bmcw_hook *h)
+{
+	size_t n = strlen(set->name);
+
+	return len == n + 1 + strlen(h->syms[0]) &&
+	       !strncmp(p, set->name, n) && p[n] == '/' &&
+	       !strncmp(p + n + 1, h->syms[0], len - n - 1);
+}
+
+static bool hook_off(const struct bmcw_hook_set *set,
+		     const struct bmcw_hook *h)
+{
+	const char *p = hooks_off, *end;
+
+	while (p && *p) {
+		end = strchrnul(p, ',');
+		if (off_entry_is(p, end - p, set, h))
+			return true;
+		p = *end ? end + 1 : end;
+	}
+	return false;
+}
+
 static const char * const state_names[] = {
 	[BMCW_HOOK_WAITING] = "waiting",
 	[BMCW_HOOK_PLACED] = "placed",
@@ -68,13 +107,45 @@ static unsigned long hook_missed(const struct bmcw_hook *h)
 	}
 }
 
+/*
+ * Once every set is added: an entry of hooks_off that names no hook is a
+ * typo that would leave on what the operator meant off. Refuse the load.
+ */
+int bmcw_hooks_off_check(void)
+{
+	const char *p = hooks_off, *end;
+	struct bmcw_hook_set *set;
+	unsigned int i;
+	bool found;
+
+	mutex_lock(&hooks_lock);
+	for (; p && *p; p = *end ? end + 1 : end) {
+		end = strchrnul(p, ',');
+		found = false;
+		list_for_each_entry(set, &sets, node)
+			for (i = 0; i < set->nr && !found; i++)
+				found = off_entry_is(p, end - p, set,
+						     &set->hooks[i]);
+		if (!found) {
+			pr_err("hooks_off: \"%.*s\" names no hook (SET/SYMBOL, as in debugfs bmcwatch/hooks)\n",
+			       (int)(end - p), p);
+			mutex_unlock(&hooks_lock);
+			return -EINVAL;
+		}
+	}
+	mutex_unlock(&hooks_lock);
+	return 0;
+}
+
 /* Register @h under one of its names; 0 or the first real error. */
-static int place_one(struct bmcw_hook *h)
+static int place_one(struct bmcw_hook_set *set, struct bmcw_hook *h)
 {
 	int ret = -ENOENT;
 	unsigned int i;
 
 	lockdep_assert_held(&hooks_lock);
+	if (hook_off(set, h))
+		return -ECANCELED;
 	for (i = 0; i < BMCW_HOOK_ALTS && h->syms[i]; i++) {
 		if (h->mod)
 			snprintf(h->name, sizeof(h->name), "%s:%s", h->mod,
@@ -123,6 +194,15 @@ static void report_failed(struct bmcw_hook_set *set, struct bmcw_hook *h)
 			       i == 1 ? " (nor " : ", ", h->syms[i]);
 	if (n)
 		scnprintf(tried + n, sizeof(tried) - n, ")");
+	if (h->err == -ECANCELED) {
+		pr_warn("%s hook left off (hooks_off): %s unseen\n",
+			h->syms[0], h->unseen);
+		bmcw_health(set->monitor, BMCW_HEALTH_HOOK_FAILED, h->err,
+			    h->syms[0],
+			    "%s monitor leaves %s off (hooks_off parameter): %s unseen",
+			    set->name, h->syms[0], h->unseen);
+		return;
+	}
 	pr_warn("cannot hook %s%s (%d): %s unseen\n", h->syms[0], tried,
 		h->err, h->unseen);
 	bmcw_health(set->monitor, BMCW_HEALTH_HOOK_FAILED, h->err, h->syms[0],
@@ -175,7 +255,7 @@ static unsigned int place_module(struct bmcw_hook_set *set, const char *mod,
 		if (h->kind == BMCW_HOOK_EXTERNAL || !h->mod ||
 		    strcmp(h->mod, mod) || h->state == BMCW_HOOK_PLACED)
 			continue;
-		h->err = place_one(h);
+		h->err = place_one(set, h);
 		if (!h->err) {
 			h->state = BMCW_HOOK_PLACED;
 			placed++;
@@ -217,7 +297,7 @@ void bmcw_hooks_add(struct bmcw_hook_set *set)
 		h = &set->hooks[i];
 		if (h->kind == BMCW_HOOK_EXTERNAL || h->mod)
 			continue;
-		h->err = place_one(h);
+		h->err = place_one(set, h);
 		if (h->err)
 			fail(set, h, h->err);
 		else

@@ -90,6 +90,8 @@ void bmcw_hook_exit(void);
 
 /* Place a set's hooks (those whose module is loaded) and watch modules. */
 void bmcw_hooks_add(struct bmcw_hook_set *set);
+/* Every entry of the hooks_off parameter names a hook added: 0, or -EINVAL. */
+int bmcw_hooks_off_check(void);
 /* Remove every hook of a set; when it returns, no handler runs. */
 void bmcw_hooks_del(struct bmcw_hook_set *set);
 

@@ -48,8 +48,10 @@ struct ipmi_sm {
 	u64 start_ns;
 	char comm[BMCW_COMM_LEN];
 	u8 req[BMCW_IPMI_DATA];
+	u64 aborts_at_start;	/* @aborts when the pending one started */
 	/* statistics for debugfs */
 	u64 xacts, attns, hosed, aborts;
+	u64 unanswered;		/* ended with no result seen, not hosed */
 	u8 last_netfn, last_cmd, last_cc;
 };
 
@@ -103,11 +105,13 @@ int bmcw_ipmi_bt_result_ret(struct kretprobe_instance *ri,
 			    struct pt_regs *regs);
 int bmcw_ipmi_outb_pre(struct kprobe *p, struct pt_regs *regs);
 /*
- * Under bmcw_ipmi_lock: if a state machine still carries the transaction
- * whose request is @data, it was abandoned; fill @hosed and say so.
+ * Under bmcw_ipmi_lock: the message whose request is @data is back at the
+ * message layer. If a state machine still carries it, its result was not
+ * seen: end it, and if it was given up (@made_up: ipmi_si wrote the answer
+ * itself) fill @hosed.
  */
-bool bmcw_ipmi_sm_abandon_msg(const void *data,
-			      struct bmcw_ipmi_event *hosed);
+void bmcw_ipmi_sm_end_msg(const void *data, bool made_up,
+			  struct bmcw_ipmi_event *hosed);
 /* Under bmcw_ipmi_lock: @mod is going; forget what pointed into it. */
 void bmcw_ipmi_sm_forget(const struct module *mod);
 /* A consistent copy of every state machine, for debugfs. */

@@ -246,6 +246,29 @@ bool bmcw_ipmi_msg_origin(const void *data, struct bmcw_ipmi_event *e)
 	return s;
 }
 
+/*
+ * Whether @msg carries an answer ipmi_si wrote itself (return_hosed_msg):
+ * the request's netfn and command and a completion code for "gave up"
+ * (unspecified) or "refused the start" (the state machines' start
+ * errors), nothing more. A BMC may answer the same, so this is only asked
+ * of a message whose result was not seen.
+ */
+static bool si_made_up(const struct ipmi_smi_msg *msg)
+{
+	if (msg->rsp_size != 3)
+		return false;
+	switch (msg->rsp[2]) {
+	case IPMI_ERR_UNSPECIFIED:
+	case IPMI_NODE_BUSY_ERR:
+	case IPMI_REQ_LEN_INVALID_ERR:
+	case IPMI_REQ_LEN_EXCEEDED_ERR:
+	case IPMI_NOT_IN_MY_STATE_ERR:
+		return true;
+	default:
+		return false;
+	}
+}
+
 /* ipmi_smi_msg_received(intf, msg) */
 int bmcw_ipmi_msg_received_pre(struct kprobe *p, struct pt_regs *regs)
 {
@@ -269,9 +292,9 @@ int bmcw_ipmi_msg_received_pre(struct kprobe *p, struct pt_regs *regs)
 	/*
 	 * Back at the message layer while its transaction is still pending:
 	 * ipmi_si gave up on it (hosed, or the start was refused) and made
-	 * up the answer itself.
+	 * up the answer itself, or the result probe missed it.
 	 */
-	bmcw_ipmi_sm_abandon_msg(msg->data, &hosed);
+	bmcw_ipmi_sm_end_msg(msg->data, si_made_up(msg), &hosed);
 	raw_spin_unlock_irqrestore(&bmcw_ipmi_lock, flags);
 	if (hosed.kind)
 		bmcw_ipmi_emit(&hosed);

@@ -16,7 +16,17 @@
  * Flags (the driver's "attentions" statistic counts exactly those), and a
  * "hosed" state machine abandons the transaction it carried: no
  * get_result() follows its start, the message comes back to the message
- * layer unanswered (ipmi_msg.c), or the next start comes first.
+ * layer with an answer ipmi_si made up (ipmi_msg.c), or the next start
+ * comes first.
+ *
+ * A result probe that missed a call (its miss count is in the hook table)
+ * or is absent looks the same from here, and must not read as a BMC that
+ * stopped answering: KCS gives up only after error recovery, which writes
+ * GET_STATUS/ABORT (seen below), and ipmi_si's made-up answer has one
+ * shape. Without either, the transaction counts as unanswered, not hosed.
+ * BT's error recovery is not seen: a BT state machine that gives up on
+ * ipmi_si's own request (no message layer answer follows) is counted as
+ * unanswered too.
  *
  * ipmi_si's private structs are treated as opaque pointers: a state
  * machine is known by its address only.
@@ -88,18 +98,38 @@ static void sm_abandon(struct ipmi_sm *sm, struct bmcw_ipmi_event *e)
 	sm->hosed++;
 }
 
-bool bmcw_ipmi_sm_abandon_msg(const void *data,
-			      struct bmcw_ipmi_event *hosed)
+/* KCS error recovery ran during the transaction @sm carries. */
+static bool sm_recovered(const struct ipmi_sm *sm)
+{
+	return sm->iface == BMCW_IPMI_IF_KCS &&
+	       sm->aborts != sm->aborts_at_start;
+}
+
+/* The transaction @sm carried ended and its result was not seen. */
+static void sm_end_unseen(struct ipmi_sm *sm, bool gave_up,
+			  struct bmcw_ipmi_event *hosed)
+{
+	if (gave_up) {
+		sm_abandon(sm, hosed);
+		return;
+	}
+	sm->pending = false;
+	sm->data = NULL;
+	sm->unanswered++;
+}
+
+void bmcw_ipmi_sm_end_msg(const void *data, bool made_up,
+			  struct bmcw_ipmi_event *hosed)
 {
 	int i;
 
 	lockdep_assert_held(&bmcw_ipmi_lock);
 	for (i = 0; i < IPMI_MAX_SM; i++)
 		if (sms[i].key && sms[i].pending && sms[i].data == data) {
-			sm_abandon(&sms[i], hosed);
-			return true;
+			sm_end_unseen(&sms[i], made_up || sm_recovered(&sms[i]),
+				      hosed);
+			return;
 		}
-	return false;
 }
 
 /* start_transaction(sm, data, size): KCS and BT share the signature. */
@@ -120,7 +150,7 @@ static int start_common(struct pt_regs *regs, u8 iface)
 	sm = sm_get(key, iface);
 	if (sm) {
 		if (sm->pending)
-			sm_abandon(sm, &hosed);
+			sm_end_unseen(sm, sm_recovered(sm), &hosed);
 		known = bmcw_ipmi_msg_origin(data, &e);
 		/* ipmi_si's own Get Message Flags: its answer to SMS_ATN */
 		if (!known && size >= 2 && data[0] == IPMI_NETFN_APP_RQ_LUN0 &&
@@ -141,6 +171,7 @@ static int start_common(struct pt_regs *regs, u8 iface)
 		memset(sm->req, 0, sizeof(sm->req));
 		memcpy(sm->req, data, min_t(unsigned int, size, BMCW_IPMI_DATA));
 		sm->start_ns = ktime_get_ns();
+		sm->aborts_at_start = sm->aborts;
 	}
 	raw_spin_unlock_irqrestore(&bmcw_ipmi_lock, flags);
 	if (hosed.kind)

@@ -163,10 +163,11 @@ static int state_show(struct seq_file *m, void *v)
 	for (i = 0; i < IPMI_MAX_SM; i++) {
 		if (!copy[i].key)
 			continue;
-		seq_printf(m, "sm=%d iface=%s state=%s xacts=%llu attentions=%llu hosed=%llu aborts=%llu",
+		seq_printf(m, "sm=%d iface=%s state=%s xacts=%llu attentions=%llu hosed=%llu aborts=%llu unanswered=%llu",
 			   i, copy[i].iface == BMCW_IPMI_IF_BT ? "bt" : "kcs",
 			   copy[i].pending ? "busy" : "idle", copy[i].xacts,
-			   copy[i].attns, copy[i].hosed, copy[i].aborts);
+			   copy[i].attns, copy[i].hosed, copy[i].aborts,
+			   copy[i].unanswered);
 		if (copy[i].pending)
 			seq_printf(m, " current=0x%02x/0x%02x origin=%s",
 				   copy[i].req[0] >> 2, copy[i].req[1],

@@ -106,6 +106,8 @@ static const struct {
 	{ "sysfs", bmcw_sysfs_init, bmcw_sysfs_exit },
 	{ "dma_iommu", init_iommu, bmcw_iommu_fault_exit },
 	{ "ipmi", init_ipmi, bmcw_ipmi_exit },
+	/* last: it checks names against every hook set added above */
+	{ "hooks_off", bmcw_hooks_off_check, NULL },
 };
 
 static void undo(int last)

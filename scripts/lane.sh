@@ -17,7 +17,9 @@
 # test modules it builds for its kernel never replace the ones other runs in
 # this tree use.  Prints the time each step took.
 # BMCW_TIMEOUT_SCALE (debug: 4, rt: 2) multiplies every emulated host's
-# timeout and the guest helpers' waits.
+# timeout and the guest helpers' waits. BMCW_LANE_SLOT=N runs in a copy of
+# its own, .build/lane-NAME-N/tree: two halves of a lane's suites can then
+# run side by side, one per core.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
@@ -78,7 +80,7 @@ echo "# lane $lane: kernel $kver, timeouts x$BMCW_TIMEOUT_SCALE"
 
 # The copy (scripts/copy-tree.sh): work in progress is tested too, and
 # build outputs stay there between runs.
-tree=$top/.build/lane-$lane/tree
+tree=$top/.build/lane-$lane${BMCW_LANE_SLOT:+-$BMCW_LANE_SLOT}/tree
 . scripts/copy-tree.sh
 copy_tree "$tree"
 step "copy into ${tree#"$top"/}"

@@ -19,7 +19,7 @@ cd "$(dirname "$0")/../.."
 
 plan_of() {
 	case $1 in
-	sim) echo 11 ;;
+	sim) echo 14 ;;
 	extern) echo 4 ;;
 	hostile) echo 19 ;;
 	*) return 1 ;;
@@ -292,4 +292,48 @@ grep -q 'hook=ipmi/get_kcs_result state=removed' $D/hooks
 ktap_check "ipmi_si unloaded: its hooks removed until it returns" test $? -eq 0
 rmmod ipmi_msghandler 2>/dev/null
 bmcw_unload
+
+if [ "$mode" = sim ]; then
+	# A hooks_off entry that names no hook is a typo: the load is refused.
+	dmesg -C
+	if bmcw_load hooks_off=ipmi/no_such_hook 2>/dev/null; then
+		bmcw_unload
+		ktap_fail "hooks_off naming no hook: the load is refused, naming it"
+	else
+		ktap_check "hooks_off naming no hook: the load is refused, naming it" \
+			bash -c "dmesg | grep -q 'hooks_off: \"ipmi/no_such_hook\" names no hook'"
+	fi
+
+	# A result probe that misses calls (a kretprobe with no free
+	# instance, or a handler already running: seen on debug kernels) or is
+	# absent must read as a blind spot, never as a BMC that stopped
+	# answering. hooks_off takes every result away.
+	result_hook=get_kcs_result
+	[ "${BMCW_IPMI_IF:-kcs}" = bt ] && result_hook=bt_get_result
+	if bmcw_load hooks_off=ipmi/$result_hook && modprobe ipmi_si &&
+	   modprobe ipmi_devintf &&
+	   bmcw_wait_for $((20 * ${BMCW_TIMEOUT_SCALE:-1})) test -c /dev/ipmi0 &&
+	   bmcw_start -c /tmp/bmcw-ipmi.conf; then
+		for ((i = 0; i < 5; i++)); do
+			ipmitool mc info >/dev/null 2>&1
+		done
+		ktap_check "$result_hook left off: a health.hook_failed alert names it" \
+			bmcw_wait_alert health.hook_failed 10 \
+			"(.message | test(\"$result_hook\"))"
+		unanswered() {
+			grep -q "iface=${BMCW_IPMI_IF:-kcs} .* hosed=0 aborts=0 unanswered=[1-9]" $D/ipmi_state &&
+				bmcw_no_alerts '.rule.name == "ipmi.protocol_violation"'
+		}
+		ktap_check "answers not seen count as unanswered: none hosed, no ipmi.protocol_violation" \
+			unanswered
+		ktap_diag "$(cat $D/ipmi_state)"
+		bmcw_stop
+	else
+		ktap_fail "$result_hook left off: a health.hook_failed alert names it" \
+			"bmcwatch, ipmi_si or the daemon did not start"
+		ktap_fail "answers not seen count as unanswered: none hosed, no ipmi.protocol_violation"
+	fi
+	rmmod ipmi_devintf ipmi_si ipmi_msghandler 2>/dev/null
+	bmcw_unload
+fi
 ktap_finish
