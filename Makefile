@@ -60,9 +60,10 @@ VMLINUX_SRC ?= $(firstword $(wildcard $(addsuffix /vmlinuz-$(KNAME),$(KIMG_DIRS)
 	$(KDIR)/vmlinux) $(if $(filter $(KNAME),$(KREL_RUNNING)),/sys/kernel/btf/vmlinux))
 
 .PHONY: all kmod bpf userspace deps deps-ok check demo eval bench install clean \
+	dkms-install \
 	checkpatch selftest-kmods selftest-progs
 .PHONY: fuzz soak
-.PHONY: check-debug check-rt check-build-kernels check-kernels
+.PHONY: check-debug check-rt check-deployed check-qemu10 check-build-kernels check-kernels
 
 all: kmod bpf userspace dkms.conf
 
@@ -146,6 +147,17 @@ check-debug: deps-ok
 check-rt: deps-ok
 	scripts/lane.sh rt
 
+# bmcwatch as deployed: systemd as PID 1 in the emulated host, make install,
+# the module built by DKMS there, the unit as shipped, the eval against it.
+check-deployed: deps-ok
+	$(MAKE) all selftest-kmods KDIR=$(VM_KDIR)
+	selftests/run-all deployed
+
+# The whole suite under QEMU 10 (bookworm-backports, fetched into
+# ~/.cache/bmcwatch/qemu, not installed) instead of Debian 12's QEMU 7.2.
+check-qemu10: deps-ok
+	scripts/lane.sh qemu10
+
 # Build, not boot: the module, BPF programs, userspace and test modules for
 # Debian 12's 6.1 and each kernel of scripts/kernel/matrix (5.10, 6.12,
 # 7.2), fetched into ~/.cache/bmcwatch/kernels and built each in a copy of
@@ -193,6 +205,24 @@ checkpatch:
 install: all
 	$(MAKE) -C $(KDIR) M=$(CURDIR) $(KMAKE_ARGS) INSTALL_MOD_PATH=$(DESTDIR) modules_install
 	$(MAKE) -C userspace install DESTDIR=$(DESTDIR) PREFIX=$(PREFIX)
+
+# DKMS: the module's sources (and nothing built) in /usr/src/bmcwatch-VERSION,
+# built and installed for the running kernel, rebuilt by DKMS for every
+# kernel installed later (AUTOINSTALL). An older copy of this version is
+# replaced, and so is the module make install put there for the running
+# kernel (DKMS will not install over a module of the same version).
+DKMS_SRC := /usr/src/bmcwatch-$(BMCW_VERSION)
+dkms-install: dkms.conf
+	if dkms status bmcwatch/$(BMCW_VERSION) | grep . >/dev/null; then \
+		dkms remove bmcwatch/$(BMCW_VERSION) --all; fi
+	rm -f /lib/modules/$(KREL_RUNNING)/extra/kmod/bmcwatch.ko
+	rm -rf $(DKMS_SRC)
+	install -d $(DKMS_SRC)/kmod $(DKMS_SRC)/include/uapi/linux
+	install -m 0644 Kbuild VERSION dkms.conf $(DKMS_SRC)/
+	install -m 0644 kmod/Kbuild $(filter-out %.mod.c,$(wildcard kmod/*.c)) \
+		kmod/*.h $(DKMS_SRC)/kmod/
+	install -m 0644 include/uapi/linux/*.h $(DKMS_SRC)/include/uapi/linux/
+	dkms install bmcwatch/$(BMCW_VERSION)
 
 clean:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) $(KMAKE_ARGS) clean || true

@@ -3,16 +3,29 @@
  * Who asks for bmcwatch.ko to go. Two places, neither inside the module
  * (it is what is being removed, and a probe reporting through the module's
  * own tracepoints would travel over the very links that pin it):
- *  - a kprobe on the delete_module(2) syscall, for every caller (busybox,
+ *  - the entry of the delete_module(2) syscall, for every caller (busybox,
  *    scripts, rmmod -f, a direct syscall). Not the syscall tracepoint:
  *    enabling any syscalls:* event sends every system call of every task
  *    on the host through the tracing slow path while the daemon runs, and
  *    patches that path, the hottest in the kernel, at each start and stop;
  *    this probe costs nothing until delete_module(2) is called;
- *  - a kprobe on show_refcnt(), the read of /sys/module/NAME/refcnt: kmod's
- *    rmmod and modprobe -r read it first and give up with "in use" while
- *    the daemon's links hold the module, so delete_module(2) never comes.
+ *  - the entry of show_refcnt(), the read of /sys/module/NAME/refcnt:
+ *    kmod's rmmod and modprobe -r read it first and give up with "in use"
+ *    while the daemon's links hold the module, so delete_module(2) never
+ *    comes.
  * Both only report; the loader decides. Every failure to send is counted.
+ *
+ * Each is here three times, one program per way of placing it, and the
+ * loader (userspace/monitors/modwatch.c, with userspace/lib/probe_path.h)
+ * attaches the first that takes, least privilege first:
+ *  - fentry, a BPF trampoline (5.5+, the function in vmlinux BTF): the
+ *    bpf(2) syscall only, CAP_BPF and CAP_PERFMON;
+ *  - kprobe.multi, an fprobe link (5.18+, CONFIG_FPROBE): the same;
+ *  - kprobe, through perf_event_open(2), which Debian's kernels refuse
+ *    without CAP_SYS_ADMIN at kernel.perf_event_paranoid 3, their default.
+ * The first two take the syscall's entry by the name of its pt_regs
+ * wrapper (__x64_sys_delete_module) and read the arguments from the
+ * pt_regs it is given; the loader sets their target.
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
@@ -102,8 +115,7 @@ static __always_inline void send(__u32 kind, const char *name, __u32 flags)
 }
 
 /* delete_module(const char __user *name, unsigned int flags) */
-SEC("ksyscall/delete_module")
-int BPF_KSYSCALL(on_delete_module, const char *name_user, unsigned int flags)
+static __always_inline int delete_module_entry(const char *name_user, unsigned int flags)
 {
 	char name[MODW_NAME_LEN] = {};
 
@@ -117,8 +129,7 @@ int BPF_KSYSCALL(on_delete_module, const char *name_user, unsigned int flags)
 }
 
 /* show_refcnt(struct module_attribute *mattr, struct module_kobject *mk, char *buf) */
-SEC("kprobe/show_refcnt")
-int BPF_KPROBE(on_show_refcnt, void *mattr, struct module_kobject *mk)
+static __always_inline int show_refcnt_entry(struct module_kobject *mk)
 {
 	char name[MODW_NAME_LEN] = {};
 	struct module *mod = BPF_CORE_READ(mk, mod);
@@ -130,6 +141,52 @@ int BPF_KPROBE(on_show_refcnt, void *mattr, struct module_kobject *mk)
 	if (is_target(name))
 		send(MODW_REFCNT_READ, name, 0);
 	return 0;
+}
+
+/* The syscall's own arguments, from the pt_regs its wrapper is given. */
+static __always_inline int delete_module_wrapper(struct pt_regs *regs)
+{
+	return delete_module_entry((const char *)PT_REGS_PARM1_CORE_SYSCALL(regs),
+				   (unsigned int)PT_REGS_PARM2_CORE_SYSCALL(regs));
+}
+
+/* fentry: the target (the syscall's wrapper) is set by the loader */
+SEC("fentry")
+int BPF_PROG(on_delete_module_fentry, struct pt_regs *regs)
+{
+	return delete_module_wrapper(regs);
+}
+
+SEC("fentry")
+int BPF_PROG(on_show_refcnt_fentry, void *mattr, struct module_kobject *mk)
+{
+	return show_refcnt_entry(mk);
+}
+
+/* kprobe.multi: attached by the loader, by function name */
+SEC("kprobe.multi")
+int BPF_KPROBE(on_delete_module_multi, struct pt_regs *regs)
+{
+	return delete_module_wrapper(regs);
+}
+
+SEC("kprobe.multi")
+int BPF_KPROBE(on_show_refcnt_multi, void *mattr, struct module_kobject *mk)
+{
+	return show_refcnt_entry(mk);
+}
+
+/* kprobe through perf_event_open(2): where neither of the above takes */
+SEC("ksyscall/delete_module")
+int BPF_KSYSCALL(on_delete_module, const char *name_user, unsigned int flags)
+{
+	return delete_module_entry(name_user, flags);
+}
+
+SEC("kprobe/show_refcnt")
+int BPF_KPROBE(on_show_refcnt, void *mattr, struct module_kobject *mk)
+{
+	return show_refcnt_entry(mk);
 }
 
 char LICENSE[] SEC("license") = "GPL";

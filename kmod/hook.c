@@ -42,7 +42,7 @@ static bool notifier_registered;
  * away, as a missed probe would.
  */
 static char *hooks_off;
-module_param(hooks_off, charp, 0444);
+module_param(hooks_off, charp, 0400);
 MODULE_PARM_DESC(hooks_off,
 		 "Hooks to leave off, SET/SYMBOL comma separated (each one a reported blind spot)");
 

@@ -16,6 +16,8 @@ pkgs=(
 	linux-image-amd64 qemu-system-x86 busybox-static cpio kmod
 	# tests and tools used inside it
 	pciutils ipmitool openipmi bpftrace rsyslog iproute2 python3 jq
+	# the deployed suite: the module built by DKMS, as operators do
+	dkms
 	linux-source-6.1
 	# fuzzing the userspace parsers (make fuzz): libFuzzer runtime
 	libclang-rt-14-dev

@@ -9,6 +9,10 @@
 #   scripts/lane.sh rt [SUITE...]      make check-rt: Debian's PREEMPT_RT kernel
 #   scripts/lane.sh default [SUITE...] the default kernel, as a control: tells
 #                                      a lane's failure from one of the tree
+#   scripts/lane.sh qemu10 [SUITE...]  the default kernel under QEMU 10 of
+#                                      bookworm-backports (fetch-qemu.sh)
+#                                      instead of this machine's 7.2;
+#                                      make check-qemu10
 #   scripts/lane.sh NAME [SUITE...]    a kernel of scripts/kernel/matrix
 #                                      (5.10, 6.12, 7.2), fetched (and
 #                                      cached) by scripts/kernel/fetch.sh;
@@ -28,7 +32,7 @@ cd "$top"
 # long, and this file may be edited meanwhile.
 {
 
-usage() { echo "usage: scripts/lane.sh debug|rt|default|KERNEL [SUITE...]" >&2; exit 2; }
+usage() { echo "usage: scripts/lane.sh debug|rt|default|qemu10|KERNEL [SUITE...]" >&2; exit 2; }
 (($#)) || usage
 lane=$1
 shift
@@ -63,6 +67,12 @@ rt)
 	;;
 default)
 	export BMCW_TIMEOUT_SCALE=${BMCW_TIMEOUT_SCALE:-1}
+	;;
+qemu10)
+	BMCW_QEMU=$(scripts/kernel/fetch-qemu.sh bookworm-backports | tail -n 1)
+	export BMCW_QEMU
+	export BMCW_TIMEOUT_SCALE=${BMCW_TIMEOUT_SCALE:-1}
+	step "QEMU ($("$BMCW_QEMU" --version | head -n 1))"
 	;;
 *)
 	scripts/kernel/fetch.sh --list | grep -qxF -- "$lane" || usage

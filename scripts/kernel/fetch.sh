@@ -16,12 +16,13 @@
 # line on stdout, progress on stderr.  A kernel once extracted is not fetched
 # again; --refresh looks for a newer ABI in its suite.
 #
-# apt runs with a configuration of its own: its own sources list, lists,
-# cache and state under the cache dir; the archive URI is read from this
-# machine's apt sources at each run (never written into the tree), and the
-# keyring is the system's.  Host tools of the kbuild package that cannot run
-# here (built against a newer glibc, as forky's) are rebuilt from the suite's
-# linux-source into ROOT, niced.
+# apt runs with a configuration of its own (apt.sh, shared with
+# fetch-qemu.sh): its own sources list, lists, cache and state under the
+# cache dir; the archive URI is read from this machine's apt sources at each
+# run (never written into the tree), and the keyring is the system's.  Host
+# tools of the kbuild package that cannot run here (built against a newer
+# glibc, as forky's) are rebuilt from the suite's linux-source into ROOT,
+# niced.
 #   BMCW_KCACHE      cache dir (default ${XDG_CACHE_HOME:-$HOME/.cache}/bmcwatch/kernels)
 #   BMCW_DEBIAN_URI  the archive, instead of the one the system's apt uses
 #   BMCW_APT_ETC     where the system's apt sources are (default /etc/apt)
@@ -30,14 +31,15 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 matrix=$here/matrix
 cache=${BMCW_KCACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/bmcwatch/kernels}
-keyring=/usr/share/keyrings/debian-archive-keyring.gpg
 jobs=${BMCW_KBUILD_JOBS:-2}
 # The layout of an extracted root: a root made by an older one of this
 # script is made again (from the downloaded packages; no download).
 format=6
 
-log() { printf 'kfetch: %s\n' "$*" >&2; }
-die() { log "$*"; exit 1; }
+# system_uri, apt_get, apt_cache, apt_setup, download, log, die; $keyring
+log_tag=kfetch
+# shellcheck source-path=SCRIPTDIR source=apt.sh
+. "$here/apt.sh"
 usage() {
 	echo "usage: scripts/kernel/fetch.sh [--refresh] NAME... | --root NAME | --list [FLAVOUR]" >&2
 	exit 2
@@ -55,68 +57,6 @@ matrix_col() {
 }
 suite_of() { matrix_col "$1" 2 "$1"; }
 flavour_of() { matrix_col "$1" 3 amd64; }
-
-# The Debian archive this machine's apt uses: deb822 *.sources first, then
-# one-line sources.list files; the first "deb" entry that is not a security
-# archive.
-system_uri() {
-	local f uri
-	local etc=${BMCW_APT_ETC:-/etc/apt}
-	for f in "$etc"/sources.list.d/*.sources; do
-		[[ -r $f ]] || continue
-		uri=$(awk '
-			/^[[:space:]]*$/ { if (deb && uri != "" && suites !~ /-security/) { print uri; exit }
-					   deb = 0; uri = ""; suites = ""; next }
-			/^Types:/ { deb = ($0 ~ /[[:space:]]deb([[:space:]]|$)/) }
-			/^URIs:/ { uri = $2 }
-			/^Suites:/ { suites = $0 }
-			END { if (deb && uri != "" && suites !~ /-security/) print uri }
-		' "$f" | head -n 1)
-		[[ -n $uri ]] && { echo "$uri"; return; }
-	done
-	for f in "$etc"/sources.list "$etc"/sources.list.d/*.list; do
-		[[ -r $f ]] || continue
-		uri=$(sed 's/#.*//; s/\[[^]]*\]//' "$f" |
-			awk '$1 == "deb" && $3 !~ /-security/ { print $2; exit }')
-		[[ -n $uri ]] && { echo "$uri"; return; }
-	done
-	return 1
-}
-
-# apt with this suite's own configuration ($A: its directory).
-apt_opts() {
-	printf '%s\n' -q \
-		-o "Dir::Etc::sourcelist=$A/sources.list" \
-		-o "Dir::Etc::sourceparts=$A/none" \
-		-o "Dir::Etc::preferences=$A/none/preferences" \
-		-o "Dir::Etc::preferencesparts=$A/none" \
-		-o "Dir::State=$A/state" \
-		-o "Dir::State::status=$A/state/status" \
-		-o "Dir::Cache=$A/cache" \
-		-o "APT::Sandbox::User=root"
-}
-apt_get() { local o; mapfile -t o < <(apt_opts); apt-get "${o[@]}" "$@"; }
-apt_cache() { local o; mapfile -t o < <(apt_opts); apt-cache "${o[@]}" "$@"; }
-
-apt_setup() { # SUITE
-	local uri
-	A=$cache/apt/$1
-	uri=${BMCW_DEBIAN_URI:-$(system_uri)} ||
-		die "no Debian archive in /etc/apt/sources*; set BMCW_DEBIAN_URI"
-	# none/: an empty directory for the system's parts apt must not read
-	mkdir -p "$A/state/lists/partial" "$A/cache/archives/partial" "$A/none"
-	: >>"$A/state/status"
-	echo "deb [signed-by=$keyring] $uri $1 main" >"$A/sources.list.new"
-	if [[ ! -f $A/updated || $refresh == 1 ]] ||
-	   ! cmp -s "$A/sources.list.new" "$A/sources.list"; then
-		mv "$A/sources.list.new" "$A/sources.list"
-		log "$1: apt-get update ($uri)"
-		apt_get update >&2
-		touch "$A/updated"
-	else
-		rm -f "$A/sources.list.new"
-	fi
-}
 
 # The package a meta package depends on, by prefix: depends_on linux-image-amd64 linux-image-
 depends_on() {
@@ -141,18 +81,6 @@ closure() { # PKG RE
 			sed -n "s/^ *|\\{0,1\\}Depends: \\($2[^ <>]*\\)\$/\\1/p")
 	done
 	printf '%s\n' "${seen[@]}"
-}
-
-download() { # DIR PKG...
-	local dir=$1 p have=()
-	shift
-	mkdir -p "$dir"
-	for p; do
-		compgen -G "$dir/${p}_*.deb" >/dev/null && have+=("$p") && continue
-		log "downloading $p"
-		(cd "$dir" && apt_get download "$p" >&2)
-	done
-	((${#have[@]} == 0)) || log "cached: ${have[*]}"
 }
 
 # ELF programs of the kbuild tree that cannot run on this machine (newer
@@ -271,7 +199,7 @@ fetch() { # NAME
 		echo "$root"
 		return
 	fi
-	apt_setup "$suite"
+	apt_setup "$cache/apt/$suite" "$suite"
 	img=$(depends_on "linux-image-$flavour" linux-image-)
 	[[ -n $img ]] || die "$suite: no linux-image-$flavour"
 	ver=${img#linux-image-}

@@ -7,6 +7,10 @@
 #   guest.sh ktap   KTAP: one result per attack, one for the benign corpus
 #   guest.sh demo   a readable timeline and "detected X/Y attacks, Z false alarms"
 # The full JSON alert log is left in $BMCW_VM_OUT/alerts.json.
+# BMCW_EVAL_DAEMON=unit plays them against the bmcwatchd that systemd runs
+# (selftests/deployed), the module it loaded and its alert log
+# (BMCW_EVAL_ALERTS, default /var/log/bmcwatch/alerts.json), instead of a
+# module and daemon of its own.
 #
 # An attack counts as detected only by its own alert: the scenario's rule,
 # its subject (scen_match: the device, process, payload or locus that only
@@ -22,7 +26,13 @@ cd "$(dirname "$0")/../.."
 . selftests/lib/bmcwatch.sh
 . selftests/eval/hooks.sh
 
-BMCW_ALERTS=${BMCW_VM_OUT:-/tmp}/alerts.json
+unit=0
+[ "${BMCW_EVAL_DAEMON:-}" = unit ] && unit=1
+if [ $unit = 1 ]; then
+	BMCW_ALERTS=${BMCW_EVAL_ALERTS:-/var/log/bmcwatch/alerts.json}
+else
+	BMCW_ALERTS=${BMCW_VM_OUT:-/tmp}/alerts.json
+fi
 export BMCW_ALERTS
 attacks=(selftests/scenarios/attack-*.sh)
 benign=(selftests/scenarios/benign-*.sh)
@@ -43,14 +53,23 @@ scen_bg() {
 }
 
 [ "$mode" = ktap ] && { ktap_header; ktap_plan $((${#attacks[@]} + 2)); }
-if ! bmcw_load; then
+if [ $unit = 1 ]; then
+	# the unit's daemon, for bmcw_daemon_alive
+	BMCW_DAEMON_PID=$(systemctl show -P MainPID bmcwatchd)
+	[ "$BMCW_DAEMON_PID" != 0 ] || BMCW_DAEMON_PID=
+elif ! bmcw_load; then
 	result FAIL "bmcwatch.ko loads"
 	say "bmcwatch.ko does not load"
 	exit 1
 fi
 EDU=$(bmcw_edu_bdf)
 export EDU
-if ! bmcw_start --bmc-device 1234:11e8; then
+if [ $unit = 1 ]; then
+	if ! bmcw_daemon_alive; then
+		result FAIL "bmcwatchd runs under systemd"
+		exit 1
+	fi
+elif ! bmcw_start --bmc-device 1234:11e8; then
 	result FAIL "bmcwatchd starts"
 	say "bmcwatchd does not start"
 	exit 1
@@ -153,7 +172,7 @@ else
 	say "hooks: $why"
 	hooks_ok=0
 fi
-bmcw_stop
+[ $unit = 1 ] || bmcw_stop
 say ""
 if [ $complete -eq 0 ]; then
 	say "detected $detected/${#attacks[@]} attacks, $false_alarms false alarms"

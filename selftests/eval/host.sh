@@ -55,10 +55,14 @@ wait_file "$work/implant.ready"
 # edu's DMA engine masks addresses to 28 bits unless told otherwise: the
 # rogue-MSI scenario must reach 0xFEE00000, as a real function's 64-bit
 # DMA does.
+# BMCW_EVAL_GUEST and BMCW_EVAL_VM_ARGS: another guest script and run
+# options on this same host (the BMC behind its implant, QMP), as
+# selftests/deployed uses it.
+# shellcheck disable=SC2086  # VM_ARGS is a list of options
 BMCW_EDU_PROPS=dma_mask=0xffffffff \
 	selftests/vm/run --qmp "$work/qmp.sock" --out "$work/out" --timeout 600 \
-		--bmc "extern:127.0.0.1:$implant_port" \
-		-- selftests/eval/guest.sh "$mode" &
+		--bmc "extern:127.0.0.1:$implant_port" ${BMCW_EVAL_VM_ARGS:-} \
+		-- "${BMCW_EVAL_GUEST:-selftests/eval/guest.sh}" "$mode" &
 vm=$!
 vmhost_serve "$work/qmp.sock" "$work/out" "$vm" &
 rc=0

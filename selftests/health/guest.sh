@@ -26,7 +26,7 @@ CLI=userspace/bmcwatch
 XACT=0 ORIG_USER=2
 
 ktap_header
-ktap_plan 19
+ktap_plan 20
 
 # named PROCESS-NAME COMMAND: run a bash command as a process of that
 # name (the kernel names a process after the file it runs); its pid is
@@ -204,6 +204,31 @@ done
 a=$(ipmi_count 6 4 0 0 $ORIG_USER $XACT)
 ktap_check "IPMI seen again after the reload: 5 requests counted exactly ($b -> $a)" \
 	test $((a - b)) -eq 5
+
+# --- A hook that misses calls: counted and reported, naming it ----------
+# bmcw_test makes bmcwatch's probe of ACPI config reads miss exactly 25
+# calls (a kprobe of its own makes them from its handler). The tables
+# compared below then have a miss count that is not zero.
+miss_hook=pcie/acpi_os_read_pci_configuration
+missed_of() { sed -nE "s|^hook=$miss_hook .* missed=([0-9]+) .*|\1|p" $D/hooks; }
+m0=$(missed_of)
+if insmod "$BMCW_TOP/selftests/kmod/bmcw_test/bmcw_test.ko" &&
+   echo 25 >/sys/kernel/debug/bmcw_test/kprobe_miss; then
+	m1=$(missed_of)
+	if [ $((m1 - m0)) -eq 25 ] && bmcw_wait_alert health.events_lost 10 \
+		".bmcwatch.locus == \"hook:$miss_hook\" and .bmcwatch.extra.cause == \"hook_missed\" and
+		 .bmcwatch.extra.lost == \"25\""; then
+		ktap_ok "a probe that missed 25 calls: debugfs counts 25, health.events_lost names it with 25"
+	else
+		ktap_fail "a probe that missed 25 calls: debugfs counts 25, health.events_lost names it with 25" \
+			"debugfs missed $m0 -> $m1" \
+			"$(bmcw_alerts '.rule.name == "health.events_lost"' | jq -c '{locus: .bmcwatch.locus, extra: .bmcwatch.extra}')"
+	fi
+else
+	ktap_fail "a probe that missed 25 calls: debugfs counts 25, health.events_lost names it with 25" \
+		"bmcw_test could not make the probe miss"
+fi
+rmmod bmcw_test 2>/dev/null
 
 # --- 13-14. The module's tables in bmcwatch status and the metrics ---------
 same_tables() {

@@ -5,8 +5,9 @@
 # removed and the bus rescanned, edu hot-plugged on rp1 by the host,
 # SR-IOV virtual functions made and unmade) and while config space is
 # read from kernel threads that seldom sleep, from a timer in hard
-# interrupt context, and from processes. After each unload no bus may
-# keep a wrapper of ours, and config space must work. KTAP.
+# interrupt context, and from processes; every other cycle first has a
+# load refused at its last step, which undoes all the others. After each unload
+# no bus may keep a wrapper of ours, and config space must work. KTAP.
 set -u
 cd "$(dirname "$0")/../.."
 . selftests/lib/ktap.sh
@@ -30,36 +31,50 @@ echo "2 ${LH_HAMMER_EVERY:-150000}" >$T/hammer
 echo "$edu 1000" >$T/irq_hammer
 (while [ -e $go ]; do cat /sys/bus/pci/devices/*/config >/dev/null 2>&1; done) &
 root=$(readlink -f "/sys/bus/pci/devices/$edu/..")/pci_bus/${edu%:*}
-(while [ -e $go ]; do
-	echo 1 >"/sys/bus/pci/devices/$edu/remove" 2>/dev/null
-	echo 1 >"$root/rescan"
-done) &
-if [ -n "$pf" ] && [ -e "/sys/bus/pci/devices/$pf/sriov_numvfs" ]; then
-	(while [ -e $go ]; do
-		echo 4 >"/sys/bus/pci/devices/$pf/sriov_numvfs" 2>/dev/null
-		echo 0 >"/sys/bus/pci/devices/$pf/sriov_numvfs" 2>/dev/null
-	done) &
-	sriov=yes
-else
-	sriov="no ($pf)"
-fi
-touch "${BMCW_VM_OUT:-/tmp}/churn"	# the host hot-plugs on rp1
+# Each churn counts what it really did: a churn that never ran would make
+# the cycles below prove nothing.
+(n=0; while [ -e $go ]; do
+	echo 1 >"/sys/bus/pci/devices/$edu/remove" 2>/dev/null &&
+		echo 1 >"$root/rescan" && n=$((n + 1))
+done; echo $n >/tmp/churn.rescans) &
+(n=0; while [ -e $go ] && [ -n "$pf" ]; do
+	echo 4 >"/sys/bus/pci/devices/$pf/sriov_numvfs" 2>/dev/null &&
+		echo 0 >"/sys/bus/pci/devices/$pf/sriov_numvfs" 2>/dev/null && n=$((n + 1))
+done; echo $n >/tmp/churn.sriov) &
+out=${BMCW_VM_OUT:-/tmp}
+rm -f "$out/hotplugs"
+touch "$out/churn"	# the host hot-plugs on rp1, counting into hotplugs
 
 ok=0 why=
 for ((c = 1; c <= CYCLES; c++)); do
+	# Every other cycle, a load that fails at its last step first: it
+	# undoes every step before it, the bus notifier and wrappers too,
+	# under the same churn (an old module given as BMCW_KO has no such
+	# parameter and loads: told apart).
+	if ((c % 2)) && lh_load hooks_off=pcie/no_such_hook 2>/dev/null; then
+		modinfo "$BMCW_KO" 2>/dev/null | grep -q '^parm: *hooks_off' &&
+			{ why="load $c with a bad hooks_off was not refused"; break; }
+		rmmod bmcwatch
+	fi
 	lh_load || { why="load $c failed"; break; }
 	echo 1 >/sys/kernel/tracing/events/bmcwatch/enable
 	sleep 1
 	rmmod bmcwatch || { why="unload $c failed"; break; }
 	ok=$((ok + 1))
 done
-rm -f "${BMCW_VM_OUT:-/tmp}/churn" $go
+rm -f "$out/churn" $go
 wait
 echo 0 >$T/hammer
 echo 0 >$T/irq_hammer
 irqs=$(sed -n 's/^reads=//p' $T/irq_hammer)
-ktap_diag "SR-IOV churn: $sriov; interrupt-context reads: $irqs"
-if [ "$ok" -eq "$CYCLES" ]; then
+rescans=$(cat /tmp/churn.rescans 2>/dev/null)
+vfs=$(cat /tmp/churn.sriov 2>/dev/null)
+plugs=$(cat "$out/hotplugs" 2>/dev/null)
+ktap_diag "churn: ${rescans:-?} remove+rescan, ${vfs:-?} SR-IOV 4-VF rounds (PF ${pf:-none}), ${plugs:-0} hot-plug add+remove; interrupt-context reads: $irqs"
+[ "${rescans:-0}" -ge 1 ] || why+=" no remove+rescan succeeded;"
+[ "${vfs:-0}" -ge 1 ] || why+=" no SR-IOV round succeeded;"
+[ "${plugs:-0}" -ge 1 ] || why+=" no hot-plug succeeded;"
+if [ "$ok" -eq "$CYCLES" ] && [ -z "$why" ]; then
 	ktap_ok "$CYCLES load/unload cycles under rescan, hotplug and SR-IOV churn"
 else
 	ktap_fail "$CYCLES load/unload cycles under rescan, hotplug and SR-IOV churn" "$why"

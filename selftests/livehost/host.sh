@@ -29,17 +29,20 @@ for b in domains stacked; do
 done
 [[ $boots == *" churn "* ]] || exit $rc
 
-# Hot-plug churn, driven from here while the guest asks for it.
+# Hot-plug churn, driven from here while the guest asks for it; what
+# succeeded is counted in OUT/hotplugs, which the guest requires.
 churn() {
-	local sock=$1 out=$2 n=0
+	local sock=$1 out=$2 n=0 plugged=0
 	while kill -0 "$vm" 2>/dev/null; do
 		if [[ -e $out/churn ]]; then
 			n=$((n + 1))
-			selftests/vm/qmp --wait 5 "$sock" device_add driver=edu \
-				bus=rp1 id="churn$n" >/dev/null 2>&1 || true
-			sleep 1
-			selftests/vm/qmp --wait 5 "$sock" device_del \
-				id="churn$n" >/dev/null 2>&1 || true
+			if selftests/vm/qmp --wait 5 "$sock" device_add driver=edu \
+				bus=rp1 id="churn$n" >/dev/null 2>&1; then
+				sleep 1
+				selftests/vm/qmp --wait 5 "$sock" device_del \
+					id="churn$n" >/dev/null 2>&1 &&
+					echo $((plugged += 1)) >"$out/hotplugs"
+			fi
 		fi
 		sleep 0.5
 	done

@@ -26,6 +26,22 @@ as() {
 	"/tmp/lpcbin/$1" "${@:3}" 2>/tmp/lpc-prog.err | head -n 1
 }
 
+# iobar NAME r|w FILE: one byte of an I/O BAR's sysfs resource file read,
+# or a zero written, by dd under process name NAME; echoes its pid.
+iobar() {
+	local pid
+	mkdir -p /tmp/lpcbin
+	ln -sf "$(command -v dd)" "/tmp/lpcbin/$1"
+	if [ "$2" = r ]; then
+		"/tmp/lpcbin/$1" if="$3" of=/dev/null bs=1 count=1 status=none &
+	else
+		printf '\0' | "/tmp/lpcbin/$1" of="$3" bs=1 count=1 conv=notrunc status=none &
+	fi
+	pid=$!
+	wait $pid || echo "# $1: dd on $3 failed" >&2
+	echo $pid
+}
+
 # Every alert of these rules, for "nothing raised" checks, but the markers
 # that prove the log complete (bmcw_log_complete reads port 0x80 too).
 LPC_RULES='((.rule.name | startswith("lpc.")) or .rule.name == "pcie.bmc_mmio_map")'
@@ -48,7 +64,7 @@ sync_mark() {
 }
 
 ktap_header
-ktap_plan 17
+ktap_plan 19
 
 bmcw_load || { ktap_fail "module loads"; exit 1; }
 bdf=$(bmcw_edu_bdf)
@@ -69,8 +85,10 @@ mountpoint -q /sys/kernel/security || mount -t securityfs none /sys/kernel/secur
 ktap_check "securityfs lockdown reports none, and the module has no copy" \
 	eval 'grep -q "^\[none\]" /sys/kernel/security/lockdown && test ! -e /sys/kernel/bmcwatch/lockdown'
 
-# 2. Benign run with edu declared a BMC function: nothing raised.
-bmcw_start --bmc-device 1234:11e8 || ktap_diag "daemon did not report start"
+# 2. Benign run with edu declared a BMC function (and ICH9's SMBus
+# controller, for its I/O BAR in 5): nothing raised.
+bmcw_start --bmc-device 1234:11e8 --bmc-device 8086:2930 ||
+	ktap_diag "daemon did not report start"
 modprobe ipmi_si 2>/dev/null
 modprobe ipmi_devintf 2>/dev/null
 for ((i = 0; i < 50; i++)); do [ -e /dev/ipmi0 ] && break; sleep 0.1; done
@@ -124,6 +142,22 @@ pid=$(run barmap /dev/mem "$bar0")
 ktap_check "mmap of /dev/mem over that BAR raises pcie.bmc_mmio_map" \
 	bmcw_wait_alert pcie.bmc_mmio_map 10 \
 	".process.pid == $pid and (.bmcwatch.locus | test(\"/dev/mem\"))"
+
+# I/O BARs through sysfs (resourceN read/write, not mmap): ICH9's SMBus
+# controller's BAR4. Its status register only: a zero written there
+# clears nothing (its bits are write-1-to-clear).
+smb=$(lspci -D -d 8086:2930 | awk 'NR == 1 { print $1 }')
+iores=/sys/bus/pci/devices/$smb/resource4
+pid=$(iobar iobar_rd r "$iores")
+ktap_check "a read of a BMC function's I/O BAR through sysfs raises pcie.bmc_mmio_map" \
+	bmcw_wait_alert pcie.bmc_mmio_map 10 \
+	".process.pid == $pid and .bmcwatch.device.bdf == \"$smb\" and
+	 (.bmcwatch.locus | test(\"bar4 sysfs\")) and (.message | test(\" read 0x1 bytes\"))"
+pid=$(iobar iobar_wr w "$iores")
+ktap_check "a write to it raises pcie.bmc_mmio_map at critical" \
+	bmcw_wait_alert pcie.bmc_mmio_map 10 \
+	".process.pid == $pid and .bmcwatch.device.bdf == \"$smb\" and .log.level == \"critical\" and
+	 (.message | test(\" wrote 0x1 bytes\"))"
 
 # 6. edu not declared (the kernel's list emptied, as a daemon without
 # [bmc] devices pushes it): the same mapping raises nothing.

@@ -48,6 +48,84 @@ mount -t 9p -o "$opts" vmout $SHARE || die "cannot mount vmout"
 # shellcheck source=/dev/null
 . $SHARE/.vm/boot || die "no boot config in the output share"
 
+# --init systemd: systemd as PID 1 on an overlay (upper layer in guest
+# memory) over the host root. Its own target starts the command's unit once
+# basic.target is reached; that unit (bmcw-vm-run) writes the status as the
+# script below does and powers off. The host's fstab and machine id are not
+# the guest's.
+boot_systemd() {
+	R=/newroot
+	mkdir -p /ovl $R
+	mount -t tmpfs -o mode=755 tmpfs /ovl || die "cannot mount the overlay's tmpfs"
+	mkdir -p /ovl/upper /ovl/work
+	mount -t overlay overlay -o lowerdir=$H,upperdir=/ovl/upper,workdir=/ovl/work $R ||
+		die "cannot mount the overlay root"
+	if [ -n "${MODDIR:-}" ]; then
+		kv=$(uname -r)
+		{ mkdir -p "$R/lib/modules/$kv" && mount --bind "$H$MODDIR" "$R/lib/modules/$kv"; } ||
+			die "cannot bind $MODDIR"
+	fi
+	# an empty /tmp, as in the script's guest (the host's is not ours)
+	mount -t tmpfs -o mode=1777 tmpfs $R/tmp || die "cannot mount /tmp"
+	case $CWD in
+	/tmp/*)
+		{ mkdir -p "$R$CWD" && mount --bind "$H$CWD" "$R$CWD"; } ||
+			die "cannot bind $CWD"
+		;;
+	esac
+	{ mkdir -p "$R$OUT" && mount --move $SHARE "$R$OUT"; } || die "cannot move $OUT"
+	# the build machine may be a container: the guest is not one (systemd
+	# would take it for one, and ignore the kernel command line)
+	rm -f $R/.dockerenv $R/run/.containerenv
+	: >$R/etc/fstab
+	echo "$VM_HOSTNAME" >$R/etc/hostname
+	tr -d '-' </proc/sys/kernel/random/uuid >$R/etc/machine-id
+	for t in 0 1 2; do
+		stty -F /dev/ttyS$t 115200 raw -echo
+	done
+	mkdir -p $R/etc/systemd/system $R/usr/local/libexec
+	# Units of the build machine that only slow the boot (AppArmor's
+	# profiles: 16 s) or would want a network the guest has not got.
+	for u in apparmor.service systemd-timesyncd.service \
+		prometheus-node-exporter-apt.service prometheus-node-exporter-apt.timer; do
+		ln -sf /dev/null "$R/etc/systemd/system/$u"
+	done
+	cat >$R/etc/systemd/system/bmcw-vm.target <<EOF
+[Unit]
+Description=bmcwatch emulated host: the test command
+Requires=basic.target
+Wants=bmcw-vm-run.service
+After=basic.target
+AllowIsolate=yes
+EOF
+	cat >$R/etc/systemd/system/bmcw-vm-run.service <<EOF
+[Unit]
+Description=bmcwatch emulated host: run the test command, then power off
+After=basic.target
+
+[Service]
+Type=exec
+ExecStart=/usr/local/libexec/bmcw-vm-run
+EOF
+	# systemd set the serial lines up for people again: raw, as above
+	cat >$R/usr/local/libexec/bmcw-vm-run <<EOF
+#!/bin/bash
+for t in 0 1 2; do
+	stty -F /dev/ttyS\$t 115200 raw -echo
+done
+env -i /bin/bash --noprofile --norc '$OUT/.vm/cmd' </dev/null >/dev/ttyS1 2>/dev/ttyS0
+rc=\$?
+dmesg >'$OUT/dmesg'
+echo "\$rc" >'$OUT/.vm/status.tmp' && mv '$OUT/.vm/status.tmp' '$OUT/.vm/status'
+sync
+echo 0 >/proc/sys/kernel/printk
+systemctl poweroff --force --force
+EOF
+	chmod 755 $R/usr/local/libexec/bmcw-vm-run
+	exec switch_root $R /lib/systemd/systemd --unit=bmcw-vm.target --show-status=0
+}
+[ "${INIT:-script}" = systemd ] && boot_systemd
+
 # A view of the host root that the tmpfs mounts below do not cover, for a
 # working directory under /tmp, /run or /var (a checkout cloned there).
 mkdir -p /hostro

@@ -9,6 +9,7 @@
 #define BMCW_MODWATCH_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "modwatch_rules.h"
 #include "monitor.h"
@@ -18,11 +19,19 @@
 struct modwatch;
 
 /*
- * Load and attach. A probe that cannot be placed is reported as
- * health.hook_failed; NULL when none could be (unload requests are then
- * not seen, and rmmod under the daemon just fails with "in use").
+ * Load and attach. Each probe is placed the least privileged way that
+ * takes (fentry, kprobe.multi, then the perf kprobe: probe_path.h), and
+ * the log says which (and why not the better ones); a probe that cannot
+ * be placed at all is reported as health.hook_failed, with each way's
+ * error. NULL when none could be (unload requests are then not seen, and
+ * rmmod under the daemon just fails with "in use").
  */
 struct modwatch *modwatch_open(struct bmcw_daemon *d);
+/*
+ * How each probe was placed:
+ * "delete_module(2) probe: fentry; show_refcnt probe: fentry".
+ */
+void modwatch_describe(const struct modwatch *m, char *buf, size_t len);
 void modwatch_close(struct modwatch *m);
 int modwatch_fd(const struct modwatch *m);
 /*

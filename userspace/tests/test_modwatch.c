@@ -2,12 +2,15 @@
 /*
  * Module tamper evidence: which module-watch events are unload requests,
  * the path of the requester, the alert, and when the daemon takes the
- * module back after releasing it.
+ * module back after releasing it; and how its probes are placed (the
+ * least privileged way first, probe_path.h).
  */
+#include <errno.h>
 #include <fcntl.h>
 #include <string.h>
 
 #include "modwatch_rules.h"
+#include "probe_path.h"
 #include "rules.h"
 #include "tap.h"
 
@@ -130,11 +133,110 @@ static void decide(void)
 	       "gone and back with a reused inode number: reattach");
 }
 
+#define F	PROBE_BIT(PROBE_FENTRY)
+#define M	PROBE_BIT(PROBE_KPROBE_MULTI)
+#define K	PROBE_BIT(PROBE_KPROBE)
+
+/* The sets probe_load_next() gives one after the other, as the loader asks. */
+static void load_order(unsigned int avail, const unsigned int *want, size_t n,
+		       const char *what)
+{
+	unsigned int tried = 0, set, got[8];
+	size_t i = 0;
+	bool same;
+
+	while ((set = probe_load_next(avail, tried)) && i < 8) {
+		got[i++] = set;
+		tried |= 1U << set;
+	}
+	same = i == n;
+	for (size_t j = 0; same && j < n; j++)
+		same = got[j] == want[j];
+	ok(same, "%s", what);
+	for (size_t j = 0; !same && j < i; j++)
+		diag("  try %zu: 0x%x", j, got[j]);
+}
+
+static void load_plan(void)
+{
+	static const unsigned int all[] = { F | M | K, F | K, M | K, K };
+	static const unsigned int no_btf[] = { M | K, K };
+	static const unsigned int no_multi[] = { F | K, K };
+	static const unsigned int kprobe[] = { K };
+
+	load_order(PROBE_ALL, all, 4,
+		   "every way first, then without kprobe.multi, without fentry, the kprobe alone");
+	load_order(M | K, no_btf, 2, "no BTF for the targets: kprobe.multi and kprobe, then kprobe");
+	load_order(F | K, no_multi, 2, "no function name (an arch without the wrapper): fentry, kprobe");
+	load_order(K, kprobe, 1, "the kprobe alone: one try");
+	is_int(probe_load_next(0, 0), 0, "nothing available: nothing to load");
+	is_int(probe_load_next(PROBE_ALL, 1U << (F | M | K)), F | K,
+	       "after a failed load of all: without kprobe.multi");
+	is_int(probe_load_next(PROBE_ALL | 0x10, 0), F | M | K, "unknown bits are ignored");
+}
+
+static void ladder(void)
+{
+	struct probe_try t;
+	char buf[512];
+
+	/* Debian 6.1 under the unit: fentry takes at once */
+	probe_try_init(&t);
+	ok(!probe_try_placed(&t), "nothing placed yet");
+	probe_try_result(&t, PROBE_FENTRY, 0);
+	ok(probe_try_placed(&t) && t.placed == PROBE_FENTRY, "fentry placed");
+	probe_try_result(&t, PROBE_KPROBE, EACCES);
+	ok(t.placed == PROBE_FENTRY && !t.err[PROBE_KPROBE], "  what comes after is ignored");
+	probe_try_errors(&t, buf, sizeof(buf));
+	is_str(buf, "", "  nothing to say");
+
+	/* 6.1 without the function in BTF and at paranoid 3: nothing takes */
+	probe_try_init(&t);
+	probe_try_result(&t, PROBE_FENTRY, ESRCH);
+	probe_try_result(&t, PROBE_KPROBE_MULTI, EOPNOTSUPP);
+	probe_try_result(&t, PROBE_KPROBE, EACCES);
+	ok(!probe_try_placed(&t), "none placed");
+	probe_try_errors(&t, buf, sizeof(buf));
+	is_str(buf, "fentry: not in the kernel's BTF; "
+	       "kprobe.multi: no fprobe in this kernel (CONFIG_FPROBE off); "
+	       "kprobe: Permission denied (perf_event_open(2) wants CAP_SYS_ADMIN at perf_event_paranoid > 2)",
+	       "  each way says why, in order");
+
+	/* 5.10: fentry refused at load, no kprobe_multi, the kprobe takes */
+	probe_try_init(&t);
+	probe_try_unloaded(&t, PROBE_FENTRY, EPERM);
+	probe_try_result(&t, PROBE_KPROBE_MULTI, E2BIG);
+	probe_try_result(&t, PROBE_KPROBE, 0);
+	ok(t.placed == PROBE_KPROBE, "the kprobe as the last resort");
+	probe_try_errors(&t, buf, sizeof(buf));
+	is_str(buf, "fentry: not loaded (Operation not permitted); "
+	       "kprobe.multi: no kprobe_multi links in this kernel (before 5.18)",
+	       "  and what did not take before it");
+	probe_try_unloaded(&t, PROBE_KPROBE_MULTI, 0);
+	ok(t.err[PROBE_KPROBE_MULTI] == E2BIG, "  an error is not overwritten by a later one");
+
+	probe_try_init(&t);
+	probe_try_unloaded(&t, PROBE_KPROBE_MULTI, 0);
+	probe_try_result(&t, PROBE_KPROBE, ENOENT);
+	probe_try_errors(&t, buf, sizeof(buf));
+	is_str(buf, "kprobe.multi: not loaded; kprobe: No such file or directory",
+	       "never loaded; other errors as strerror() has them");
+	probe_try_errors(&t, buf, 10);
+	is_int(strlen(buf), 9, "truncated to the buffer");
+
+	is_str(probe_path_name(PROBE_KPROBE_MULTI), "kprobe.multi", "names");
+	is_str(probe_path_how(PROBE_FENTRY), "BPF trampoline", "  and how each is placed");
+	is_str(probe_path_how(PROBE_KPROBE), "perf_event_open", "  the kprobe's");
+	is_str(probe_path_name(PROBE_NPATHS), "?", "  out of range");
+}
+
 int main(void)
 {
 	requests();
 	paths();
 	alert();
 	decide();
+	load_plan();
+	ladder();
 	return tap_done();
 }

@@ -8,5 +8,7 @@ struct dentry;
 /* fakehost.c: a host bridge of our own (debugfs "fakehost") */
 void bmcw_test_fakehost_init(struct dentry *dir);
 void bmcw_test_fakehost_exit(void);
+/* kprobe_miss.c: make a probe of ACPI config reads miss (debugfs) */
+void bmcw_test_kprobe_miss_init(struct dentry *dir);
 
 #endif /* _BMCW_TEST_H */

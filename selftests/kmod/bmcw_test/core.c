@@ -26,6 +26,8 @@
  *            device in its IOMMU domain through report_iommu_fault(), the
  *            call AMD's driver makes for each IO_PAGE_FAULT event (QEMU
  *            7.2's AMD IOMMU logs none for an unmapped IOVA)
+ *   kprobe_miss  write N: make bmcwatch's probe of ACPI config reads miss
+ *            exactly N calls (kprobe_miss.c)
  */
 #include <linux/debugfs.h>
 #include <linux/delay.h>
@@ -474,6 +476,7 @@ static int __init bmcw_test_init(void)
 		      HRTIMER_MODE_REL_HARD);
 	debugfs_create_file("irq_hammer", 0600, dir, NULL, &irq_hammer_fops);
 	bmcw_test_fakehost_init(dir);
+	bmcw_test_kprobe_miss_init(dir);
 	return 0;
 }
 
