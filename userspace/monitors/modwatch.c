@@ -213,6 +213,7 @@ static void hook_failed(struct bmcw_daemon *d, const char *what, const char *err
 	}
 	pipeline_submit(d->pipeline, &a);
 	bmcw_log(LOG_WARNING, "%s", a.message);
+	daemon_blind_spot(d, what, err, why);
 }
 
 static void place(struct modwatch *m, unsigned int h)

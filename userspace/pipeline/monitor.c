@@ -56,3 +56,19 @@ void monitors_stop(struct monitor_slot *slots, size_t n)
 		slots[i].enabled = false;
 	}
 }
+
+void daemon_blind_spot(struct bmcw_daemon *d, const char *what, const char *err,
+		       const char *unseen)
+{
+	size_t len = strlen(what), i;
+
+	for (i = 0; i < d->n_spots; i++)
+		if (!strncmp(d->spots[i], what, len) && d->spots[i][len] == ' ')
+			break;
+	if (i == DAEMON_SPOTS_MAX)
+		return;
+	snprintf(d->spots[i], sizeof(d->spots[i]), "%s not in place (%s): %s unseen",
+		 what, err, unseen);
+	if (i == d->n_spots)
+		d->n_spots++;
+}

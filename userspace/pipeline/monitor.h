@@ -23,6 +23,8 @@ struct traffic_learner;
 struct baseline;
 struct kmod_state;
 
+#define DAEMON_SPOTS_MAX 16
+
 struct bmcw_daemon {
 	const struct policy *policy;
 	struct pipeline *pipeline;
@@ -40,7 +42,22 @@ struct bmcw_daemon {
 	char released_why[256];
 	/* bmcwatch.ko itself: ABI, health events, hooks, losses (kmod_state.h) */
 	struct kmod_state *kmod;
+	/*
+	 * The daemon's own probes and sources that could not be put in place
+	 * (daemon_blind_spot()): the status file lists them with the
+	 * module's, and bmcwatch status says degraded.
+	 */
+	char spots[DAEMON_SPOTS_MAX][192];
+	size_t n_spots;
 };
+
+/*
+ * A probe or source of the daemon's that is not in place for good (it was
+ * refused, or its hardware or kernel support is missing): WHAT, why (ERR)
+ * and what goes UNSEEN, once per WHAT. The caller raises the alert.
+ */
+void daemon_blind_spot(struct bmcw_daemon *d, const char *what, const char *err,
+		       const char *unseen);
 
 struct bmcw_monitor_ops {
 	const char *name;

@@ -55,16 +55,19 @@ static struct json_object *status_json(const struct bmcw_daemon *d,
 	 * The module itself: its hooks, losses and health numbering (the
 	 * next daemon goes on from these), and what is unseen right now.
 	 */
+	arr = json_object_new_array();
 	if (d->kmod) {
 		char spots[32][192];
 		size_t n = kmod_state_blind_spots(d->kmod, spots, 32);
 
 		json_object_object_add(root, "kernel", kmod_state_json(d->kmod));
-		arr = json_object_new_array();
 		for (i = 0; i < n; i++)
 			json_object_array_add(arr, json_object_new_string(spots[i]));
-		json_object_object_add(root, "blind_spots", arr);
 	}
+	/* and the daemon's own */
+	for (i = 0; i < d->n_spots; i++)
+		json_object_array_add(arr, json_object_new_string(d->spots[i]));
+	json_object_object_add(root, "blind_spots", arr);
 
 	arr = json_object_new_array();
 	for (i = 0; i < n_slots; i++) {

@@ -305,7 +305,12 @@ static int init(struct bmcw_daemon *d, void **state)
 		l = bpf_program__attach(progs[i].prog);
 
 		if (!l) {
-			dma_hook_failed(st, progs[i].what, errno, progs[i].why);
+			int err = errno;
+			char what[96];
+
+			dma_hook_failed(st, progs[i].what, err, progs[i].why);
+			snprintf(what, sizeof(what), "dma monitor's %s", progs[i].what);
+			daemon_blind_spot(d, what, strerror(err), progs[i].why);
 			continue;
 		}
 		st->links[st->nlinks++] = l;

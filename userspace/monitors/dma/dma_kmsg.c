@@ -78,8 +78,12 @@ void dma_open_kmsg(struct dma_mon *st)
 
 	st->kmsg_fd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 	if (st->kmsg_fd < 0) {
-		dma_hook_failed(st, "/dev/kmsg", errno,
+		int err = errno;
+
+		dma_hook_failed(st, "/dev/kmsg", err,
 				"interrupts on vectors with no handler are not seen");
+		daemon_blind_spot(st->d, "dma monitor's /dev/kmsg reader", strerror(err),
+				  "interrupts on vectors with no handler (rogue MSIs)");
 		return;
 	}
 	lseek(st->kmsg_fd, 0, SEEK_END);
