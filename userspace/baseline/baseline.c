@@ -14,6 +14,7 @@
 #include "baseline.h"
 #include "baseline_priv.h"
 #include "errmsg.h"
+#include "mkdir_p.h"
 
 void baseline_traffic_free(struct baseline_traffic *t)
 {
@@ -231,6 +232,16 @@ int baseline_save(const char *path, const struct baseline *b, bool replace,
 		free(json);
 		errmsg_set(err, errlen, "%s: path too long", path);
 		return -ENAMETOOLONG;
+	}
+	/*
+	 * bmcwatchd --learn by hand on a fresh host, before the unit (whose
+	 * StateDirectory= makes it) ever ran: /var/lib/bmcwatch is not there.
+	 */
+	if (mkdir_p(dir, 0700)) {
+		ret = -errno;
+		errmsg_set(err, errlen, "%s: %s", dir, strerror(-ret));
+		free(json);
+		return ret;
 	}
 	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 	if (fd < 0) {

@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "mkdir_p.h"
 #include "spool.h"
 
 #define SPOOL_MAGIC	0x4c4f5053u	/* "SPOL" */
@@ -28,23 +29,6 @@ struct spool {
 	off_t tail;		/* end of the last whole record */
 	uint64_t records;
 };
-
-static int mkdir_p(const char *dir)
-{
-	char tmp[PATH_MAX];
-
-	if (snprintf(tmp, sizeof(tmp), "%s", dir) >= (int)sizeof(tmp))
-		return -1;
-	for (char *p = tmp + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(tmp, 0700) && errno != EEXIST)
-			return -1;
-		*p = '/';
-	}
-	return mkdir(tmp, 0700) && errno != EEXIST ? -1 : 0;
-}
 
 static int write_pos(struct spool *s)
 {
@@ -119,7 +103,7 @@ struct spool *spool_open(const char *dir, const char *name, bool fsync,
 	s->fsync = fsync;
 	snprintf(s->path, sizeof(s->path), "%s/%s.spool", dir, safe);
 	snprintf(s->pos_path, sizeof(s->pos_path), "%s/%s.pos", dir, safe);
-	if (mkdir_p(dir)) {
+	if (mkdir_p(dir, 0700)) {
 		snprintf(err, errlen, "spool directory %s: %s", dir, strerror(errno));
 		goto fail;
 	}

@@ -321,6 +321,15 @@ static void test_files(void)
 	is_str(after, before, "the corrupt file is left as it was");
 	free(before);
 	free(after);
+	/* A fresh host: the state directory is not there yet (--learn by hand). */
+	snprintf(path, sizeof(path), "%s/var/lib/bmcwatch/baseline.json", dir);
+	ok(!baseline_save(path, &b, false, false, err, sizeof(err)),
+	   "save into directories that do not exist yet (%s)", err);
+	snprintf(path, sizeof(path), "%s/var/lib/bmcwatch", dir);
+	ok(!stat(path, &st) && S_ISDIR(st.st_mode) && (st.st_mode & 0777) == 0700,
+	   "the directory is made, 0700");
+	snprintf(path, sizeof(path), "rm -r %s/var", dir);
+	ok(system(path) == 0, "cleaned up");
 	/* No temporary files left behind. */
 	snprintf(path, sizeof(path), "rm -f %s/baseline.json; rmdir %s", dir, dir);
 	ok(system(path) == 0, "only the baseline was in the directory");
