@@ -8,22 +8,24 @@
 # edus) in an emulated host whose clock counts instructions (-icount, one
 # vCPU), so that the host's load cannot bunch up the faults, and amd.sh
 # with an AMD IOMMU instead of VT-d.
-set -euo pipefail
+set -uo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
-cd "$top"
+cd "$top" || exit 1
+. selftests/lib/boots.sh
 edus=(--qemu-arg -device --qemu-arg edu,id=edu3
 	--qemu-arg -device --qemu-arg edu,id=edu4
 	--qemu-arg -device --qemu-arg edu,id=edu5
 	--qemu-arg -device --qemu-arg edu,id=edu6)
-rc=0
+boots_begin $(($(boot_plan selftests/dma/guest.sh) +
+	$(boot_plan selftests/dma/burst.sh) + $(boot_plan selftests/dma/amd.sh)))
 # A QEMU thread per vCPU here: with one thread, an edu interrupt raised on
 # one vCPU for the other can wait over a second (edu_irq's raise times
 # out), and the checks below count interrupts exactly.
-BMCW_EDU_PROPS=dma_mask=0xffffffff selftests/vm/run --tcg multi --timeout 400 \
+BMCW_EDU_PROPS=dma_mask=0xffffffff boot_run vtd --tcg multi --timeout 400 \
 	--qemu-arg -device --qemu-arg edu,bus=rp2,id=edu2 "${edus[@]}" \
-	-- selftests/dma/guest.sh || rc=$?
-selftests/vm/run --timeout 200 --smp 1 \
+	-- selftests/dma/guest.sh
+boot_run burst --timeout 200 --smp 1 \
 	--qemu-arg -icount --qemu-arg shift=0,sleep=off "${edus[@]}" \
-	-- selftests/dma/burst.sh || rc=$?
-selftests/vm/run --timeout 200 --iommu amd -- selftests/dma/amd.sh || rc=$?
-exit $rc
+	-- selftests/dma/burst.sh
+boot_run amd --timeout 200 --iommu amd -- selftests/dma/amd.sh
+boots_end

@@ -10,8 +10,6 @@
 #   guest.sh hostile   selftests/ipmi/hostile_bmc: a traffic profile
 #                      learnt, then each misbehaviour against it (BMC
 #                      resets and stalls too)
-#   guest.sh --plan MODE   the number of results MODE prints (host.sh
-#                      declares its plan before it boots anything)
 set -u
 cd "$(dirname "$0")/../.."
 . selftests/lib/ktap.sh
@@ -25,10 +23,6 @@ plan_of() {
 	*) return 1 ;;
 	esac
 }
-if [ "${1:-}" = --plan ]; then
-	plan_of "${2:-}"
-	exit
-fi
 mode=${1:-sim}
 plan=$(plan_of "$mode") || { echo "guest.sh: unknown mode '$mode'" >&2; exit 2; }
 D=/sys/kernel/debug/bmcwatch

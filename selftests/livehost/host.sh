@@ -14,26 +14,32 @@
 # During churn.sh the host hot-plugs an edu on root port rp1 and removes
 # it again for as long as the guest keeps $BMCW_VM_OUT/churn.
 # LH_BOOTS="domains stacked churn" (the default) chooses the boots.
-set -euo pipefail
+set -uo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
-cd "$top"
+cd "$top" || exit 1
+. selftests/lib/boots.sh
 work=$(mktemp -d)
-vm=
-trap 'kill $vm 2>/dev/null || true; rm -rf "$work"' EXIT
-rc=0
+churner=
+trap '[ -z "$churner" ] || kill "$churner" 2>/dev/null; rm -rf "$work"' EXIT
 
 boots=" ${LH_BOOTS:-domains stacked churn} "
+total=0
+for b in domains stacked churn; do
+	[[ $boots == *" $b "* ]] || continue
+	total=$((total + $(boot_plan "selftests/livehost/$b.sh")))
+done
+boots_begin $total
 for b in domains stacked; do
 	[[ $boots == *" $b "* ]] || continue
-	selftests/vm/run --timeout 300 -- "selftests/livehost/$b.sh" || rc=$?
+	boot_run "$b" --timeout 300 -- "selftests/livehost/$b.sh"
 done
-[[ $boots == *" churn "* ]] || exit $rc
+[[ $boots == *" churn "* ]] || { boots_end; exit; }
 
 # Hot-plug churn, driven from here while the guest asks for it; what
 # succeeded is counted in OUT/hotplugs, which the guest requires.
 churn() {
 	local sock=$1 out=$2 n=0 plugged=0
-	while kill -0 "$vm" 2>/dev/null; do
+	while [[ ! -e $work/done ]]; do
 		if [[ -e $out/churn ]]; then
 			n=$((n + 1))
 			if selftests/vm/qmp --wait 5 "$sock" device_add driver=edu \
@@ -48,9 +54,11 @@ churn() {
 	done
 }
 mkdir "$work/out"
-selftests/vm/run --qmp "$work/qmp.sock" --out "$work/out" --timeout 600 \
-	--nvme-sriov 4 -- selftests/livehost/churn.sh &
-vm=$!
 churn "$work/qmp.sock" "$work/out" &
-wait "$vm" || rc=$?
-exit $rc
+churner=$!
+boot_run churn --qmp "$work/qmp.sock" --out "$work/out" --timeout 600 \
+	--nvme-sriov 4 -- selftests/livehost/churn.sh
+touch "$work/done"
+wait "$churner"
+churner=
+boots_end
