@@ -16,10 +16,12 @@ bmcw_unload() {
 	rmmod bmcwatch
 }
 
-# bmcw_start [bmcwatchd args...]: start the daemon, wait until it runs.
+# bmcw_start [bmcwatchd args...]: start the daemon, wait until it runs;
+# under $BMCW_DAEMON_PREFIX if set (e.g. "setpriv --bounding-set=-... --").
 bmcw_start() {
 	: >"$BMCW_ALERTS"
-	"$BMCW_TOP/userspace/bmcwatchd" --foreground --interval 200 \
+	# shellcheck disable=SC2086 # a command line: "setpriv --bounding-set ... --"
+	${BMCW_DAEMON_PREFIX:-} "$BMCW_TOP/userspace/bmcwatchd" --foreground --interval 200 \
 		--output "json:$BMCW_ALERTS" "$@" 2>>/tmp/bmcwatchd.log &
 	BMCW_DAEMON_PID=$!
 	bmcw_wait_alert health.monitor_started 20

@@ -215,25 +215,13 @@ static bool take_cpu_vector(const char **p, const char *end, uint64_t *cpu,
 	return true;
 }
 
-enum kmsg_vector_kind kmsg_parse_vector(const char *rec, size_t len,
-					struct kmsg_vector *out)
+enum kmsg_vector_kind kmsg_parse_vector_text(const char *text, size_t len,
+					     struct kmsg_vector *out)
 {
-	const char *p = rec, *end = rec + len, *eol, *holder = NULL;
-	uint64_t pri, seq, a, b;
+	const char *p = text, *end = text + len, *holder = NULL;
+	uint64_t a, b;
 
 	memset(out, 0, sizeof(*out));
-	/* "PRI,SEQ,..." then the text after the first ';' */
-	if (!take_uint(&p, end, UINT32_MAX, &pri) || p == end || *p++ != ',' ||
-	    !take_uint(&p, end, UINT64_MAX, &seq))
-		return KMSG_VECTOR_NONE;
-	p = memchr(p, ';', end - p);
-	if (!p)
-		return KMSG_VECTOR_NONE;
-	p++;
-	eol = memchr(p, '\n', end - p);
-	if (eol)
-		end = eol;
-
 	/* 6.12, 7.2: the whole text is the message */
 	if (starts(p, end, NEW_NO_HANDLER)) {
 		p += strlen(NEW_NO_HANDLER);
@@ -262,13 +250,34 @@ enum kmsg_vector_kind kmsg_parse_vector(const char *rec, size_t len,
 	if (!take_uint(&p, end, UINT32_MAX, &a) || !starts(p, end, SUPPRESSED) ||
 	    p + strlen(SUPPRESSED) != end)
 		return KMSG_VECTOR_NONE;
-	out->seq = seq;
 	out->suppressed = a;
 	return out->kind = KMSG_VECTOR_SUPPRESSED;
 
 no_handler:
-	out->seq = seq;
 	out->cpu = a;
 	out->vector = b;
 	return out->kind = KMSG_VECTOR_NO_HANDLER;
+}
+
+enum kmsg_vector_kind kmsg_parse_vector(const char *rec, size_t len,
+					struct kmsg_vector *out)
+{
+	const char *p = rec, *end = rec + len, *eol;
+	uint64_t pri, seq;
+
+	memset(out, 0, sizeof(*out));
+	/* "PRI,SEQ,..." then the text after the first ';' */
+	if (!take_uint(&p, end, UINT32_MAX, &pri) || p == end || *p++ != ',' ||
+	    !take_uint(&p, end, UINT64_MAX, &seq))
+		return KMSG_VECTOR_NONE;
+	p = memchr(p, ';', end - p);
+	if (!p)
+		return KMSG_VECTOR_NONE;
+	p++;
+	eol = memchr(p, '\n', end - p);
+	if (eol)
+		end = eol;
+	if (kmsg_parse_vector_text(p, end - p, out) != KMSG_VECTOR_NONE)
+		out->seq = seq;
+	return out->kind;
 }

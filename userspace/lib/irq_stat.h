@@ -73,7 +73,7 @@ uint64_t irq_unhandled_delta(const struct irq_spurious *prev,
 #define IRQ_SPURIOUS_RESTART_MS	100	/* HZ/10 */
 #define IRQ_SPURIOUS_PERIOD	100000	/* note_interrupt()'s window */
 
-/* A /dev/kmsg record about interrupts on vectors nobody requested. */
+/* A kernel message about interrupts on vectors nobody requested. */
 enum kmsg_vector_kind {
 	KMSG_VECTOR_NONE = 0,
 	/*
@@ -99,5 +99,11 @@ struct kmsg_vector {
  */
 enum kmsg_vector_kind kmsg_parse_vector(const char *rec, size_t len,
 					struct kmsg_vector *out);
+/*
+ * The same for the text of one message alone, @len bytes without its
+ * newline (the console tracepoint's; seq stays 0).
+ */
+enum kmsg_vector_kind kmsg_parse_vector_text(const char *text, size_t len,
+					     struct kmsg_vector *out);
 
 #endif /* BMCW_IRQ_STAT_H */

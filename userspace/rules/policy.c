@@ -401,6 +401,15 @@ static int conf_handler(void *user, const char *section, const char *name,
 		if (!strcmp(name, "irq_probe")) {
 			if (parse_bool(value, &c->p->dma_irq_probe))
 				bad_value(c, name, value, "yes|no");
+		} else if (!strcmp(name, "vector_log")) {
+			if (!strcmp(value, "auto"))
+				c->p->dma_vector_log = DMA_VLOG_AUTO;
+			else if (!strcmp(value, "console"))
+				c->p->dma_vector_log = DMA_VLOG_CONSOLE;
+			else if (!strcmp(value, "kmsg"))
+				c->p->dma_vector_log = DMA_VLOG_KMSG;
+			else
+				bad_value(c, name, value, "auto|console|kmsg");
 		} else if (!strcmp(name, "vector_probe")) {
 			conf_error(c, "section [dma]: 'vector_probe' was removed: a probe in interrupt entry is not safe on every kernel; interrupts on vectors nobody requested are read from the kernel log");
 		} else {

@@ -77,6 +77,17 @@ struct policy {
 	 * within an interval) at no cost to the interrupt path.
 	 */
 	bool dma_irq_probe;
+	/*
+	 * [dma] vector_log: where the kernel's messages about interrupts on
+	 * vectors with no handler are read: the console tracepoint (BPF, no
+	 * access to the kernel log needed), /dev/kmsg (CAP_SYSLOG where
+	 * dmesg_restrict is set), or the tracepoint with /dev/kmsg in reserve.
+	 */
+	enum dma_vector_log {
+		DMA_VLOG_AUTO = 0,
+		DMA_VLOG_CONSOLE,
+		DMA_VLOG_KMSG,
+	} dma_vector_log;
 	/* [lpc]: watched I/O ports; the file's list replaces the defaults */
 	struct lpc_port_range lpc_watch[POLICY_LPC_MAX_WATCH];
 	unsigned int lpc_nwatch;

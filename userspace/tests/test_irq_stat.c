@@ -157,6 +157,35 @@ static void test_kmsg(void)
 	is_int(kmsg("0,1,2,-", &k), KMSG_VECTOR_NONE, "no text");
 }
 
+static enum kmsg_vector_kind text(const char *t, struct kmsg_vector *k)
+{
+	return kmsg_parse_vector_text(t, strlen(t), k);
+}
+
+/* The console tracepoint's text: the message alone, no newline. */
+static void test_console_text(void)
+{
+	struct kmsg_vector k;
+
+	is_int(text("__common_interrupt: 1.211 No irq handler for vector", &k),
+	       KMSG_VECTOR_NO_HANDLER, "text: no handler for a vector (5.10, 6.1)");
+	ok(k.cpu == 1 && k.vector == 211 && k.seq == 0, "CPU and vector, no sequence");
+	is_int(text("No irq handler for 3.34", &k), KMSG_VECTOR_NO_HANDLER,
+	       "text: the 6.12 form");
+	ok(k.cpu == 3 && k.vector == 34, "its CPU and vector");
+	is_int(text("reevaluate_vector: 7 callbacks suppressed", &k),
+	       KMSG_VECTOR_SUPPRESSED, "text: the rate limit's note (6.12)");
+	ok(k.suppressed == 7, "its number");
+	is_int(text("__common_interrupt: 12 callbacks suppressed", &k),
+	       KMSG_VECTOR_SUPPRESSED, "text: the rate limit's note (6.1)");
+	is_int(text("__common_interrupt: 1.211 No irq handler for vect", &k),
+	       KMSG_VECTOR_NONE, "text cut short");
+	is_int(text("[    5.123456] No irq handler for 3.34", &k), KMSG_VECTOR_NONE,
+	       "a time stamp is the BPF program's to strip");
+	is_int(text("0,1,2,-;No irq handler for 3.34", &k), KMSG_VECTOR_NONE,
+	       "a /dev/kmsg record is not a text");
+}
+
 int main(void)
 {
 	test_percpu();
@@ -164,5 +193,6 @@ int main(void)
 	test_delta();
 	test_spurious();
 	test_kmsg();
+	test_console_text();
 	return tap_done();
 }

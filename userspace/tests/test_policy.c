@@ -272,34 +272,47 @@ static void test_baseline_keys(void)
 }
 
 /* [dma]: the probes in the interrupt path are off unless asked for. */
+/* A fresh policy *p loaded from a file holding @text: policy_load_file's result. */
+static int load_text(struct policy *p, const char *text, char *err, size_t len)
+{
+	char path[] = "/tmp/bmcw-policy-XXXXXX";
+	int fd = mkstemp(path), r;
+	FILE *f = fdopen(fd, "w");
+
+	fputs(text, f);
+	fclose(f);
+	policy_init(p);
+	r = policy_load_file(p, path, err, len);
+	unlink(path);
+	return r;
+}
+
 static void test_dma(void)
 {
-	char path[] = "/tmp/bmcw-dma-XXXXXX", err[1024];
+	char err[1024];
 	struct policy p;
-	FILE *f = fdopen(mkstemp(path), "w");
 
 	policy_init(&p);
 	ok(!p.dma_irq_probe, "[dma] irq_probe off by default");
-	fprintf(f, "[dma]\nirq_probe = yes\n");
-	fclose(f);
-	is_int(policy_load_file(&p, path, err, sizeof(err)), 0, "[dma] irq_probe loads");
+	ok(p.dma_vector_log == DMA_VLOG_AUTO, "[dma] vector_log auto by default");
+	policy_free(&p);
+	is_int(load_text(&p, "[dma]\nirq_probe = yes\n", err, sizeof(err)), 0,
+	       "[dma] irq_probe loads");
 	ok(p.dma_irq_probe, "irq_probe = yes sets it");
 	policy_free(&p);
-	policy_init(&p);
-	f = fopen(path, "w");
-	fprintf(f, "[dma]\nirq_probe = maybe\n");
-	fclose(f);
-	ok(policy_load_file(&p, path, err, sizeof(err)) == -1 && strstr(err, "irq_probe"),
-	   "a bad irq_probe value is refused: %s", err);
+	is_int(load_text(&p, "[dma]\nvector_log = kmsg\n", err, sizeof(err)), 0,
+	       "[dma] vector_log loads");
+	ok(p.dma_vector_log == DMA_VLOG_KMSG, "vector_log = kmsg sets it");
 	policy_free(&p);
-	policy_init(&p);
-	f = fopen(path, "w");
-	fprintf(f, "[dma]\nvector_probe = yes\n");
-	fclose(f);
-	ok(policy_load_file(&p, path, err, sizeof(err)) == -1 && strstr(err, "removed"),
-	   "the removed vector_probe is refused, saying why: %s", err);
+	ok(load_text(&p, "[dma]\nvector_log = dmesg\n", err, sizeof(err)) == -1 &&
+	   strstr(err, "auto|console|kmsg"), "a bad vector_log value is refused: %s", err);
 	policy_free(&p);
-	unlink(path);
+	ok(load_text(&p, "[dma]\nirq_probe = maybe\n", err, sizeof(err)) == -1 &&
+	   strstr(err, "irq_probe"), "a bad irq_probe value is refused: %s", err);
+	policy_free(&p);
+	ok(load_text(&p, "[dma]\nvector_probe = yes\n", err, sizeof(err)) == -1 &&
+	   strstr(err, "removed"), "the removed vector_probe is refused, saying why: %s", err);
+	policy_free(&p);
 }
 
 int main(void)

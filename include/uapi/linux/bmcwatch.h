@@ -27,8 +27,9 @@
  *      bmcw_ipmi_event.count (was pad2): one UNKNOWN_NMI event stands for
  *      that many NMIs; the sysfs "lockdown" file is retired (read
  *      securityfs instead)
+ * 1.3: BMCW_REC_DMA_CONSOLE (struct bmcw_dma_console)
  */
-#define BMCW_ABI_MINOR		2
+#define BMCW_ABI_MINOR		3
 #define BMCW_ABI_VERSION	((BMCW_ABI_MAJOR << 16) | BMCW_ABI_MINOR)
 
 #define BMCW_COMM_LEN		16
@@ -156,6 +157,7 @@ enum bmcw_rec_type {
 	BMCW_REC_DMA_FAULT	= 32,	/* struct bmcw_dma_fault */
 	BMCW_REC_DMA_VECTOR	= 33,	/* struct bmcw_dma_vector */
 	BMCW_REC_DMA_AER	= 34,	/* struct bmcw_dma_aer */
+	BMCW_REC_DMA_CONSOLE	= 35,	/* struct bmcw_dma_console */
 	/* 16..31: IPMI system interface (KCS/BT) and unclaimed NMIs */
 	BMCW_REC_IPMI		= 16,	/* struct bmcw_ipmi_event */
 	/* 48..63: LPC / host port I/O and BMC MMIO windows */
@@ -474,6 +476,19 @@ struct bmcw_dma_aer {
 	__u8	pad[2];
 	__u32	tlp[4];		/* TLP header log, if tlp_valid */
 	char	dev[32];	/* "0000:00:02.0" */
+};
+
+/*
+ * A kernel message about interrupts on a vector with no handler (or the
+ * note of its rate limit), from the printk:console tracepoint.
+ */
+#define BMCW_CONSOLE_TEXT_LEN	80
+
+struct bmcw_dma_console {
+	__u64	ts_ns;
+	__u32	cpu;		/* where the message was printed */
+	__u32	len;		/* bytes of text, at most BMCW_CONSOLE_TEXT_LEN */
+	char	text[BMCW_CONSOLE_TEXT_LEN];	/* not NUL-terminated */
 };
 
 /* sysfs: /sys/kernel/bmcwatch/; debugfs: /sys/kernel/debug/bmcwatch/ */

@@ -11,7 +11,7 @@
  * already counts every irq per CPU (kstat) and keeps a spurious-interrupt
  * detector per descriptor; the daemon reads both once per interval, only
  * for the irqs of BMC functions, and reads the kernel's "No irq handler
- * for vector" messages from /dev/kmsg. The BPF program in the interrupt
+ * for vector" messages (dma_vector_log.c). The BPF program in the interrupt
  * path ([dma] irq_probe) is opt-in, for exact counts of unclaimed ones.
  * There is no probe on __common_interrupt: with one attached, the
  * emulated PREEMPT_RT host crashed in interrupt entry, and a soak under
@@ -148,6 +148,10 @@ static int on_record(void *ctx, void *data, size_t len)
 		if (h->len >= sizeof(struct bmcw_dma_aer))
 			on_aer(st, body);
 		break;
+	case BMCW_REC_DMA_CONSOLE:
+		if (h->len >= sizeof(struct bmcw_dma_console))
+			dma_on_console(st, body);
+		break;
 	}
 	return 0;
 }
@@ -215,6 +219,7 @@ static void fini(void *state)
 	if (st->epfd >= 0)
 		close(st->epfd);
 	ring_buffer__free(st->mon.rb);
+	bpf_link__destroy(st->console_link);
 	for (unsigned int i = 0; i < st->nlinks; i++)
 		bpf_link__destroy(st->links[i]);
 	if (st->skel) {
@@ -335,7 +340,7 @@ static int init(struct bmcw_daemon *d, void **state)
 		if (epoll_ctl(st->epfd, EPOLL_CTL_ADD, ev.data.fd, &ev))
 			return -errno;
 	}
-	dma_open_kmsg(st);
+	dma_open_vector_log(st);
 	dma_check_irqdebug(st);
 	dma_scan(st, mono_ns());
 	return 0;

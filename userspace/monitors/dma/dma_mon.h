@@ -4,7 +4,8 @@
  *   dma.c          BPF loader, ring buffer records, losses, the ops
  *   dma_posture.c  each BMC function's DMA confinement (sysfs, config space)
  *   dma_irq.c      their interrupt counts (kstat, spurious detector, probe)
- *   dma_kmsg.c     "No irq handler for vector" messages from /dev/kmsg
+ *   dma_vector_log.c  "No irq handler for vector" messages, from the
+ *                  console tracepoint or /dev/kmsg
  */
 #ifndef BMCW_DMA_MON_H
 #define BMCW_DMA_MON_H
@@ -63,7 +64,8 @@ struct dma_mon {
 	unsigned int nlinks;
 	bool irq_probe;			/* on_irq_exit attached */
 	int epfd;			/* ring buffer + /dev/kmsg */
-	int kmsg_fd;			/* -1 when unreadable */
+	int kmsg_fd;			/* -1 unless [dma] vector_log took it */
+	struct bpf_link *console_link;	/* or the console tracepoint */
 	struct kmsg_vec_count kvec[MAX_KMSG_VECTORS];
 	unsigned int nkvec;
 	uint64_t kmsg_seen, kmsg_suppressed, kmsg_pending_suppressed;
@@ -87,14 +89,16 @@ void dma_load_inventory(struct dma_mon *st);
 
 /* dma_posture.c: posture of every BMC function, then its interrupts */
 void dma_scan(struct dma_mon *st, uint64_t now);
+#define DMA_POSTURE_ROWS	64	/* BMC functions and bridges above them */
 
 /* dma_irq.c */
 void dma_check_irqs(struct dma_mon *st, struct bmc_fn *b, uint64_t now,
 		    uint64_t interval);
 void dma_check_irqdebug(struct dma_mon *st);
 
-/* dma_kmsg.c */
-void dma_open_kmsg(struct dma_mon *st);
+/* dma_vector_log.c */
+void dma_open_vector_log(struct dma_mon *st);
+void dma_on_console(struct dma_mon *st, const struct bmcw_dma_console *c);
 void dma_drain_kmsg(struct dma_mon *st);
 
 #endif /* BMCW_DMA_MON_H */

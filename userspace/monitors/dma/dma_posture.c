@@ -16,6 +16,7 @@
 
 #include "dma_mon.h"
 #include "log.h"
+#include "posture_tab.h"
 #include "sysfs_pci.h"
 
 static void read_link_base(const char *path, char *buf, size_t len)
@@ -77,6 +78,8 @@ static unsigned int find_ecap(int fd, unsigned int id)
 	return 0;
 }
 
+#define POSTURE_TABLE	BMCW_DEBUGFS_DIR "/posture"
+
 #define PCI_COMMAND_BYTE	0x04
 #define ECAP_ACS	0x000d
 #define ECAP_ATS	0x000f
@@ -84,9 +87,11 @@ static unsigned int find_ecap(int fd, unsigned int id)
  * upstream forwarding (PCIe 6.0, 7.7.11). */
 #define ACS_NEEDED	(0x01 | 0x04 | 0x08 | 0x10)
 
-static void scan_posture(struct dma_mon *st, const struct dma_fn *fn,
-			 int iommu, int intremap, struct dma_posture *p)
+static void scan_posture(const struct dma_fn *fn, int iommu, int intremap,
+			 const struct posture_row *rows, int nrows,
+			 struct dma_posture *p)
 {
+	const struct posture_row *row;
 	char path[PATH_MAX], grp[32], *save = NULL, *br, bridges[128];
 	unsigned int off;
 	int fd;
@@ -109,15 +114,24 @@ static void scan_posture(struct dma_mon *st, const struct dma_fn *fn,
 	}
 	snprintf(path, sizeof(path), SYS_PCI "/%s/driver", fn->bdf);
 	read_link_base(path, p->driver, sizeof(p->driver));
+	/*
+	 * ATS and ACS from the module's table (posture_tab.h) where it lists
+	 * the function, else from sysfs (a module older than the table).
+	 */
+	row = posture_tab_find(rows, nrows, fn->bdf);
+	if (row)	/* ATS control, bit 15: enable */
+		p->ats = row->ats >= 0 && (row->ats & 0x8000);
 	fd = open_config(fn->bdf);
 	if (fd >= 0) {
 		int cmd = cfg_byte(fd, PCI_COMMAND_BYTE), ats = -1;
 
 		p->bus_master = cmd > 0 && (cmd & 0x04);
-		off = find_ecap(fd, ECAP_ATS);
-		if (off)
-			ats = cfg_byte(fd, off + 7);	/* ATS control, bit 15 */
-		p->ats = ats > 0 && (ats & 0x80);
+		if (!row) {
+			off = find_ecap(fd, ECAP_ATS);
+			if (off)
+				ats = cfg_byte(fd, off + 7);
+			p->ats = ats > 0 && (ats & 0x80);
+		}
 		close(fd);
 	}
 	snprintf(bridges, sizeof(bridges), "%s", fn->path);
@@ -125,10 +139,12 @@ static void scan_posture(struct dma_mon *st, const struct dma_fn *fn,
 	     br = strtok_r(NULL, ",", &save)) {
 		int acs = -1;
 
-		fd = open_config(br);
-		if (fd >= 0) {
+		row = posture_tab_find(rows, nrows, br);
+		if (row) {
+			acs = row->acs;		/* control */
+		} else if ((fd = open_config(br)) >= 0) {
 			off = find_ecap(fd, ECAP_ACS);
-			acs = off ? cfg_byte(fd, off + 6) : -1; /* control */
+			acs = off ? cfg_byte(fd, off + 6) : -1;
 			close(fd);
 		}
 		if (acs < 0 || (acs & ACS_NEEDED) != ACS_NEEDED) {
@@ -136,7 +152,6 @@ static void scan_posture(struct dma_mon *st, const struct dma_fn *fn,
 			break;
 		}
 	}
-	(void)st;
 }
 
 /* Interrupt remapping is on when the kernel's MSI chips are "IR-". */
@@ -174,10 +189,13 @@ void dma_scan(struct dma_mon *st, uint64_t now)
 	struct bmcw_alert al[DMA_RULES_MAX_ALERTS];
 	int iommu = iommu_present(), ir = intremap_on();
 	uint64_t interval = st->last_ns ? now - st->last_ns : 0;
+	struct posture_row rows[DMA_POSTURE_ROWS];
 	unsigned int k;
 	size_t i;
+	int nrows;
 
 	dma_load_inventory(st);
+	nrows = posture_tab_read(POSTURE_TABLE, rows, DMA_POSTURE_ROWS);
 	for (i = 0; i < st->inv.n; i++) {
 		const struct dma_fn *fn = &st->inv.fn[i];
 		struct dma_posture cur;
@@ -203,7 +221,7 @@ void dma_scan(struct dma_mon *st, uint64_t now)
 			b = &st->bmc[st->nbmc++];
 			memset(b, 0, sizeof(*b));
 		}
-		scan_posture(st, fn, iommu, ir, &cur);
+		scan_posture(fn, iommu, ir, rows, nrows, &cur);
 		dma_submit_all(st, al, dma_rules_posture(b->have_posture ?
 							 &b->posture : NULL, &cur,
 							 al));

@@ -1,7 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The DMA monitor's reader of the kernel log: interrupts on vectors with
- * no handler show only there (see dma.c for why there is no probe).
+ * The DMA monitor's reader of the kernel's messages about interrupts on
+ * vectors with no handler (see dma.c for why there is no probe in
+ * interrupt entry). Two sources, [dma] vector_log:
+ *  - the printk:console tracepoint (dma.bpf.c on_console), which needs no
+ *    access to the kernel log: the unit as shipped has no CAP_SYSLOG and
+ *    ProtectKernelLogs=yes, so /dev/kmsg is closed to it;
+ *  - /dev/kmsg, where the tracepoint cannot be attached.
+ * "auto" takes the tracepoint, and /dev/kmsg only if that fails; never both
+ * at once, which would count each message twice.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -18,7 +25,7 @@
  * 10 per 5 s) and its "N callbacks suppressed" note, which comes just
  * before the next message it lets through.
  */
-static void kmsg_vector(struct dma_mon *st, const struct kmsg_vector *k)
+static void vector_message(struct dma_mon *st, const struct kmsg_vector *k)
 {
 	struct kmsg_vec_count *v = NULL;
 	struct bmcw_alert al;
@@ -47,6 +54,15 @@ static void kmsg_vector(struct dma_mon *st, const struct kmsg_vector *k)
 	st->kmsg_pending_suppressed = 0;
 }
 
+void dma_on_console(struct dma_mon *st, const struct bmcw_dma_console *c)
+{
+	struct kmsg_vector k;
+	size_t len = c->len < sizeof(c->text) ? c->len : sizeof(c->text);
+
+	if (kmsg_parse_vector_text(c->text, len, &k) != KMSG_VECTOR_NONE)
+		vector_message(st, &k);
+}
+
 void dma_drain_kmsg(struct dma_mon *st)
 {
 	char rec[8192];		/* a record never exceeds CONSOLE_EXT_LOG_MAX */
@@ -63,32 +79,72 @@ void dma_drain_kmsg(struct dma_mon *st)
 		if (n <= 0)
 			break;
 		if (kmsg_parse_vector(rec, n, &k) != KMSG_VECTOR_NONE)
-			kmsg_vector(st, &k);
+			vector_message(st, &k);
 	}
 }
 
 /*
- * The kernel log is where an interrupt on a vector nobody requested
- * shows. Read from its end: what was printed
- * before the daemon started is not news (and a restart must not repeat it).
+ * Read from the log's end: what was printed before the daemon started is
+ * not news (and a restart must not repeat it).
  */
-void dma_open_kmsg(struct dma_mon *st)
+static int open_kmsg(struct dma_mon *st)
 {
 	struct epoll_event ev = { .events = EPOLLIN };
 
 	st->kmsg_fd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-	if (st->kmsg_fd < 0) {
-		int err = errno;
-
-		dma_hook_failed(st, "/dev/kmsg", err,
-				"interrupts on vectors with no handler are not seen");
-		daemon_blind_spot(st->d, "dma monitor's /dev/kmsg reader", strerror(err),
-				  "interrupts on vectors with no handler (rogue MSIs)");
-		return;
-	}
+	if (st->kmsg_fd < 0)
+		return -errno;
 	lseek(st->kmsg_fd, 0, SEEK_END);
 	ev.data.fd = st->kmsg_fd;
 	if (epoll_ctl(st->epfd, EPOLL_CTL_ADD, st->kmsg_fd, &ev))
 		bmcw_log(LOG_WARNING, "dma: /dev/kmsg read at each interval only: %s",
 			 strerror(errno));
+	return 0;
+}
+
+static const char *const vlog_names[] = {
+	[DMA_VLOG_AUTO] = "auto",
+	[DMA_VLOG_CONSOLE] = "console",
+	[DMA_VLOG_KMSG] = "kmsg",
+};
+
+#define VECTOR_WHY "interrupts on vectors with no handler (rogue MSIs)"
+
+void dma_open_vector_log(struct dma_mon *st)
+{
+	enum dma_vector_log how = st->d->policy->dma_vector_log;
+	int tp_err = 0, kmsg_err = 0;
+
+	if (how != DMA_VLOG_KMSG) {
+		st->console_link = bpf_program__attach(st->skel->progs.on_console);
+		if (st->console_link) {
+			bmcw_log(LOG_INFO, "dma: vector messages read from the printk:console tracepoint ([dma] vector_log = %s)",
+				 vlog_names[how]);
+			return;
+		}
+		tp_err = errno;
+		bmcw_log(LOG_WARNING, "dma: cannot attach to the printk:console tracepoint: %s%s",
+			 strerror(tp_err), how == DMA_VLOG_AUTO ? "; reading /dev/kmsg instead" : "");
+	}
+	if (how != DMA_VLOG_CONSOLE) {
+		kmsg_err = -open_kmsg(st);
+		if (!kmsg_err) {
+			bmcw_log(LOG_INFO, "dma: vector messages read from /dev/kmsg ([dma] vector_log = %s)",
+				 vlog_names[how]);
+			return;
+		}
+	}
+	/* Neither: say which was refused, and why. */
+	if (tp_err) {
+		dma_hook_failed(st, "printk:console", tp_err,
+				"interrupts on vectors with no handler are not seen");
+		daemon_blind_spot(st->d, "dma monitor's printk:console reader",
+				  strerror(tp_err), VECTOR_WHY);
+	}
+	if (kmsg_err) {
+		dma_hook_failed(st, "/dev/kmsg", kmsg_err,
+				"interrupts on vectors with no handler are not seen");
+		daemon_blind_spot(st->d, "dma monitor's /dev/kmsg reader",
+				  strerror(kmsg_err), VECTOR_WHY);
+	}
 }
