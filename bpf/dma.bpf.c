@@ -219,13 +219,13 @@ static __always_inline bool vector_message(const char *t)
 
 /*
  * Every kernel message passes here; all but a rare few stop at the first
- * bytes. Since 5.19 the tracepoint fires as a message is stored, for every
- * message; before, as a console prints it, with its time stamp ("[ 5.1] "),
- * and only if console_loglevel lets it through: the vector message is an
- * emergency, always printed, the rate limit's note a warning.
+ * bytes. @text is the message alone on kernels that store it through
+ * printk_sprint(); the console tracepoint before 5.19 fires as a console
+ * prints a message, with its time stamp ("[ 5.1] "), and only if
+ * console_loglevel lets it through: the vector message is an emergency,
+ * always printed, the rate limit's note a warning.
  */
-SEC("raw_tp/console")
-int BPF_PROG(on_console, const char *text, size_t len)
+static __always_inline int vector_text(const char *text, size_t len)
 {
 	struct bmcw_dma_console *r;
 	const char *t = text;
@@ -259,6 +259,27 @@ int BPF_PROG(on_console, const char *text, size_t len)
 	}
 	submit(r);
 	return 0;
+}
+
+/*
+ * Where the kernel formats each message it stores (5.15 on, where it is
+ * a function of its own): at its exit @text holds @ret bytes, the message
+ * without level or newline. Preferred to the console tracepoint, which
+ * from 5.19 to 6.1 is an "rcuidle" tracepoint in this very function: with
+ * a probe attached it warns (WARN_ON_ONCE) at the first message printed
+ * in NMI context, which a BMC's NMI makes happen.
+ */
+SEC("fexit/printk_sprint")
+int BPF_PROG(on_printk_sprint, char *text, u16 size, int facility, void *flags,
+	     const char *fmt, void *args, u16 ret)
+{
+	return vector_text(text, ret);
+}
+
+SEC("raw_tp/console")
+int BPF_PROG(on_console, const char *text, size_t len)
+{
+	return vector_text(text, len);
 }
 
 char LICENSE[] SEC("license") = "GPL";

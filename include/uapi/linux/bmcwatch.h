@@ -480,7 +480,8 @@ struct bmcw_dma_aer {
 
 /*
  * A kernel message about interrupts on a vector with no handler (or the
- * note of its rate limit), from the printk:console tracepoint.
+ * note of its rate limit), read by a BPF program where the kernel formats
+ * it (printk_sprint()'s exit or the printk:console tracepoint).
  */
 #define BMCW_CONSOLE_TEXT_LEN	80
 

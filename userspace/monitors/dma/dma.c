@@ -27,6 +27,7 @@
 #include <unistd.h>
 
 #include <bpf/bpf.h>
+#include <bpf/btf.h>
 #include <bpf/libbpf.h>
 #include <linux/bmcwatch.h>
 
@@ -233,6 +234,37 @@ static void fini(void *state)
 }
 
 /*
+ * The skeleton, with the program at printk_sprint()'s exit where the
+ * kernel has that function in its BTF and takes a trampoline there
+ * (dma_vector_log.c says why it is preferred); without it otherwise.
+ */
+static int load(struct dma_mon *st)
+{
+	struct btf *btf = btf__load_vmlinux_btf();
+	bool sprint = btf && btf__find_by_name_kind(btf, "printk_sprint", BTF_KIND_FUNC) > 0;
+	int err;
+
+	btf__free(btf);
+	st->sprint_exists = sprint;
+	for (;;) {
+		st->skel = dma_bpf__open();
+		if (!st->skel)
+			return -errno;
+		bpf_program__set_autoload(st->skel->progs.on_printk_sprint, sprint);
+		err = dma_bpf__load(st->skel);
+		if (!err || !sprint)
+			break;
+		bmcw_log(LOG_WARNING, "dma: cannot load the program at printk_sprint's exit: %s; loading without it",
+			 strerror(-err));
+		dma_bpf__destroy(st->skel);
+		st->skel = NULL;
+		sprint = false;
+	}
+	st->sprint_loaded = sprint && !err;
+	return err;
+}
+
+/*
  * Whether every handler runs in a thread (PREEMPT_RT forces it, and so
  * does threadirqs): the hard interrupt then only wakes the thread, so
  * irq_handler_exit never sees a handler's IRQ_NONE.
@@ -277,10 +309,7 @@ static int init(struct bmcw_daemon *d, void **state)
 	if (st->ncpus <= 0)
 		return -EINVAL;
 	bpfmon_libbpf_logging();
-	st->skel = dma_bpf__open();
-	if (!st->skel)
-		return -errno;
-	err = dma_bpf__load(st->skel);
+	err = load(st);
 	if (err) {
 		bmcw_log(LOG_ERR, "dma: cannot load BPF programs: %s",
 			 strerror(-err));

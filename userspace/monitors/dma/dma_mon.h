@@ -65,7 +65,9 @@ struct dma_mon {
 	bool irq_probe;			/* on_irq_exit attached */
 	int epfd;			/* ring buffer + /dev/kmsg */
 	int kmsg_fd;			/* -1 unless [dma] vector_log took it */
-	struct bpf_link *console_link;	/* or the console tracepoint */
+	struct bpf_link *console_link;	/* or printk_sprint / the tracepoint */
+	bool sprint_exists;		/* printk_sprint() in the kernel's BTF */
+	bool sprint_loaded;		/* on_printk_sprint loaded */
 	struct kmsg_vec_count kvec[MAX_KMSG_VECTORS];
 	unsigned int nkvec;
 	uint64_t kmsg_seen, kmsg_suppressed, kmsg_pending_suppressed;

@@ -3,9 +3,11 @@
  * The DMA monitor's reader of the kernel's messages about interrupts on
  * vectors with no handler (see dma.c for why there is no probe in
  * interrupt entry). Two sources, [dma] vector_log:
- *  - the printk:console tracepoint (dma.bpf.c on_console), which needs no
- *    access to the kernel log: the unit as shipped has no CAP_SYSLOG and
- *    ProtectKernelLogs=yes, so /dev/kmsg is closed to it;
+ *  - a BPF program where the kernel formats each message (dma.bpf.c:
+ *    printk_sprint()'s exit, or the printk:console tracepoint where that
+ *    is safe), which needs no access to the kernel log: the unit as
+ *    shipped has no CAP_SYSLOG and ProtectKernelLogs=yes, so /dev/kmsg is
+ *    closed to it;
  *  - /dev/kmsg, where the tracepoint cannot be attached.
  * "auto" takes the tracepoint, and /dev/kmsg only if that fails; never both
  * at once, which would count each message twice.
@@ -13,7 +15,9 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
+#include <stdio.h>
 #include <sys/epoll.h>
+#include <sys/utsname.h>
 #include <unistd.h>
 
 #include "dma_mon.h"
@@ -110,21 +114,58 @@ static const char *const vlog_names[] = {
 
 #define VECTOR_WHY "interrupts on vectors with no handler (rogue MSIs)"
 
+/*
+ * Whether the console tracepoint may take a probe here: from 5.19 to 6.1
+ * it is an "rcuidle" tracepoint inside printk_sprint(), and with a probe
+ * attached the kernel warns at the first message printed in NMI context
+ * (a BMC's NMI makes one). Not where printk_sprint() exists (the program
+ * at its exit is the way there), nor on a kernel of those versions that
+ * inlined it.
+ */
+static bool tracepoint_safe(const struct dma_mon *st)
+{
+	struct utsname u;
+	unsigned int maj, min;
+
+	if (st->sprint_exists || uname(&u) ||
+	    sscanf(u.release, "%u.%u", &maj, &min) != 2)
+		return false;
+	return maj < 5 || (maj == 5 && min < 15) || maj > 6 || (maj == 6 && min >= 2);
+}
+
+/* The BPF source: printk_sprint's exit, else the console tracepoint. */
+static int attach_console(struct dma_mon *st, const char **what)
+{
+	if (st->sprint_loaded) {
+		*what = "printk_sprint() exit (fexit)";
+		st->console_link = bpf_program__attach(st->skel->progs.on_printk_sprint);
+	} else if (tracepoint_safe(st)) {
+		*what = "printk:console tracepoint";
+		st->console_link = bpf_program__attach(st->skel->progs.on_console);
+	} else {
+		*what = "printk_sprint() exit or printk:console tracepoint";
+		return st->sprint_exists ? ENOENT : EOPNOTSUPP;
+	}
+	return st->console_link ? 0 : errno;
+}
+
 void dma_open_vector_log(struct dma_mon *st)
 {
 	enum dma_vector_log how = st->d->policy->dma_vector_log;
-	int tp_err = 0, kmsg_err = 0;
+	int bpf_err = 0, kmsg_err = 0;
+	const char *what = "";
+	char name[96];
 
 	if (how != DMA_VLOG_KMSG) {
-		st->console_link = bpf_program__attach(st->skel->progs.on_console);
-		if (st->console_link) {
-			bmcw_log(LOG_INFO, "dma: vector messages read from the printk:console tracepoint ([dma] vector_log = %s)",
-				 vlog_names[how]);
+		bpf_err = attach_console(st, &what);
+		if (!bpf_err) {
+			bmcw_log(LOG_INFO, "dma: vector messages read at the %s ([dma] vector_log = %s)",
+				 what, vlog_names[how]);
 			return;
 		}
-		tp_err = errno;
-		bmcw_log(LOG_WARNING, "dma: cannot attach to the printk:console tracepoint: %s%s",
-			 strerror(tp_err), how == DMA_VLOG_AUTO ? "; reading /dev/kmsg instead" : "");
+		bmcw_log(LOG_WARNING, "dma: cannot read kernel messages at the %s: %s%s",
+			 what, strerror(bpf_err),
+			 how == DMA_VLOG_AUTO ? "; reading /dev/kmsg instead" : "");
 	}
 	if (how != DMA_VLOG_CONSOLE) {
 		kmsg_err = -open_kmsg(st);
@@ -135,11 +176,11 @@ void dma_open_vector_log(struct dma_mon *st)
 		}
 	}
 	/* Neither: say which was refused, and why. */
-	if (tp_err) {
-		dma_hook_failed(st, "printk:console", tp_err,
+	if (bpf_err) {
+		dma_hook_failed(st, what, bpf_err,
 				"interrupts on vectors with no handler are not seen");
-		daemon_blind_spot(st->d, "dma monitor's printk:console reader",
-				  strerror(tp_err), VECTOR_WHY);
+		snprintf(name, sizeof(name), "dma monitor's reader at the %s", what);
+		daemon_blind_spot(st->d, name, strerror(bpf_err), VECTOR_WHY);
 	}
 	if (kmsg_err) {
 		dma_hook_failed(st, "/dev/kmsg", kmsg_err,
