@@ -283,6 +283,10 @@ static int rule_new_command(struct ipmi_state *st, uint8_t netfn, uint8_t cmd,
 	if (!st->cmds_known || (netfn & 1) || bit_test(st->known, k) ||
 	    bit_test(st->new_reported, k))
 		return n;
+	if (!e && !bit_test(st->new_counted, k)) {
+		bit_set(st->new_counted, k);	/* see ipmi_rules_counted() */
+		return n;
+	}
 	/* Sensitive commands have their own rule, which names the process. */
 	if (ipmi_sensitive(netfn, cmd, NULL, 0))
 		return n;

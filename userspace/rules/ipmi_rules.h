@@ -71,6 +71,7 @@ struct ipmi_state {
 	bool cmds_known;		/* a baseline's command list applies */
 	uint8_t known[IPMI_CMD_KEYS / 8];
 	uint8_t new_reported[IPMI_CMD_KEYS / 8];
+	uint8_t new_counted[IPMI_CMD_KEYS / 8];	/* counted once, unreported */
 };
 
 /* What the caller knows beyond the event. */
@@ -90,6 +91,9 @@ void ipmi_state_use_baseline(struct ipmi_state *st, const struct baseline *b,
  * A request the per-CPU counters saw (routine kernel traffic has no ring
  * buffer record): ipmi.new_command when a baseline applies and it was
  * never seen while learning. Fills at most one alert; returns how many.
+ * Only at its second sweep: the first request of a key is also sent with
+ * its process through the ring buffer, and may still be on its way when
+ * the counters already show it; the record, with the process, wins.
  */
 int ipmi_rules_counted(struct ipmi_state *st, uint8_t netfn, uint8_t cmd,
 		       uint8_t origin, struct bmcw_alert *out);
