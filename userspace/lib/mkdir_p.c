@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
+#include <string.h>
 #include <sys/stat.h>
 
 #include "mkdir_p.h"
@@ -24,4 +25,20 @@ int mkdir_p(const char *dir, mode_t mode)
 		*p = '/';
 	}
 	return mkdir(tmp, mode) && errno != EEXIST ? -1 : 0;
+}
+
+int mkdir_parent(const char *path, mode_t mode)
+{
+	char dir[PATH_MAX];
+	char *slash;
+
+	if (snprintf(dir, sizeof(dir), "%s", path) >= (int)sizeof(dir)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	slash = strrchr(dir, '/');
+	if (!slash || slash == dir)
+		return 0;	/* the current directory, or / */
+	*slash = '\0';
+	return mkdir_p(dir, mode);
 }

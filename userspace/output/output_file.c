@@ -7,15 +7,23 @@
 
 #include "output.h"
 #include "output_file.h"
+#include "mkdir_p.h"
 
 int file_sink_open(struct output *o, const char *arg)
 {
 	int fd;
 
-	if (!strcmp(arg, "-"))
+	if (!strcmp(arg, "-")) {
 		fd = STDOUT_FILENO;
-	else
+	} else {
 		fd = open(arg, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
+		/*
+		 * bmcwatchd --learn by hand on a fresh host, before the unit
+		 * (whose LogsDirectory= makes it) ever ran: no /var/log/bmcwatch.
+		 */
+		if (fd < 0 && errno == ENOENT && !mkdir_parent(arg, 0750))
+			fd = open(arg, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
+	}
 	if (fd < 0)
 		return -1;
 	o->priv = (void *)(intptr_t)fd;

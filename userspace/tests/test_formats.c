@@ -6,6 +6,7 @@
  */
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -145,10 +146,30 @@ static void test_file_outputs(void)
 	format_cef(&a, HOST, line, sizeof(line));
 	strcat(line, "\n");
 	is_str(slurp(cpath), line, "cef: output writes the formatted line");
+	/* below a file, not a directory: refused */
+	snprintf(spec, sizeof(spec), "json:%s/x.json", cpath);
+	o = output_open(spec, &env, err, sizeof(err));
+	ok(!o && strstr(err, "cannot open"), "an unwritable path is refused: %s", err);
 	unlink(jpath);
 	unlink(cpath);
-	o = output_open("json:/nonexistent-dir/x.json", &env, err, sizeof(err));
-	ok(!o && strstr(err, "cannot open"), "an unwritable path is refused: %s", err);
+	{
+		char dir[] = "/tmp/bmcw-logdir-XXXXXX", path[PATH_MAX];
+
+		/* --learn by hand before the unit made /var/log/bmcwatch */
+		ok(mkdtemp(dir) != NULL, "a scratch directory");
+		snprintf(spec, sizeof(spec), "json:%s/new/sub/alerts.json", dir);
+		o = output_open(spec, &env, err, sizeof(err));
+		ok(o && output_emit(o, &a) == 0, "json: a missing directory is made: %s",
+		   o ? spec : err);
+		output_close(o);
+		snprintf(path, sizeof(path), "%s/new/sub/alerts.json", dir);
+		unlink(path);
+		snprintf(path, sizeof(path), "%s/new/sub", dir);
+		rmdir(path);
+		snprintf(path, sizeof(path), "%s/new", dir);
+		rmdir(path);
+		rmdir(dir);
+	}
 }
 
 static void test_udp(void)
