@@ -222,6 +222,9 @@ enum kmsg_vector_kind kmsg_parse_vector_text(const char *text, size_t len,
 	uint64_t a, b;
 
 	memset(out, 0, sizeof(*out));
+	/* a console prints the line with its newline (5.10's tracepoint) */
+	if (end > p && end[-1] == '\n')
+		end--;
 	/* 6.12, 7.2: the whole text is the message */
 	if (starts(p, end, NEW_NO_HANDLER)) {
 		p += strlen(NEW_NO_HANDLER);

@@ -100,8 +100,8 @@ struct kmsg_vector {
 enum kmsg_vector_kind kmsg_parse_vector(const char *rec, size_t len,
 					struct kmsg_vector *out);
 /*
- * The same for the text of one message alone, @len bytes without its
- * newline (the console tracepoint's; seq stays 0).
+ * The same for the text of one message alone, @len bytes, a final newline
+ * allowed (as a console prints it: 5.10's tracepoint); seq stays 0.
  */
 enum kmsg_vector_kind kmsg_parse_vector_text(const char *text, size_t len,
 					     struct kmsg_vector *out);

@@ -180,6 +180,10 @@ static void test_console_text(void)
 	       KMSG_VECTOR_SUPPRESSED, "text: the rate limit's note (6.1)");
 	is_int(text("__common_interrupt: 1.211 No irq handler for vect", &k),
 	       KMSG_VECTOR_NONE, "text cut short");
+	is_int(text("__common_interrupt: 1.211 No irq handler for vector\n", &k),
+	       KMSG_VECTOR_NO_HANDLER, "a final newline, as 5.10's console tracepoint has it");
+	is_int(text("__common_interrupt: 1.211 No irq handler for vector\n\n", &k),
+	       KMSG_VECTOR_NONE, "only one");
 	is_int(text("[    5.123456] No irq handler for 3.34", &k), KMSG_VECTOR_NONE,
 	       "a time stamp is the BPF program's to strip");
 	is_int(text("0,1,2,-;No irq handler for 3.34", &k), KMSG_VECTOR_NONE,
