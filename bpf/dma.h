@@ -45,7 +45,7 @@ enum dma_stat {
 	DMA_STAT_IRQ_MAP_FULL	= 6,
 	/* 7: was vectors without a handler (the removed vector probe) */
 	DMA_STAT_AER		= 8,
-	DMA_STAT_CONSOLE	= 9,	/* vector messages sent (console tracepoint) */
+	DMA_STAT_CONSOLE	= 9,	/* vector messages sent (vector_text()) */
 	DMA_STAT_MAX		= 16,
 };
 
