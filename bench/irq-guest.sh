@@ -9,7 +9,9 @@
 # function; the daemon reads the kernel's per-CPU counts of its interrupts
 # once per interval, nothing in the interrupt path) and with the opt-in
 # BPF program on irq_handler_exit ("probe": [dma] irq_probe = yes, exact
-# per-CPU counts of unclaimed interrupts), alternating for
+# per-CPU counts of unclaimed interrupts) and with the opt-in trampoline
+# on __common_interrupt ("exact": [dma] vector_count = exact, exact counts
+# of interrupts on vectors no handler owns), alternating for
 # BMCW_BENCH_ROUNDS rounds of
 # BMCW_BENCH_BATCHES batches of BMCW_BENCH_IRQS interrupts.
 #
@@ -31,6 +33,7 @@ D=/sys/kernel/debug/edu_irq
 OUT=$(bench_data irq)
 DAEMON_ARGS="--bmc-device 1234:11e8 --interval 1000 --metrics textfile:/tmp/irq.prom"
 printf '[dma]\nirq_probe = yes\n' >/tmp/irq-probe.conf
+printf '[dma]\nvector_count = exact\n' >/tmp/irq-exact.conf
 : >"$OUT"
 
 insmod selftests/kmod/edu_irq/edu_irq.ko || exit 1
@@ -73,18 +76,25 @@ wait_mapped() {
 	return 1
 }
 
-# enter SETUP: bench_enter, plus "probe" (bmcwatchd with [dma] irq_probe);
-# a daemon with other arguments is started afresh from "module".
+# enter SETUP: bench_enter, plus "probe" (bmcwatchd with [dma] irq_probe)
+# and "exact" ([dma] vector_count = exact); a daemon with other arguments
+# is started afresh from "module".
 enter() {
 	case $1 in
-	with | probe)
+	with | probe | exact)
 		[ "$BENCH_SETUP" = "$1" ] && return 0
 		bench_enter module || return 1
 		rm -f /tmp/irq.prom	# the last daemon's counts are not this one's
 		BENCH_DAEMON_ARGS=$DAEMON_ARGS
-		[ "$1" = probe ] && BENCH_DAEMON_ARGS+=" -c /tmp/irq-probe.conf"
+		[ "$1" = with ] || BENCH_DAEMON_ARGS+=" -c /tmp/irq-$1.conf"
+		: >/tmp/bmcwatchd.log	# what this daemon says, below
 		bench_enter with || return 1
 		BENCH_SETUP=$1
+		if [ "$1" = exact ] &&
+		   ! grep -q "unowned vectors counted exactly" /tmp/bmcwatchd.log 2>/dev/null; then
+			bench_log "vector_count = exact: the trampoline did not attach"
+			return 1
+		fi
 		;;
 	*)
 		bench_enter "$1"
@@ -115,10 +125,10 @@ batches() {
 
 taskset -c "$cpu" sh -c "echo 2000 >$D/bench" || exit 1	# warm up
 for ((r = 0; r < ROUNDS; r++)); do
-	for setup in $(bench_order "$r" bare module with probe); do
+	for setup in $(bench_order "$r" bare module with probe exact); do
 		enter "$setup" || exit 1
 		case $setup in
-		with | probe)
+		with | probe | exact)
 			wait_mapped "$setup" || exit 1
 			m0=$(bmcwatch_count)
 			;;
@@ -126,7 +136,7 @@ for ((r = 0; r < ROUNDS; r++)); do
 		batches "$r" "$setup"
 		# bmcwatch counted every one of them (by its next interval)
 		case $setup in
-		with | probe)
+		with | probe | exact)
 			bmcwatch_wait $((m0 + N * BATCHES))
 			m1=$(bmcwatch_count)
 			echo "$r $setup count bmcwatch=$((m1 - m0)) want=$((N * BATCHES))" >>"$OUT"

@@ -6,6 +6,7 @@
 #define DMA_MAX_IRQS		1024	/* interrupts of BMC functions */
 #define DMA_MAX_FAULT_KEYS	4096	/* requester ids x kind */
 #define DMA_RINGBUF_BYTES	(256 * 1024)
+#define DMA_NR_VECTORS		256	/* x86 vectors: vector_counts keys */
 
 /* What the daemon knows about an interrupt of a BMC function. */
 #define DMA_IRQ_SHARED		(1U << 1)	/* INTx line with other users */
@@ -46,6 +47,7 @@ enum dma_stat {
 	/* 7: was vectors without a handler (the removed vector probe) */
 	DMA_STAT_AER		= 8,
 	DMA_STAT_CONSOLE	= 9,	/* vector messages sent (vector_text()) */
+	DMA_STAT_UNOWNED	= 10,	/* interrupts on unowned vectors (opt-in) */
 	DMA_STAT_MAX		= 16,
 };
 

@@ -103,6 +103,11 @@ void bmcw_inventory_exit(void);
 void bmcw_inventory_update_flags(void);
 u64 bmcw_host_fingerprint(void);
 struct bmcw_fn *bmcw_fn_find_bmc_bar(u64 start, u64 len, int *bar);
+void bmcw_inventory_show(struct seq_file *m, u32 mask,
+			 void (*show)(struct seq_file *m, struct bmcw_fn *fn));
+
+/* pcie_registers.c: debugfs tables of registers read when they are read */
+void bmcw_registers_debugfs_init(struct dentry *dir, struct dentry **files);
 
 /* pcie_class.c */
 void bmcw_class_init(void);

@@ -23,7 +23,7 @@ DEFINE_HASHTABLE(bmcw_fn_table, BMCW_FN_HASH_BITS);
 static DEFINE_MUTEX(inv_lock);
 static struct workqueue_struct *free_wq;	/* drained at exit */
 static unsigned int nr_fns;
-static struct dentry *dbg_files[3];
+static struct dentry *dbg_files[4];
 
 static void inventory_debugfs_init(struct dentry *dir);
 
@@ -507,46 +507,25 @@ static int regions_show(struct seq_file *m, void *v)
 	return 0;
 }
 
-/* A control register of extended capability @id, or "-" where absent. */
-static void show_ecap_ctrl(struct seq_file *m, const char *name,
-			   struct pci_dev *pdev, int id, int reg)
-{
-	int pos = pci_find_ext_capability(pdev, id);
-	u16 v;
-
-	if (pos && !pci_read_config_word(pdev, pos + reg, &v))
-		seq_printf(m, " %s=%04x", name, v);
-	else
-		seq_printf(m, " %s=-", name);
-}
-
 /*
- * The DMA posture registers of each BMC function (ATS control) and of each
- * bridge above one (ACS control), read now. Config space past 64 bytes is
- * closed to a reader without CAP_SYS_ADMIN in sysfs: the daemon's unit has
- * none, and reads them here.
+ * @show for each function whose flags have a bit of @mask (every function
+ * for 0), under the lock that keeps the table from changing meanwhile.
  */
-static int posture_show(struct seq_file *m, void *v)
+void bmcw_inventory_show(struct seq_file *m, u32 mask,
+			 void (*show)(struct seq_file *m, struct bmcw_fn *fn))
 {
 	struct bmcw_fn *fn;
 	int bkt;
 
 	mutex_lock(&inv_lock);
-	hash_for_each(bmcw_fn_table, bkt, fn, node) {
-		if (!(READ_ONCE(fn->flags) & (BMCW_FN_BMC | BMCW_FN_BMC_UPSTREAM)))
-			continue;
-		seq_puts(m, pci_name(fn->pdev));
-		show_ecap_ctrl(m, "ats", fn->pdev, PCI_EXT_CAP_ID_ATS, PCI_ATS_CTRL);
-		show_ecap_ctrl(m, "acs", fn->pdev, PCI_EXT_CAP_ID_ACS, PCI_ACS_CTRL);
-		seq_putc(m, '\n');
-	}
+	hash_for_each(bmcw_fn_table, bkt, fn, node)
+		if (!mask || (READ_ONCE(fn->flags) & mask))
+			show(m, fn);
 	mutex_unlock(&inv_lock);
-	return 0;
 }
 
 DEFINE_SHOW_ATTRIBUTE(inventory);
 DEFINE_SHOW_ATTRIBUTE(regions);
-DEFINE_SHOW_ATTRIBUTE(posture);
 
 /* debugfs inventory and regions, in the module's directory @dir */
 static void inventory_debugfs_init(struct dentry *dir)
@@ -557,6 +536,5 @@ static void inventory_debugfs_init(struct dentry *dir)
 					   &inventory_fops);
 	dbg_files[1] = debugfs_create_file("regions", 0400, dir, NULL,
 					   &regions_fops);
-	dbg_files[2] = debugfs_create_file("posture", 0400, dir, NULL,
-					   &posture_fops);
+	bmcw_registers_debugfs_init(dir, &dbg_files[2]);
 }

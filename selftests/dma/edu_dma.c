@@ -9,6 +9,10 @@
  *   edu_dma BDF raise N [RATE]   N interrupts, each acknowledged by the
  *                                bound driver before the next; RATE per s
  *                                (0: as fast as possible)
+ *   edu_dma BDF ring N [RATE]    N interrupts with no driver to take
+ *                                them: edu raises, this acknowledges in
+ *                                its place (each raise is one MSI, where
+ *                                its MSI capability is on); RATE per s
  *   edu_dma burst N ADDR BDF...  N DMA reads of ADDR paced evenly over
  *                                one second, round robin over the edus
  *                                given (edu runs one DMA per 100 ms, so N
@@ -32,6 +36,7 @@
 
 #define IRQ_STATUS	0x24
 #define IRQ_RAISE	0x60
+#define IRQ_ACK		0x64
 #define DMA_SRC		0x80
 #define DMA_DST		0x88
 #define DMA_CNT		0x90
@@ -194,7 +199,12 @@ static int flood(long rounds, uint64_t addr, int ndev, char **bdfs)
 	return 0;
 }
 
-static int raise_irqs(long n, double rate)
+/*
+ * N interrupts at RATE per second (0: at once). A bound driver
+ * acknowledges each before the next; with none (@ack_self), this does in
+ * its place, and each raise is one MSI where edu's MSI capability is on.
+ */
+static int raise_irqs(long n, double rate, int ack_self)
 {
 	double t0 = now();
 
@@ -203,19 +213,22 @@ static int raise_irqs(long n, double rate)
 			while (now() < t0 + i / rate)
 				usleep(1000);
 		w32(IRQ_RAISE, 1);
-		if (wait_clear(IRQ_STATUS, ~0u, 0, 5)) {
+		if (ack_self) {
+			w32(IRQ_ACK, 1);
+		} else if (wait_clear(IRQ_STATUS, ~0u, 0, 5)) {
 			fprintf(stderr, "edu_dma: interrupt %ld not acknowledged\n", i);
 			return 1;
 		}
 	}
-	printf("%.0f\n", n / (now() - t0));
+	if (!ack_self)
+		printf("%.0f\n", n / (now() - t0));
 	return 0;
 }
 
 int main(int argc, char **argv)
 {
 	if (argc < 4) {
-		fprintf(stderr, "usage: edu_dma BDF read|write ADDR N | BDF raise N [RATE]\n"
+		fprintf(stderr, "usage: edu_dma BDF read|write ADDR N | BDF raise|ring N [RATE]\n"
 			"       edu_dma burst|flood N ADDR BDF...\n");
 		return 2;
 	}
@@ -226,8 +239,9 @@ int main(int argc, char **argv)
 		return argc < 5 ? 2 : flood(atol(argv[2]), strtoull(argv[3], NULL, 0),
 					    argc - 4, argv + 4);
 	bar = map_bar(argv[1]);
-	if (!strcmp(argv[2], "raise"))
-		return raise_irqs(atol(argv[3]), argc > 4 ? atof(argv[4]) : 0);
+	if (!strcmp(argv[2], "raise") || !strcmp(argv[2], "ring"))
+		return raise_irqs(atol(argv[3]), argc > 4 ? atof(argv[4]) : 0,
+				  !strcmp(argv[2], "ring"));
 	if (argc < 5)
 		return 2;
 	return dma(!strcmp(argv[2], "write"), strtoull(argv[3], NULL, 0),

@@ -168,7 +168,7 @@ rogue_msi() {
 }
 rogue_msi_alerted() {
 	bmcw_wait_alert doorbell.unexpected_irq 10 \
-		"(.bmcwatch.locus | test(\"vector $VECTOR\")) and .bmcwatch.extra.source == \"kernel log\" and (.message | test(\"rate-limits\"))"
+		"(.bmcwatch.locus | test(\"vector $VECTOR\")) and .bmcwatch.extra.source == \"kernel log\" and (.message | test(\"rate-limited\")) and (.bmcwatch.extra.sender | startswith(\"unknown\"))"
 }
 kmsg_open() { ls -l "/proc/$BMCW_DAEMON_PID/fd" | grep -q /dev/kmsg; }
 rogue_msi

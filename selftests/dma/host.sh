@@ -6,8 +6,9 @@
 # an AER error can be injected on a BMC function's root port, and four more
 # on the root bus. Then burst.sh (fifty DMA faults in one second from five
 # edus) in an emulated host whose clock counts instructions (-icount, one
-# vCPU), so that the host's load cannot bunch up the faults, and amd.sh
-# with an AMD IOMMU instead of VT-d.
+# vCPU), so that the host's load cannot bunch up the faults, amd.sh
+# with an AMD IOMMU instead of VT-d, and unowned.sh (who rang a vector no
+# handler owns, and how many) with interrupt remapping and without.
 set -uo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top" || exit 1
@@ -17,7 +18,8 @@ edus=(--qemu-arg -device --qemu-arg edu,id=edu3
 	--qemu-arg -device --qemu-arg edu,id=edu5
 	--qemu-arg -device --qemu-arg edu,id=edu6)
 boots_begin $(($(boot_plan selftests/dma/guest.sh) +
-	$(boot_plan selftests/dma/burst.sh) + $(boot_plan selftests/dma/amd.sh)))
+	$(boot_plan selftests/dma/burst.sh) + $(boot_plan selftests/dma/amd.sh) +
+	2 * $(boot_plan selftests/dma/unowned.sh)))
 # A QEMU thread per vCPU here: with one thread, an edu interrupt raised on
 # one vCPU for the other can wait over a second (edu_irq's raise times
 # out), and the checks below count interrupts exactly.
@@ -28,4 +30,9 @@ boot_run burst --timeout 200 --smp 1 \
 	--qemu-arg -icount --qemu-arg shift=0,sleep=off "${edus[@]}" \
 	-- selftests/dma/burst.sh
 boot_run amd --timeout 200 --iommu amd -- selftests/dma/amd.sh
+# Who rang an unowned vector, with interrupt remapping and without it.
+boot_run unowned-ir --timeout 300 --qemu-arg -device --qemu-arg edu,id=edu3 \
+	-- selftests/dma/unowned.sh
+boot_run unowned-noir --timeout 300 --append intremap=off \
+	--qemu-arg -device --qemu-arg edu,id=edu3 -- selftests/dma/unowned.sh
 boots_end

@@ -44,7 +44,7 @@ struct bmcw_kv {
 	char value[96];
 };
 
-#define BMCW_ALERT_MAX_EXTRA	6
+#define BMCW_ALERT_MAX_EXTRA	10
 
 struct bmcw_alert {
 	const char *rule;		/* "pcie.config_write": from rules.c */

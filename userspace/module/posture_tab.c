@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "posture_tab.h"
+#include "table_rows.h"
 
 /* "XXXX" (hex, at most 16 bits) or "-"; -2 for anything else. */
 static int ctrl_value(const char *s)
@@ -20,44 +21,28 @@ static int ctrl_value(const char *s)
 	return v;
 }
 
+static bool parse_line(const char *line, void *row)
+{
+	char bdf[24], ats[8], acs[8], tail;
+	struct posture_row *r = row;
+
+	if (sscanf(line, "%23s ats=%7s acs=%7s %c", bdf, ats, acs, &tail) != 3 ||
+	    bdf_canonical(bdf, r->bdf))
+		return false;
+	r->ats = ctrl_value(ats);
+	r->acs = ctrl_value(acs);
+	return r->ats != -2 && r->acs != -2;
+}
+
 int posture_tab_parse(const char *text, size_t len, struct posture_row *rows,
 		      int max)
 {
-	const char *p = text, *end = text + len;
-	int n = 0;
-
-	while (p < end && n < max) {
-		const char *eol = memchr(p, '\n', end - p);
-		size_t l = eol ? (size_t)(eol - p) : (size_t)(end - p);
-		char line[128], bdf[24], ats[8], acs[8], tail;
-		struct posture_row *r = &rows[n];
-
-		if (l < sizeof(line)) {
-			memcpy(line, p, l);
-			line[l] = '\0';
-			if (sscanf(line, "%23s ats=%7s acs=%7s %c", bdf, ats,
-				   acs, &tail) == 3 && !bdf_canonical(bdf, r->bdf)) {
-				r->ats = ctrl_value(ats);
-				r->acs = ctrl_value(acs);
-				n += r->ats != -2 && r->acs != -2;
-			}
-		}
-		p += l + 1;
-	}
-	return n;
+	return table_rows_parse(text, len, rows, sizeof(*rows), max, parse_line);
 }
 
 int posture_tab_read(const char *path, struct posture_row *rows, int max)
 {
-	char buf[16384];
-	FILE *f = fopen(path, "re");
-	size_t len;
-
-	if (!f)
-		return -1;
-	len = fread(buf, 1, sizeof(buf), f);
-	fclose(f);
-	return posture_tab_parse(buf, len, rows, max);
+	return table_rows_read(path, rows, sizeof(*rows), max, parse_line);
 }
 
 const struct posture_row *posture_tab_find(const struct posture_row *rows,

@@ -332,8 +332,58 @@ int dma_rules_irq(struct dma_irq_state *s, const struct dma_irq_params *p,
 	return 1;
 }
 
-int dma_rules_vector_msg(unsigned int cpu, unsigned int vector, uint64_t seen,
-			 uint64_t suppressed, struct bmcw_alert *out)
+/* Who rang, as far as the host can know, into the alert @al. */
+static void name_senders(struct bmcw_alert *al, unsigned int vector,
+			 const struct vector_senders *who)
+{
+	size_t n = strlen(al->message);
+	char list[96] = "";
+	size_t l = 0;
+
+	if (!who || !who->looked) {
+		alert_add_extra(al, "sender", "unknown (the module's MSI table was not readable)");
+		return;
+	}
+	if (who->n == 1) {
+		const struct vector_sender *s = &who->s[0];
+
+		al->subject.has_device = 1;
+		snprintf(al->subject.bdf, sizeof(al->subject.bdf), "%.15s", s->bdf);
+		al->subject.vendor = s->vendor;
+		al->subject.device = s->device;
+		al->subject.fn_flags = s->fn_flags;
+		snprintf(al->message + n, sizeof(al->message) - n,
+			 "; rung by %s %s (%04x:%04x), whose MSI aims at it%s",
+			 role(s->fn_flags), s->bdf, s->vendor, s->device,
+			 s->by_kernel ? "" : ", enabled behind the kernel's back");
+		alert_add_extra(al, "sender", "%s", s->bdf);
+		alert_add_extra(al, "attributed_by", "msi capability");
+		return;
+	}
+	for (unsigned int i = 0; i < who->n && i < VECTOR_SENDERS_MAX; i++)
+		l += snprintf(list + l, l < sizeof(list) ? sizeof(list) - l : 0,
+			      "%s%s", i ? "," : "", who->s[i].bdf);
+	if (who->n > 1) {
+		snprintf(al->message + n, sizeof(al->message) - n,
+			 "; %u functions' MSI aims at it: %s%s", who->n, list,
+			 who->n > VECTOR_SENDERS_MAX ? ",..." : "");
+		alert_add_extra(al, "candidates", "%s%s", list,
+				who->n > VECTOR_SENDERS_MAX ? ",..." : "");
+		alert_add_extra(al, "attributed_by", "msi capability");
+		return;
+	}
+	snprintf(al->message + n, sizeof(al->message) - n,
+		 "; no function's MSI aims at vector 0x%02x%s", vector,
+		 who->msix ? " (MSI-X tables are not read)" : "");
+	alert_add_extra(al, "sender", "unknown: a DMA write into the interrupt window carries no sender");
+	if (who->msix)
+		alert_add_extra(al, "msix_functions", "%u", who->msix);
+}
+
+#define VECTOR_WHY "a message written into the interrupt window by a bus master that owns no vector (not remapped, or compatibility format let through) lands here; with interrupt remapping in force such a write faults and names its requester"
+
+static struct bmcw_alert *vector_alert(struct bmcw_alert *out,
+				       unsigned int cpu, unsigned int vector)
 {
 	struct bmcw_alert *al;
 
@@ -341,18 +391,48 @@ int dma_rules_vector_msg(unsigned int cpu, unsigned int vector, uint64_t seen,
 		   0, 0);
 	snprintf(al->subject.locus, sizeof(al->subject.locus),
 		 "cpu %u vector 0x%02x", cpu, vector);
-	snprintf(al->message, sizeof(al->message),
-		 "CPU %u took an interrupt on vector 0x%02x, which no handler owns (kernel message %llu for it; the kernel rate-limits that message, so this count is a lower bound)",
-		 cpu, vector, (unsigned long long)seen);
-	snprintf(al->why, sizeof(al->why),
-		 "a message written into the interrupt window by a bus master that owns no vector (not remapped, or compatibility format let through) lands here");
+	snprintf(al->why, sizeof(al->why), VECTOR_WHY);
 	alert_add_extra(al, "vector", "0x%02x", vector);
 	alert_add_extra(al, "cpu", "%u", cpu);
+	return al;
+}
+
+int dma_rules_vector_msg(unsigned int cpu, unsigned int vector, uint64_t seen,
+			 uint64_t suppressed, const struct vector_senders *who,
+			 const char *why_not_exact, struct bmcw_alert *out)
+{
+	struct bmcw_alert *al = vector_alert(out, cpu, vector);
+
+	snprintf(al->message, sizeof(al->message),
+		 "CPU %u took an interrupt on vector 0x%02x, which no handler owns (message %llu; rate-limited by the kernel: a lower bound)",
+		 cpu, vector, (unsigned long long)seen);
 	alert_add_extra(al, "seen_on_cpu", ">=%llu", (unsigned long long)seen);
 	alert_add_extra(al, "source", "kernel log");
 	if (suppressed)
 		alert_add_extra(al, "kernel_suppressed", "%llu",
 				(unsigned long long)suppressed);
+	alert_add_extra(al, "counting", "lower bound: %s",
+			why_not_exact && *why_not_exact ? why_not_exact : "not counted");
+	name_senders(al, vector, who);
+	return 1;
+}
+
+int dma_rules_unowned_counted(unsigned int cpu, unsigned int vector,
+			      uint64_t n, const struct vector_senders *who,
+			      struct bmcw_alert *out)
+{
+	struct bmcw_alert *al;
+
+	if (!n)
+		return 0;
+	al = vector_alert(out, cpu, vector);
+	snprintf(al->message, sizeof(al->message),
+		 "CPU %u took %llu interrupt%s on vector 0x%02x, which no handler owns (counted exactly)",
+		 cpu, (unsigned long long)n, n == 1 ? "" : "s", vector);
+	alert_add_extra(al, "interrupts", "%llu", (unsigned long long)n);
+	alert_add_extra(al, "source", "count");
+	alert_add_extra(al, "counting", "exact");
+	name_senders(al, vector, who);
 	return 1;
 }
 

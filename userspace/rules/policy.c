@@ -410,8 +410,15 @@ static int conf_handler(void *user, const char *section, const char *name,
 				c->p->dma_vector_log = DMA_VLOG_KMSG;
 			else
 				bad_value(c, name, value, "auto|console|kmsg");
+		} else if (!strcmp(name, "vector_count")) {
+			if (!strcmp(value, "messages"))
+				c->p->dma_vector_count = DMA_VCOUNT_MESSAGES;
+			else if (!strcmp(value, "exact"))
+				c->p->dma_vector_count = DMA_VCOUNT_EXACT;
+			else
+				bad_value(c, name, value, "messages|exact");
 		} else if (!strcmp(name, "vector_probe")) {
-			conf_error(c, "section [dma]: 'vector_probe' was removed: a probe in interrupt entry is not safe on every kernel; interrupts on vectors nobody requested are read from the kernel log");
+			conf_error(c, "section [dma]: 'vector_probe' was removed (its kprobe in interrupt entry was not safe on every kernel); 'vector_count = exact' counts those interrupts with a trampoline");
 		} else {
 			conf_error(c, "section [dma]: unknown key '%s'", name);
 		}

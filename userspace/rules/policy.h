@@ -88,6 +88,16 @@ struct policy {
 		DMA_VLOG_CONSOLE,
 		DMA_VLOG_KMSG,
 	} dma_vector_log;
+	/*
+	 * [dma] vector_count: how interrupts on vectors no handler owns are
+	 * counted: from those messages (rate-limited by the kernel: a lower
+	 * bound, nothing in the interrupt path), or each one, by a trampoline
+	 * on __common_interrupt that every interrupt pays.
+	 */
+	enum dma_vector_count {
+		DMA_VCOUNT_MESSAGES = 0,
+		DMA_VCOUNT_EXACT,
+	} dma_vector_count;
 	/* [lpc]: watched I/O ports; the file's list replaces the defaults */
 	struct lpc_port_range lpc_watch[POLICY_LPC_MAX_WATCH];
 	unsigned int lpc_nwatch;

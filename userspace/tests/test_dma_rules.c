@@ -182,6 +182,49 @@ static void test_irqs(void)
 	       "a burst while learning is learned, not alerted");
 }
 
+static void test_vector_senders(void)
+{
+	struct vector_senders who = { .looked = true, .n = 1, .s = { {
+		.bdf = "0000:00:03.0", .vendor = 0x1234, .device = 0x11e8,
+		.fn_flags = BMCW_FN_BMC, .by_kernel = false } } };
+	struct bmcw_alert al;
+
+	dma_rules_vector_msg(0, 0xd3, 1, 0, &who, "why", &al);
+	ok(al.subject.has_device && !strcmp(al.subject.bdf, "0000:00:03.0") &&
+	   al.subject.fn_flags == BMCW_FN_BMC, "one sender: the alert is about it");
+	ok(strstr(al.message, "rung by BMC function 0000:00:03.0 (1234:11e8)") &&
+	   strstr(al.message, "behind the kernel's back"), "and says so: %s", al.message);
+	is_str(extra(&al, "attributed_by"), "msi capability", "and how it knows");
+	who.n = 6;
+	snprintf(who.s[1].bdf, sizeof(who.s[1].bdf), "0000:00:04.0");
+	snprintf(who.s[2].bdf, sizeof(who.s[2].bdf), "0000:00:05.0");
+	snprintf(who.s[3].bdf, sizeof(who.s[3].bdf), "0000:00:06.0");
+	dma_rules_vector_msg(0, 0xd3, 1, 0, &who, "why", &al);
+	ok(!al.subject.has_device, "several: no one subject");
+	is_str(extra(&al, "candidates"), "0000:00:03.0,0000:00:04.0,0000:00:05.0,0000:00:06.0,...",
+	       "the candidates, more left out");
+	ok(strstr(al.message, "6 functions' MSI aims at it"), "counted: %s", al.message);
+	who.n = 0;
+	who.msix = 2;
+	dma_rules_vector_msg(0, 0xd3, 1, 0, &who, "why", &al);
+	ok(!al.subject.has_device && strstr(al.message, "no function's MSI aims at vector 0xd3") &&
+	   strstr(al.message, "MSI-X tables are not read"), "none: said, with MSI-X's gap: %s",
+	   al.message);
+	is_str(extra(&al, "msix_functions"), "2", "how many use MSI-X");
+	ok(strlen(al.message) < sizeof(al.message) - 1, "the message is not cut (%zu)",
+	   strlen(al.message));
+	who.n = 1;
+	who.s[0].fn_flags = 0;
+	dma_rules_vector_msg(10, 0xd3, 1, 0, &who, "why", &al);
+	ok(strlen(al.message) < sizeof(al.message) - 1 &&
+	   strstr(al.message, "rung by PCI function 0000:00:03.0"),
+	   "a function not a BMC's is named as itself, the message whole: %s", al.message);
+	dma_rules_unowned_counted(200, 0xd3, 1234567890123ULL, &who, &al);
+	ok(al.subject.has_device && !strcmp(al.subject.bdf, "0000:00:03.0") &&
+	   strlen(al.message) < sizeof(al.message) - 1 && al.n_extra < BMCW_ALERT_MAX_EXTRA,
+	   "an exact count names the sender too, whole: %s", al.message);
+}
+
 static void test_vector_aer(void)
 {
 	struct bmcw_dma_aer a = {
@@ -190,17 +233,29 @@ static void test_vector_aer(void)
 	};
 	struct bmcw_alert al;
 
-	is_int(dma_rules_vector_msg(1, 0xd3, 4, 17, &al), 1,
+	is_int(dma_rules_vector_msg(1, 0xd3, 4, 17, NULL, "[dma] vector_count = messages", &al), 1,
 	       "the kernel's message about such a vector alerts");
 	is_str(al.rule, "doorbell.unexpected_irq", "as doorbell.unexpected_irq");
 	is_str(al.subject.locus, "cpu 1 vector 0xd3", "naming CPU and vector");
-	ok(strstr(al.message, "rate-limits") && strstr(al.message, "lower bound"),
+	ok(strstr(al.message, "rate-limited") && strstr(al.message, "lower bound"),
 	   "saying the count is a lower bound: %s", al.message);
 	is_str(extra(&al, "seen_on_cpu"), ">=4", "the count, as a lower bound");
 	is_str(extra(&al, "kernel_suppressed"), "17", "what the kernel left out");
 	is_str(extra(&al, "source"), "kernel log", "read from the kernel log");
-	dma_rules_vector_msg(1, 0xd3, 5, 0, &al);
+	ok(!al.subject.has_device && strstr(extra(&al, "sender"), "not readable"),
+	   "no MSI table: the sender is unknown, saying why");
+	is_str(extra(&al, "counting"), "lower bound: [dma] vector_count = messages",
+	       "why it is a lower bound");
+	dma_rules_vector_msg(1, 0xd3, 5, 0, NULL, NULL, &al);
 	ok(!extra(&al, "kernel_suppressed"), "nothing left out: no such field");
+	is_int(dma_rules_unowned_counted(1, 0xd3, 0, NULL, &al), 0, "counted none: no alert");
+	is_int(dma_rules_unowned_counted(1, 0xd3, 40, NULL, &al), 1, "counted 40: an alert");
+	ok(strstr(al.message, "CPU 1 took 40 interrupts on vector 0xd3") &&
+	   strstr(al.message, "counted exactly") && !strstr(al.message, "lower bound"),
+	   "saying the count is exact: %s", al.message);
+	is_str(al.subject.locus, "cpu 1 vector 0xd3", "naming CPU and vector");
+	is_str(extra(&al, "interrupts"), "40", "the count in this alert");
+	is_str(extra(&al, "counting"), "exact", "said to be exact");
 	is_int(dma_rules_aer(&a, 0, &al), 0, "AER on unrelated devices: nothing");
 	is_int(dma_rules_aer(&a, BMCW_FN_BMC_UPSTREAM, &al), 1,
 	       "AER on the bridge above a BMC function alerts");
@@ -261,5 +316,6 @@ int main(void)
 	test_irqs();
 	test_irqs_baseline();
 	test_vector_aer();
+	test_vector_senders();
 	return tap_done();
 }

@@ -295,6 +295,14 @@ static void test_dma(void)
 	policy_init(&p);
 	ok(!p.dma_irq_probe, "[dma] irq_probe off by default");
 	ok(p.dma_vector_log == DMA_VLOG_AUTO, "[dma] vector_log auto by default");
+	ok(p.dma_vector_count == DMA_VCOUNT_MESSAGES, "[dma] vector_count messages by default");
+	policy_free(&p);
+	is_int(load_text(&p, "[dma]\nvector_count = exact\n", err, sizeof(err)), 0,
+	       "[dma] vector_count loads");
+	ok(p.dma_vector_count == DMA_VCOUNT_EXACT, "vector_count = exact sets it");
+	policy_free(&p);
+	ok(load_text(&p, "[dma]\nvector_count = all\n", err, sizeof(err)) == -1 &&
+	   strstr(err, "messages|exact"), "a bad vector_count value is refused: %s", err);
 	policy_free(&p);
 	is_int(load_text(&p, "[dma]\nirq_probe = yes\n", err, sizeof(err)), 0,
 	       "[dma] irq_probe loads");
@@ -311,7 +319,8 @@ static void test_dma(void)
 	   strstr(err, "irq_probe"), "a bad irq_probe value is refused: %s", err);
 	policy_free(&p);
 	ok(load_text(&p, "[dma]\nvector_probe = yes\n", err, sizeof(err)) == -1 &&
-	   strstr(err, "removed"), "the removed vector_probe is refused, saying why: %s", err);
+	   strstr(err, "removed") &&
+	   strstr(err, "vector_count = exact"), "the removed vector_probe is refused, naming its successor: %s", err);
 	policy_free(&p);
 }
 

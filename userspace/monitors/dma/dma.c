@@ -221,6 +221,7 @@ static void fini(void *state)
 		close(st->epfd);
 	ring_buffer__free(st->mon.rb);
 	bpf_link__destroy(st->console_link);
+	dma_unowned_free(st);
 	for (unsigned int i = 0; i < st->nlinks; i++)
 		bpf_link__destroy(st->links[i]);
 	if (st->skel) {
@@ -242,8 +243,11 @@ static int load(struct dma_mon *st)
 {
 	struct btf *btf = btf__load_vmlinux_btf();
 	bool sprint = btf && btf__find_by_name_kind(btf, "printk_sprint", BTF_KIND_FUNC) > 0;
+	bool exact = st->d->policy->dma_vector_count == DMA_VCOUNT_EXACT;
 	int err;
 
+	if (exact && !dma_exact_supported(btf, st->vcount_why, sizeof(st->vcount_why)))
+		exact = false;
 	btf__free(btf);
 	st->sprint_exists = sprint;
 	for (;;) {
@@ -251,16 +255,26 @@ static int load(struct dma_mon *st)
 		if (!st->skel)
 			return -errno;
 		bpf_program__set_autoload(st->skel->progs.on_printk_sprint, sprint);
+		bpf_program__set_autoload(st->skel->progs.on_common_interrupt, exact);
 		err = dma_bpf__load(st->skel);
-		if (!err || !sprint)
+		if (!err || (!sprint && !exact))
 			break;
-		bmcw_log(LOG_WARNING, "dma: cannot load the program at printk_sprint's exit: %s; loading without it",
-			 strerror(-err));
 		dma_bpf__destroy(st->skel);
 		st->skel = NULL;
+		/* the opt-in first: what it costs, it can also break */
+		if (exact) {
+			snprintf(st->vcount_why, sizeof(st->vcount_why),
+				 "the program on __common_interrupt does not load: %s",
+				 strerror(-err));
+			exact = false;
+			continue;
+		}
+		bmcw_log(LOG_WARNING, "dma: cannot load the program at printk_sprint's exit: %s; loading without it",
+			 strerror(-err));
 		sprint = false;
 	}
 	st->sprint_loaded = sprint && !err;
+	st->exact_loaded = exact && !err;
 	return err;
 }
 
@@ -423,6 +437,10 @@ static void report_losses(struct dma_mon *st)
 		/* the kernel's messages, printed or not */
 		metrics_set(st->d->metrics, "bmcwatch_bad_vector_interrupts_total",
 			    "", st->kmsg_seen + st->kmsg_suppressed);
+		if (st->unowned.link)
+			metrics_set(st->d->metrics,
+				    "bmcwatch_unowned_vector_interrupts_total", "",
+				    st->unowned.total);
 		metrics_set(st->d->metrics, "bmcwatch_ringbuf_records_total",
 			    "monitor=\"dma\"", now[DMA_STAT_RB_SENT]);
 	}
@@ -435,6 +453,7 @@ static int on_interval(void *state, uint64_t now_ns)
 	(void)now_ns;
 	ring_buffer__consume(st->mon.rb);
 	dma_drain_kmsg(st);
+	dma_unowned_check(st);	/* the messages first: they name vectors */
 	report_losses(st);
 	report_iommu_losses(st);
 	dma_scan(st, mono_ns());

@@ -48,6 +48,15 @@ struct kmsg_vec_count {
 	uint64_t seen;
 };
 
+/* [dma] vector_count = exact: on_common_interrupt's per-CPU counts. */
+struct dma_unowned {
+	struct bpf_link *link;		/* NULL: not counted (a lower bound) */
+	unsigned int ncpus;
+	uint64_t *vals;			/* one vector's per-CPU counts */
+	uint64_t *told;			/* [cpu][vector]: in alerts so far */
+	uint64_t total;			/* all of them, at the last check */
+};
+
 struct bmc_fn {
 	struct dma_posture posture;
 	int have_posture;
@@ -68,6 +77,9 @@ struct dma_mon {
 	struct bpf_link *console_link;	/* or printk_sprint / the tracepoint */
 	bool sprint_exists;		/* printk_sprint() in the kernel's BTF */
 	bool sprint_loaded;		/* on_printk_sprint loaded */
+	bool exact_loaded;		/* on_common_interrupt loaded */
+	struct dma_unowned unowned;	/* exact counts (dma_unowned.c) */
+	char vcount_why[160];		/* why the counts are a lower bound */
 	struct kmsg_vec_count kvec[MAX_KMSG_VECTORS];
 	unsigned int nkvec;
 	uint64_t kmsg_seen, kmsg_suppressed, kmsg_pending_suppressed;
@@ -102,5 +114,17 @@ void dma_check_irqdebug(struct dma_mon *st);
 void dma_open_vector_log(struct dma_mon *st);
 void dma_on_console(struct dma_mon *st, const struct bmcw_dma_console *c);
 void dma_drain_kmsg(struct dma_mon *st);
+
+/* dma_unowned.c */
+struct btf;
+/* Whether @btf's kernel can take on_common_interrupt; if not, why. */
+bool dma_exact_supported(const struct btf *btf, char *why, size_t len);
+void dma_unowned_attach(struct dma_mon *st);
+void dma_unowned_free(struct dma_mon *st);
+/* The functions whose MSI aims at @vector of @cpu (the MSI table now). */
+void dma_find_senders(struct dma_mon *st, unsigned int cpu,
+		      unsigned int vector, struct vector_senders *who);
+/* Each interval: an alert per CPU and vector for what it took since. */
+void dma_unowned_check(struct dma_mon *st);
 
 #endif /* BMCW_DMA_MON_H */

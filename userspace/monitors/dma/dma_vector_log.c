@@ -32,6 +32,7 @@
 static void vector_message(struct dma_mon *st, const struct kmsg_vector *k)
 {
 	struct kmsg_vec_count *v = NULL;
+	struct vector_senders who;
 	struct bmcw_alert al;
 	uint64_t seen;
 
@@ -52,9 +53,14 @@ static void vector_message(struct dma_mon *st, const struct kmsg_vector *k)
 	}
 	/* A table full of other vectors: the count of all of them. */
 	seen = v ? ++v->seen : st->kmsg_seen;
-	if (dma_rules_vector_msg(k->cpu, k->vector, seen,
-				 st->kmsg_pending_suppressed, &al))
-		pipeline_submit(st->d->pipeline, &al);
+	/* counted exactly: the interval's alert has it (dma_unowned.c) */
+	if (!st->unowned.link) {
+		dma_find_senders(st, k->cpu, k->vector, &who);
+		if (dma_rules_vector_msg(k->cpu, k->vector, seen,
+					 st->kmsg_pending_suppressed, &who,
+					 st->vcount_why, &al))
+			pipeline_submit(st->d->pipeline, &al);
+	}
 	st->kmsg_pending_suppressed = 0;
 }
 
@@ -156,6 +162,7 @@ void dma_open_vector_log(struct dma_mon *st)
 	const char *what = "";
 	char name[96];
 
+	dma_unowned_attach(st);
 	if (how != DMA_VLOG_KMSG) {
 		bpf_err = attach_console(st, &what);
 		if (!bpf_err) {

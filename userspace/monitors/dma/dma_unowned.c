@@ -1,0 +1,165 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Interrupts on vectors no handler owns: who rang, and how many.
+ *  - Who: the functions whose MSI capability aims at that vector of that
+ *    CPU, from the module's MSI table (the registers as they are now,
+ *    whoever wrote them). A DMA write into the interrupt window names no
+ *    sender; with interrupt remapping in force it faults instead, and the
+ *    fault names the requester (dma.iommu_fault).
+ *  - How many: by default the kernel's own messages, which it rate-limits
+ *    (a lower bound, said so in each alert); with [dma] vector_count =
+ *    exact, on_common_interrupt (dma.bpf.c) counts each one per CPU and
+ *    vector, and each interval brings one alert per CPU and vector with
+ *    what it took since the last, so a vector's alerts add up to its
+ *    exact count.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <bpf/bpf.h>
+#include <bpf/btf.h>
+
+#include "cpu_apicid.h"
+#include "dma_mon.h"
+#include "log.h"
+#include "msi_tab.h"
+#include "percpu_sweep.h"
+
+#define MSI_TABLE	BMCW_DEBUGFS_DIR "/msi"
+#define MSI_ROWS	1024
+
+void dma_find_senders(struct dma_mon *st, unsigned int cpu,
+		      unsigned int vector, struct vector_senders *who)
+{
+	static struct msi_row rows[MSI_ROWS];
+	uint32_t apicid;
+	int n;
+
+	memset(who, 0, sizeof(*who));
+	n = msi_tab_read(MSI_TABLE, rows, MSI_ROWS);
+	if (n < 0)
+		return;
+	who->looked = true;
+	/* an unknown APIC ID: every function aiming at the vector is one */
+	if (cpu_apicid(cpu, &apicid))
+		apicid = MSI_ANY_CPU;
+	for (int i = 0; i < n; i++) {
+		const struct msi_row *r = &rows[i];
+		const struct dma_fn *fn;
+		struct vector_sender *s;
+
+		who->msix += r->msix;
+		if (!msi_may_ring(r, apicid, vector))
+			continue;
+		if (who->n++ >= VECTOR_SENDERS_MAX)
+			continue;
+		s = &who->s[who->n - 1];
+		memcpy(s->bdf, r->bdf, sizeof(s->bdf));	/* both BDF_STR_MAX */
+		s->by_kernel = r->kernel;
+		fn = dma_inv_find(&st->inv, r->bdf);
+		if (fn) {
+			s->vendor = fn->vendor;
+			s->device = fn->device;
+			s->fn_flags = fn->flags;
+		}
+	}
+}
+
+bool dma_exact_supported(const struct btf *btf, char *why, size_t len)
+{
+	if (!btf) {
+		snprintf(why, len, "the kernel has no BTF");
+		return false;
+	}
+	if (btf__find_by_name_kind(btf, "__common_interrupt", BTF_KIND_FUNC) <= 0) {
+		snprintf(why, len, "this kernel has no __common_interrupt() in its BTF to count at");
+		return false;
+	}
+	if (btf__find_by_name_kind(btf, "vector_irq", BTF_KIND_VAR) <= 0) {
+		snprintf(why, len, "this kernel's BTF has no per-CPU vector_irq table");
+		return false;
+	}
+	return true;
+}
+
+void dma_unowned_attach(struct dma_mon *st)
+{
+	struct dma_unowned *u = &st->unowned;
+
+	if (st->d->policy->dma_vector_count != DMA_VCOUNT_EXACT) {
+		snprintf(st->vcount_why, sizeof(st->vcount_why),
+			 "[dma] vector_count = messages ('exact' costs every interrupt a trampoline)");
+		return;
+	}
+	if (!st->exact_loaded) {
+		bmcw_log(LOG_WARNING, "dma: [dma] vector_count = exact, but interrupts on unowned vectors are counted from the kernel's rate-limited messages only: %s",
+			 st->vcount_why);
+		return;
+	}
+	u->ncpus = st->ncpus;
+	u->vals = calloc(u->ncpus, sizeof(*u->vals));
+	u->told = calloc((size_t)u->ncpus * DMA_NR_VECTORS, sizeof(*u->told));
+	if (!u->vals || !u->told) {
+		snprintf(st->vcount_why, sizeof(st->vcount_why), "%s", strerror(ENOMEM));
+		return;
+	}
+	u->link = bpf_program__attach(st->skel->progs.on_common_interrupt);
+	if (!u->link) {
+		snprintf(st->vcount_why, sizeof(st->vcount_why),
+			 "the trampoline on __common_interrupt did not attach: %s",
+			 strerror(errno));
+		bmcw_log(LOG_WARNING, "dma: interrupts on unowned vectors are counted from the kernel's rate-limited messages only: %s",
+			 st->vcount_why);
+		return;
+	}
+	bmcw_log(LOG_INFO, "dma: interrupts on unowned vectors counted exactly (fentry on __common_interrupt, [dma] vector_count = exact)");
+}
+
+void dma_unowned_free(struct dma_mon *st)
+{
+	struct dma_unowned *u = &st->unowned;
+
+	bpf_link__destroy(u->link);
+	free(u->vals);
+	free(u->told);
+	memset(u, 0, sizeof(*u));
+}
+
+/* One vector's per-CPU counts: an alert for each CPU that took more. */
+static void check_vector(struct dma_mon *st, unsigned int v)
+{
+	struct dma_unowned *u = &st->unowned;
+	int fd = bpf_map__fd(st->skel->maps.vector_counts);
+	struct vector_senders who;
+	struct bmcw_alert al;
+
+	if (bpf_map_lookup_elem(fd, &v, u->vals))
+		return;
+	for (unsigned int c = 0; c < u->ncpus; c++) {
+		uint64_t *told = &u->told[(size_t)c * DMA_NR_VECTORS + v];
+
+		if (u->vals[c] <= *told)
+			continue;
+		dma_find_senders(st, c, v, &who);
+		if (dma_rules_unowned_counted(c, v, u->vals[c] - *told, &who, &al))
+			pipeline_submit(st->d->pipeline, &al);
+		*told = u->vals[c];
+	}
+}
+
+void dma_unowned_check(struct dma_mon *st)
+{
+	struct dma_unowned *u = &st->unowned;
+	uint64_t stats[DMA_STAT_MAX];
+
+	if (!u->link ||
+	    percpu_array_sum(bpf_map__fd(st->skel->maps.stats), DMA_STAT_MAX, stats))
+		return;
+	/* nothing new: no need to read 256 vectors' counts */
+	if (stats[DMA_STAT_UNOWNED] == u->total)
+		return;
+	u->total = stats[DMA_STAT_UNOWNED];
+	for (unsigned int v = 0; v < DMA_NR_VECTORS; v++)
+		check_vector(st, v);
+}
