@@ -10,8 +10,9 @@
 # vector_count = exact it counts each interrupt, and its alerts must add
 # up to N. Either way they name the function that rang. host.sh runs this
 # with interrupt remapping and without it (intremap=off): QEMU passes
-# compatibility-format messages through its remapping either way. Prints
-# KTAP.
+# compatibility-format messages through its remapping either way. Last,
+# the second edu's MSI delivers NMIs: the unknown NMI alert names it.
+# Prints KTAP.
 set -u
 cd "$(dirname "$0")/../.." || exit 1
 . selftests/lib/ktap.sh
@@ -23,7 +24,7 @@ N=40
 PROM=/tmp/unowned.prom
 
 ktap_header
-ktap_plan 4
+ktap_plan 5
 
 cc -O2 -o $EDU_DMA selftests/dma/edu_dma.c || { ktap_fail "edu_dma builds"; exit 1; }
 bmcw_load || { ktap_fail "module loads"; exit 1; }
@@ -131,4 +132,22 @@ ring() {
 
 ring "$bmc" "BMC function"
 ring "$other" "PCI function"
+
+# 5. An MSI that delivers an NMI (delivery mode 4) to CPU 0: the unknown
+# NMI alert names the function.
+s0=$(last_seq)
+N=3
+setpci -s "$other" COMMAND=0x0006
+setpci -s "$other" CAP_MSI+4.l=fee00000 CAP_MSI+8.l=0 CAP_MSI+c.w=0400
+setpci -s "$other" CAP_MSI+2.w=0001
+taskset -c 0 $EDU_DMA "$other" ring $N
+f=".bmcwatch.seq > $s0 and .bmcwatch.device.bdf == \"$other\" and (.message | test(\"rung by PCI function $other .*delivers NMIs to this CPU\"))"
+if bmcw_wait_alert doorbell.unknown_nmi 10 "$f"; then
+	ktap_ok "PCI function $other's MSI delivers NMIs: doorbell.unknown_nmi names it"
+else
+	ktap_fail "PCI function $other's MSI delivers NMIs: doorbell.unknown_nmi names it" \
+		"$(bmcw_alerts '.rule.name == "doorbell.unknown_nmi"' | jq -c '[.message, .bmcwatch.extra]')" \
+		"$(cat /sys/kernel/debug/bmcwatch/msi)"
+fi
+rogue_off "$other"
 bmcw_stop

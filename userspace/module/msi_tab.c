@@ -11,6 +11,7 @@
 #define MSI_ADDR_REMAPPABLE	(1U << 4)	/* VT-d: bit 4, "interrupt format" */
 #define MSI_ADDR_LOGICAL	(1U << 2)
 #define MSI_DELIVERY_LOWEST	1
+#define MSI_DELIVERY_NMI	4
 
 void msi_decode(uint64_t addr, uint16_t data, struct msi_target *t)
 {
@@ -29,6 +30,13 @@ void msi_decode(uint64_t addr, uint16_t data, struct msi_target *t)
 	t->delivery = (data >> 8) & 7;
 }
 
+/* @t may reach the CPU whose APIC ID is @apicid (or MSI_ANY_CPU). */
+static bool may_reach(const struct msi_target *t, uint32_t apicid)
+{
+	return apicid == MSI_ANY_CPU || t->logical ||
+	       t->delivery == MSI_DELIVERY_LOWEST || t->dest == apicid;
+}
+
 bool msi_may_ring(const struct msi_row *r, uint32_t apicid, unsigned int vector)
 {
 	struct msi_target t;
@@ -36,10 +44,22 @@ bool msi_may_ring(const struct msi_row *r, uint32_t apicid, unsigned int vector)
 	if (!r->msi)
 		return false;
 	msi_decode(r->addr, r->data, &t);
-	if (t.format != MSI_COMPAT || t.vector != vector)
+	/* other delivery modes (NMI, SMI, INIT...) ignore the vector field */
+	if (t.format != MSI_COMPAT || t.vector != vector ||
+	    t.delivery > MSI_DELIVERY_LOWEST)
 		return false;
-	return apicid == MSI_ANY_CPU || t.logical ||
-	       t.delivery == MSI_DELIVERY_LOWEST || t.dest == apicid;
+	return may_reach(&t, apicid);
+}
+
+bool msi_may_nmi(const struct msi_row *r, uint32_t apicid)
+{
+	struct msi_target t;
+
+	if (!r->msi)
+		return false;
+	msi_decode(r->addr, r->data, &t);
+	return t.format == MSI_COMPAT && t.delivery == MSI_DELIVERY_NMI &&
+	       may_reach(&t, apicid);
 }
 
 static bool parse_line(const char *line, void *row)

@@ -48,6 +48,8 @@ void msi_decode(uint64_t addr, uint16_t data, struct msi_target *t);
  * CPU or (logical destination mode, lowest priority) possibly it.
  */
 bool msi_may_ring(const struct msi_row *r, uint32_t apicid, unsigned int vector);
+/* Whether @r's MSI delivers NMIs (delivery mode 4) that may reach @apicid. */
+bool msi_may_nmi(const struct msi_row *r, uint32_t apicid);
 
 /*
  * Rows of @len bytes of table text ("BDF msi=ADDR:DATA|- msix=on|off

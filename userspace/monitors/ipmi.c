@@ -26,6 +26,7 @@
 #include "baseline.h"
 #include "bpf_monitor.h"
 #include "log.h"
+#include "msi_senders.h"
 #include "percpu_sweep.h"
 #include "sysfs_pci.h"
 #include "traffic.h"
@@ -70,6 +71,7 @@ static int on_record(void *ctx, void *data, size_t len)
 	char exe[PATH_MAX] = "";
 	struct ipmi_ctx c = { .exe = exe };
 	const struct bmcw_ipmi_event *e = (const void *)(h + 1);
+	struct msi_senders nmi_senders;
 	int n;
 
 	if (len < sizeof(*h) || len - sizeof(*h) < h->len ||
@@ -80,6 +82,11 @@ static int on_record(void *ctx, void *data, size_t len)
 	if (e->kind == BMCW_IPMI_UNKNOWN_NMI && m->d->metrics)
 		metrics_add(m->d->metrics, "bmcwatch_unknown_nmis_total", "",
 			    (double)ipmi_nmi_count(e));
+	/* a function whose MSI delivers NMIs to that CPU may have sent it */
+	if (e->kind == BMCW_IPMI_UNKNOWN_NMI) {
+		msi_senders_find(e->cpu, MSI_SENT_NMI, NULL, &nmi_senders);
+		c.nmi_senders = &nmi_senders;
+	}
 	n = ipmi_rules_event(&m->st, e, &c, al);
 	for (int i = 0; i < n; i++)
 		pipeline_submit(m->d->pipeline, &al[i]);

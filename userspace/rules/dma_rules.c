@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "dma_rules.h"
+#include "senders.h"
 #include "pcie_rules.h"
 
 #define BMC_RELATED (BMCW_FN_BMC | BMCW_FN_BMC_UPSTREAM | BMCW_FN_BMC_ALIAS)
@@ -64,17 +65,6 @@ const char *dma_fault_reason(const struct bmcw_dma_fault *f)
 	return r ? r : "unknown reason";
 }
 
-static const char *role(uint32_t flags)
-{
-	if (flags & BMCW_FN_BMC)
-		return "BMC function";
-	if (flags & BMCW_FN_BMC_ALIAS)
-		return "DMA alias of a BMC function";
-	if (flags & BMCW_FN_BMC_UPSTREAM)
-		return "bridge above a BMC function";
-	return "PCI function";
-}
-
 static struct bmcw_alert *start(struct bmcw_alert *al, const char *rule,
 				enum bmcw_severity sev, const char *bdf,
 				uint16_t vendor, uint16_t device, uint32_t flags)
@@ -113,7 +103,7 @@ int dma_rules_fault(const struct bmcw_dma_fault *f, const struct dma_fn_ctx *c,
 			 "irte %llu", (unsigned long long)f->addr);
 		snprintf(al->message, sizeof(al->message),
 			 "interrupt remapping blocked an interrupt message from %s %s%s: index %llu, reason 0x%02x (%s)",
-			 role(f->fn_flags), bdf, of, (unsigned long long)f->addr,
+			 fn_role(f->fn_flags), bdf, of, (unsigned long long)f->addr,
 			 f->reason, dma_fault_reason(f));
 		snprintf(al->why, sizeof(al->why),
 			 "%s wrote into the interrupt window a message the host never programmed: ringing a doorbell it does not own",
@@ -125,7 +115,7 @@ int dma_rules_fault(const struct bmcw_dma_fault *f, const struct dma_fn_ctx *c,
 		snprintf(al->message, sizeof(al->message),
 			 "IOMMU blocked a DMA %s of 0x%llx by %s %s%s: reason 0x%02x (%s)",
 			 f->dir == BMCW_DIR_WRITE ? "write" : "read",
-			 (unsigned long long)f->addr, role(f->fn_flags), bdf, of,
+			 (unsigned long long)f->addr, fn_role(f->fn_flags), bdf, of,
 			 f->reason, dma_fault_reason(f));
 		snprintf(al->why, sizeof(al->why),
 			 "%s tried to %s host memory the host never mapped for it",
@@ -332,52 +322,15 @@ int dma_rules_irq(struct dma_irq_state *s, const struct dma_irq_params *p,
 	return 1;
 }
 
-/* Who rang, as far as the host can know, into the alert @al. */
+/* Who rang @vector, as far as the host can know, into the alert @al. */
 static void name_senders(struct bmcw_alert *al, unsigned int vector,
-			 const struct vector_senders *who)
+			 const struct msi_senders *who)
 {
-	size_t n = strlen(al->message);
-	char list[96] = "";
-	size_t l = 0;
+	char none[32];
 
-	if (!who || !who->looked) {
-		alert_add_extra(al, "sender", "unknown (the module's MSI table was not readable)");
-		return;
-	}
-	if (who->n == 1) {
-		const struct vector_sender *s = &who->s[0];
-
-		al->subject.has_device = 1;
-		snprintf(al->subject.bdf, sizeof(al->subject.bdf), "%.15s", s->bdf);
-		al->subject.vendor = s->vendor;
-		al->subject.device = s->device;
-		al->subject.fn_flags = s->fn_flags;
-		snprintf(al->message + n, sizeof(al->message) - n,
-			 "; rung by %s %s (%04x:%04x), whose MSI aims at it%s",
-			 role(s->fn_flags), s->bdf, s->vendor, s->device,
-			 s->by_kernel ? "" : ", enabled behind the kernel's back");
-		alert_add_extra(al, "sender", "%s", s->bdf);
-		alert_add_extra(al, "attributed_by", "msi capability");
-		return;
-	}
-	for (unsigned int i = 0; i < who->n && i < VECTOR_SENDERS_MAX; i++)
-		l += snprintf(list + l, l < sizeof(list) ? sizeof(list) - l : 0,
-			      "%s%s", i ? "," : "", who->s[i].bdf);
-	if (who->n > 1) {
-		snprintf(al->message + n, sizeof(al->message) - n,
-			 "; %u functions' MSI aims at it: %s%s", who->n, list,
-			 who->n > VECTOR_SENDERS_MAX ? ",..." : "");
-		alert_add_extra(al, "candidates", "%s%s", list,
-				who->n > VECTOR_SENDERS_MAX ? ",..." : "");
-		alert_add_extra(al, "attributed_by", "msi capability");
-		return;
-	}
-	snprintf(al->message + n, sizeof(al->message) - n,
-		 "; no function's MSI aims at vector 0x%02x%s", vector,
-		 who->msix ? " (MSI-X tables are not read)" : "");
-	alert_add_extra(al, "sender", "unknown: a DMA write into the interrupt window carries no sender");
-	if (who->msix)
-		alert_add_extra(al, "msix_functions", "%u", who->msix);
+	snprintf(none, sizeof(none), "aims at vector 0x%02x", vector);
+	alert_name_senders(al, who, "aims at it", none,
+			   "unknown: a DMA write into the interrupt window carries no sender");
 }
 
 #define VECTOR_WHY "a message written into the interrupt window by a bus master that owns no vector (not remapped, or compatibility format let through) lands here; with interrupt remapping in force such a write faults and names its requester"
@@ -398,7 +351,7 @@ static struct bmcw_alert *vector_alert(struct bmcw_alert *out,
 }
 
 int dma_rules_vector_msg(unsigned int cpu, unsigned int vector, uint64_t seen,
-			 uint64_t suppressed, const struct vector_senders *who,
+			 uint64_t suppressed, const struct msi_senders *who,
 			 const char *why_not_exact, struct bmcw_alert *out)
 {
 	struct bmcw_alert *al = vector_alert(out, cpu, vector);
@@ -418,7 +371,7 @@ int dma_rules_vector_msg(unsigned int cpu, unsigned int vector, uint64_t seen,
 }
 
 int dma_rules_unowned_counted(unsigned int cpu, unsigned int vector,
-			      uint64_t n, const struct vector_senders *who,
+			      uint64_t n, const struct msi_senders *who,
 			      struct bmcw_alert *out)
 {
 	struct bmcw_alert *al;
@@ -454,7 +407,7 @@ int dma_rules_aer(const struct bmcw_dma_aer *a, uint32_t fn_flags,
 		 a->severity < 3 ? sev[a->severity] : "unknown");
 	snprintf(al->message, sizeof(al->message),
 		 "PCIe AER %s error 0x%08x on %s %s", a->severity < 3 ?
-		 sev[a->severity] : "unknown", a->status, role(fn_flags), dev);
+		 sev[a->severity] : "unknown", a->status, fn_role(fn_flags), dev);
 	snprintf(al->why, sizeof(al->why),
 		 "errors on a BMC's PCIe path come from broken hardware or from malformed or probing transactions");
 	alert_add_extra(al, "status", "0x%08x", a->status);

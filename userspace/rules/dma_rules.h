@@ -14,7 +14,7 @@
 #include <linux/bmcwatch.h>
 
 #include "alert.h"
-#include "bdf.h"
+#include "msi_senders.h"
 #include "traffic.h"
 
 #define DMA_RULES_MAX_ALERTS	3
@@ -107,26 +107,6 @@ int dma_rules_irq(struct dma_irq_state *s, const struct dma_irq_params *p,
 		  int *just_learned);
 
 /*
- * Functions that may have rung a vector: those whose MSI capability aims
- * at it on that CPU, from the module's MSI table (msi_tab.h).
- */
-#define VECTOR_SENDERS_MAX	4
-
-struct vector_sender {
-	char bdf[BDF_STR_MAX];
-	uint16_t vendor, device;
-	uint32_t fn_flags;		/* BMCW_FN_* */
-	bool by_kernel;			/* its MSI was enabled by the kernel */
-};
-
-struct vector_senders {
-	bool looked;			/* the MSI table was read */
-	unsigned int n;			/* candidates (beyond the first few too) */
-	struct vector_sender s[VECTOR_SENDERS_MAX];
-	unsigned int msix;		/* functions with MSI-X on (tables not read) */
-};
-
-/*
  * The same from the kernel's own "No irq handler for vector" message,
  * which it rate-limits: @seen is how many such messages for this CPU and
  * vector the daemon has read, @suppressed how many messages (of any CPU
@@ -135,7 +115,7 @@ struct vector_senders {
  * is not counted (the count is a lower bound).
  */
 int dma_rules_vector_msg(unsigned int cpu, unsigned int vector, uint64_t seen,
-			 uint64_t suppressed, const struct vector_senders *who,
+			 uint64_t suppressed, const struct msi_senders *who,
 			 const char *why_not_exact, struct bmcw_alert *out);
 
 /*
@@ -143,7 +123,7 @@ int dma_rules_vector_msg(unsigned int cpu, unsigned int vector, uint64_t seen,
  * no handler owns, counted exactly since the previous such alert.
  */
 int dma_rules_unowned_counted(unsigned int cpu, unsigned int vector,
-			      uint64_t n, const struct vector_senders *who,
+			      uint64_t n, const struct msi_senders *who,
 			      struct bmcw_alert *out);
 
 /* AER on a function whose BMCW_FN_* flags are @fn_flags (0: not ours). */

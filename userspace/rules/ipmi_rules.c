@@ -23,6 +23,7 @@
 
 #include "baseline.h"
 #include "ipmi_rules.h"
+#include "senders.h"
 
 #define NETFN_CHASSIS	0x00
 #define NETFN_APP	0x06
@@ -777,8 +778,15 @@ int ipmi_rules_event(struct ipmi_state *st, const struct bmcw_ipmi_event *e,
 			snprintf(al->message, sizeof(al->message),
 				 "NMI on CPU %u that no handler claimed", e->cpu);
 		snprintf(al->why, sizeof(al->why),
-			 "no NMI source on the host owns it; a BMC can inject NMIs (chassis control, diagnostic interrupt)");
+			 "no NMI source on the host owns it; a BMC can inject NMIs (chassis control, diagnostic interrupt), and a bus master can write one into the interrupt window");
 		alert_add_extra(al, "nmis", "%llu", (unsigned long long)al->count);
+		if (c->nmi_senders) {
+			char none[40];
+
+			snprintf(none, sizeof(none), "delivers NMIs to CPU %u", e->cpu);
+			alert_name_senders(al, c->nmi_senders, "delivers NMIs to this CPU",
+					   none, "unknown: the BMC's NMI line or a DMA write into the interrupt window (the host cannot tell which)");
+		}
 		return n;
 	default:
 		return 0;

@@ -28,6 +28,7 @@
 #include <linux/bmcwatch.h>
 
 #include "alert.h"
+#include "msi_senders.h"
 #include "traffic.h"
 
 #define IPMI_RULES_MAX_ALERTS	4
@@ -77,6 +78,8 @@ struct ipmi_state {
 /* What the caller knows beyond the event. */
 struct ipmi_ctx {
 	const char *exe;		/* "" if unknown */
+	/* an unknown NMI: the functions whose MSI delivers NMIs (NULL: not looked) */
+	const struct msi_senders *nmi_senders;
 };
 
 void ipmi_state_init(struct ipmi_state *st);

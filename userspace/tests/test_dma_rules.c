@@ -184,7 +184,7 @@ static void test_irqs(void)
 
 static void test_vector_senders(void)
 {
-	struct vector_senders who = { .looked = true, .n = 1, .s = { {
+	struct msi_senders who = { .looked = true, .n = 1, .s = { {
 		.bdf = "0000:00:03.0", .vendor = 0x1234, .device = 0x11e8,
 		.fn_flags = BMCW_FN_BMC, .by_kernel = false } } };
 	struct bmcw_alert al;

@@ -338,6 +338,21 @@ static void nmi(void)
 		   "and says so: %s", al[0].message);
 	}
 	is_int(ipmi_nmi_count(&e), 5000, "ipmi_nmi_count");
+
+	/* who sent it: a function whose MSI delivers NMIs, or none */
+	struct msi_senders who = { .looked = true, .n = 1, .s = { {
+		.bdf = "0000:00:06.0", .vendor = 0x1234, .device = 0x11e8 } } };
+	struct ipmi_ctx c2 = { .exe = "", .nmi_senders = &who };
+
+	n = ipmi_rules_event(&st, &e, &c2, al);
+	ok(n == 1 && al[0].subject.has_device && !strcmp(al[0].subject.bdf, "0000:00:06.0") &&
+	   strstr(al[0].message, "rung by PCI function 0000:00:06.0 (1234:11e8), whose MSI delivers NMIs to this CPU"),
+	   "an MSI delivering NMIs names its function: %s", n ? al[0].message : "");
+	who.n = 0;
+	n = ipmi_rules_event(&st, &e, &c2, al);
+	ok(n == 1 && !al[0].subject.has_device &&
+	   strstr(al[0].message, "no function's MSI delivers NMIs to CPU 1"),
+	   "none: said so: %s", n ? al[0].message : "");
 	e.kind = BMCW_IPMI_ATTN;
 	is_int(ipmi_nmi_count(&e), 0, "other kinds count no NMI");
 }

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cpu_apicid.h"
+#include "msi_senders.h"
 #include "msi_tab.h"
 #include "tap.h"
 
@@ -44,6 +45,42 @@ static void test_may_ring(void)
 	r.msi = false;
 	r.addr = 0xfee00000;
 	ok(!msi_may_ring(&r, 0, 0xd3), "MSI off");
+	r.msi = true;
+	r.data = 0x04d3;
+	ok(!msi_may_ring(&r, 0, 0xd3), "NMI delivery ignores the vector field");
+	ok(msi_may_nmi(&r, 0), "it delivers NMIs to its CPU");
+	ok(!msi_may_nmi(&r, 1), "not to another");
+	r.data = 0x00d3;
+	ok(!msi_may_nmi(&r, 0), "fixed delivery is no NMI");
+	r.data = 0x02d3;
+	ok(!msi_may_ring(&r, 0, 0xd3) && !msi_may_nmi(&r, 0), "SMI delivery: neither");
+}
+
+/* Matching rows against a vector or an NMI, named from the inventory. */
+static void test_senders(void)
+{
+	struct msi_row rows[3] = {
+		{ .bdf = "0000:00:01.0", .msi = true, .addr = 0xfee00000, .data = 0x00d3 },
+		{ .bdf = "0000:00:06.0", .msi = true, .addr = 0xfee00000, .data = 0x0400,
+		  .kernel = true },
+		{ .bdf = "0000:00:07.0", .msix = true },
+	};
+	struct dma_fn fns[] = {
+		{ .bdf = "0000:00:01.0", .vendor = 0x1234, .device = 0x11e8, .flags = 1 },
+	};
+	struct dma_inv inv = { .n = 1, .fn = fns };
+	struct msi_senders who;
+
+	msi_senders_match(rows, 3, 0, 0xd3, &inv, &who);
+	ok(who.looked && who.n == 1 && !strcmp(who.s[0].bdf, "0000:00:01.0") &&
+	   who.s[0].vendor == 0x1234 && who.s[0].fn_flags == 1 && !who.s[0].by_kernel,
+	   "vector 0xd3 on CPU 0: the one function, named from the inventory");
+	is_int(who.msix, 1, "the MSI-X function counted");
+	msi_senders_match(rows, 3, 0, MSI_SENT_NMI, NULL, &who);
+	ok(who.n == 1 && !strcmp(who.s[0].bdf, "0000:00:06.0") && who.s[0].by_kernel &&
+	   !who.s[0].vendor, "an NMI on CPU 0: the function delivering NMIs, BDF only without inventory");
+	msi_senders_match(rows, 3, 1, MSI_SENT_NMI, &inv, &who);
+	ok(who.looked && who.n == 0, "an NMI on CPU 1: none");
 }
 
 static int parse(const char *t, struct msi_row *rows, int max)
@@ -109,6 +146,7 @@ int main(void)
 {
 	test_decode();
 	test_may_ring();
+	test_senders();
 	test_parse();
 	test_parse_bad();
 	test_apicid();

@@ -121,9 +121,6 @@ struct btf;
 bool dma_exact_supported(const struct btf *btf, char *why, size_t len);
 void dma_unowned_attach(struct dma_mon *st);
 void dma_unowned_free(struct dma_mon *st);
-/* The functions whose MSI aims at @vector of @cpu (the MSI table now). */
-void dma_find_senders(struct dma_mon *st, unsigned int cpu,
-		      unsigned int vector, struct vector_senders *who);
 /* Each interval: an alert per CPU and vector for what it took since. */
 void dma_unowned_check(struct dma_mon *st);
 

@@ -20,51 +20,10 @@
 #include <bpf/bpf.h>
 #include <bpf/btf.h>
 
-#include "cpu_apicid.h"
 #include "dma_mon.h"
 #include "log.h"
-#include "msi_tab.h"
+#include "msi_senders.h"
 #include "percpu_sweep.h"
-
-#define MSI_TABLE	BMCW_DEBUGFS_DIR "/msi"
-#define MSI_ROWS	1024
-
-void dma_find_senders(struct dma_mon *st, unsigned int cpu,
-		      unsigned int vector, struct vector_senders *who)
-{
-	static struct msi_row rows[MSI_ROWS];
-	uint32_t apicid;
-	int n;
-
-	memset(who, 0, sizeof(*who));
-	n = msi_tab_read(MSI_TABLE, rows, MSI_ROWS);
-	if (n < 0)
-		return;
-	who->looked = true;
-	/* an unknown APIC ID: every function aiming at the vector is one */
-	if (cpu_apicid(cpu, &apicid))
-		apicid = MSI_ANY_CPU;
-	for (int i = 0; i < n; i++) {
-		const struct msi_row *r = &rows[i];
-		const struct dma_fn *fn;
-		struct vector_sender *s;
-
-		who->msix += r->msix;
-		if (!msi_may_ring(r, apicid, vector))
-			continue;
-		if (who->n++ >= VECTOR_SENDERS_MAX)
-			continue;
-		s = &who->s[who->n - 1];
-		memcpy(s->bdf, r->bdf, sizeof(s->bdf));	/* both BDF_STR_MAX */
-		s->by_kernel = r->kernel;
-		fn = dma_inv_find(&st->inv, r->bdf);
-		if (fn) {
-			s->vendor = fn->vendor;
-			s->device = fn->device;
-			s->fn_flags = fn->flags;
-		}
-	}
-}
 
 bool dma_exact_supported(const struct btf *btf, char *why, size_t len)
 {
@@ -131,7 +90,7 @@ static void check_vector(struct dma_mon *st, unsigned int v)
 {
 	struct dma_unowned *u = &st->unowned;
 	int fd = bpf_map__fd(st->skel->maps.vector_counts);
-	struct vector_senders who;
+	struct msi_senders who;
 	struct bmcw_alert al;
 
 	if (bpf_map_lookup_elem(fd, &v, u->vals))
@@ -141,7 +100,7 @@ static void check_vector(struct dma_mon *st, unsigned int v)
 
 		if (u->vals[c] <= *told)
 			continue;
-		dma_find_senders(st, c, v, &who);
+		msi_senders_find(c, v, &st->inv, &who);
 		if (dma_rules_unowned_counted(c, v, u->vals[c] - *told, &who, &al))
 			pipeline_submit(st->d->pipeline, &al);
 		*told = u->vals[c];

@@ -22,6 +22,7 @@
 
 #include "dma_mon.h"
 #include "log.h"
+#include "msi_senders.h"
 
 /*
  * The kernel's "No irq handler for vector" message, in either of the forms
@@ -32,7 +33,7 @@
 static void vector_message(struct dma_mon *st, const struct kmsg_vector *k)
 {
 	struct kmsg_vec_count *v = NULL;
-	struct vector_senders who;
+	struct msi_senders who;
 	struct bmcw_alert al;
 	uint64_t seen;
 
@@ -55,7 +56,7 @@ static void vector_message(struct dma_mon *st, const struct kmsg_vector *k)
 	seen = v ? ++v->seen : st->kmsg_seen;
 	/* counted exactly: the interval's alert has it (dma_unowned.c) */
 	if (!st->unowned.link) {
-		dma_find_senders(st, k->cpu, k->vector, &who);
+		msi_senders_find(k->cpu, k->vector, &st->inv, &who);
 		if (dma_rules_vector_msg(k->cpu, k->vector, seen,
 					 st->kmsg_pending_suppressed, &who,
 					 st->vcount_why, &al))
