@@ -105,8 +105,16 @@ printf '[dma]\nvector_count = exact\n' >/tmp/unowned-exact.conf
 rm -f $PROM
 bmcw_start -c /tmp/unowned-exact.conf --bmc-device "$bmc" --metrics textfile:$PROM ||
 	ktap_diag "daemon did not report start"
-ktap_check "vector_count = exact: the daemon counts each interrupt on an unowned vector (fentry on __common_interrupt)" \
-	grep -q "interrupts on unowned vectors counted exactly" /tmp/bmcwatchd.log
+# A kernel whose BTF lacks what the trampoline needs (5.10) cannot count
+# exactly: the daemon says so, and that is a skip. Any other reason fails.
+nobtf=$(grep -o "this kernel[' a-zA-Z-]* no [_a-zA-Z-]*" /tmp/bmcwatchd.log | head -n 1)
+exact_name="vector_count = exact: the daemon counts each interrupt on an unowned vector (fentry on __common_interrupt)"
+if [ -n "$nobtf" ] && ! grep -q "interrupts on unowned vectors counted exactly" /tmp/bmcwatchd.log; then
+	ktap_skip "$exact_name" "$nobtf"
+else
+	ktap_check "$exact_name" \
+		grep -q "interrupts on unowned vectors counted exactly" /tmp/bmcwatchd.log
+fi
 
 # ring BDF ROLE: rogue, then one result: counted exactly, the alerts add up
 # to N and every one names BDF as ROLE, by its MSI capability.
@@ -130,8 +138,13 @@ ring() {
 	rogue_off "$bdf"
 }
 
-ring "$bmc" "BMC function"
-ring "$other" "PCI function"
+if [ -n "$nobtf" ]; then
+	ktap_skip "exact: BMC function $bmc counted" "$nobtf"
+	ktap_skip "exact: PCI function $other counted" "$nobtf"
+else
+	ring "$bmc" "BMC function"
+	ring "$other" "PCI function"
+fi
 
 # 5. An MSI that delivers an NMI (delivery mode 4) to CPU 0: the unknown
 # NMI alert names the function.
