@@ -9,7 +9,6 @@
 
 #define MSI_TABLE	BMCW_DEBUGFS_DIR "/msi"
 #define INVENTORY	BMCW_DEBUGFS_DIR "/inventory"
-#define MSI_ROWS	1024
 
 void msi_senders_match(const struct msi_row *rows, int n, uint32_t apicid,
 		       int vector, const struct dma_inv *inv,
@@ -40,17 +39,20 @@ void msi_senders_match(const struct msi_row *rows, int n, uint32_t apicid,
 	}
 }
 
-void msi_senders_find(unsigned int cpu, int vector, const struct dma_inv *inv,
-		      struct msi_senders *who)
+int msi_senders_read(struct msi_row *rows)
 {
-	static struct msi_row rows[MSI_ROWS];
+	return msi_tab_read(MSI_TABLE, rows, MSI_TABLE_ROWS);
+}
+
+void msi_senders_for_cpu(const struct msi_row *rows, int n, unsigned int cpu,
+			 int vector, const struct dma_inv *inv,
+			 struct msi_senders *who)
+{
 	struct dma_inv own = { 0 };
 	uint32_t apicid;
 	char err[128];
-	int n;
 
 	memset(who, 0, sizeof(*who));
-	n = msi_tab_read(MSI_TABLE, rows, MSI_ROWS);
 	if (n < 0)
 		return;
 	/* an unknown APIC ID: every function aiming there is a candidate */
@@ -60,4 +62,12 @@ void msi_senders_find(unsigned int cpu, int vector, const struct dma_inv *inv,
 		inv = &own;
 	msi_senders_match(rows, n, apicid, vector, inv, who);
 	dma_inv_free(&own);
+}
+
+void msi_senders_find(unsigned int cpu, int vector, const struct dma_inv *inv,
+		      struct msi_senders *who)
+{
+	static struct msi_row rows[MSI_TABLE_ROWS];
+
+	msi_senders_for_cpu(rows, msi_senders_read(rows), cpu, vector, inv, who);
 }

@@ -40,10 +40,17 @@ struct msi_senders {
 void msi_senders_match(const struct msi_row *rows, int n, uint32_t apicid,
 		       int vector, const struct dma_inv *inv,
 		       struct msi_senders *who);
+#define MSI_TABLE_ROWS	1024
+/* The module's MSI table now into @rows (MSI_TABLE_ROWS): rows, or -1. */
+int msi_senders_read(struct msi_row *rows);
 /*
- * The same from the module's MSI table read now, for CPU @cpu; @inv NULL:
- * the module's inventory is read for the names.
+ * @rows (@n; -1: the table was not readable) matched for CPU @cpu, its
+ * APIC ID read now; @inv NULL: the module's inventory is read for names.
  */
+void msi_senders_for_cpu(const struct msi_row *rows, int n, unsigned int cpu,
+			 int vector, const struct dma_inv *inv,
+			 struct msi_senders *who);
+/* Both, for one alert. */
 void msi_senders_find(unsigned int cpu, int vector, const struct dma_inv *inv,
 		      struct msi_senders *who);
 

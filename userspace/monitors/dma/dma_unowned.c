@@ -85,8 +85,12 @@ void dma_unowned_free(struct dma_mon *st)
 	memset(u, 0, sizeof(*u));
 }
 
-/* One vector's per-CPU counts: an alert for each CPU that took more. */
-static void check_vector(struct dma_mon *st, unsigned int v)
+/*
+ * One vector's per-CPU counts: an alert for each CPU that took more. -1
+ * when they cannot be read (the next check reads them again).
+ */
+static int check_vector(struct dma_mon *st, unsigned int v,
+			struct msi_row *rows, int *nrows)
 {
 	struct dma_unowned *u = &st->unowned;
 	int fd = bpf_map__fd(st->skel->maps.vector_counts);
@@ -94,23 +98,29 @@ static void check_vector(struct dma_mon *st, unsigned int v)
 	struct bmcw_alert al;
 
 	if (bpf_map_lookup_elem(fd, &v, u->vals))
-		return;
+		return -1;
 	for (unsigned int c = 0; c < u->ncpus; c++) {
 		uint64_t *told = &u->told[(size_t)c * DMA_NR_VECTORS + v];
 
 		if (u->vals[c] <= *told)
 			continue;
-		msi_senders_find(c, v, &st->inv, &who);
+		/* the table read once per check, at its first alert */
+		if (*nrows == -2)
+			*nrows = msi_senders_read(rows);
+		msi_senders_for_cpu(rows, *nrows, c, v, &st->inv, &who);
 		if (dma_rules_unowned_counted(c, v, u->vals[c] - *told, &who, &al))
 			pipeline_submit(st->d->pipeline, &al);
 		*told = u->vals[c];
 	}
+	return 0;
 }
 
 void dma_unowned_check(struct dma_mon *st)
 {
+	static struct msi_row rows[MSI_TABLE_ROWS];
 	struct dma_unowned *u = &st->unowned;
 	uint64_t stats[DMA_STAT_MAX];
+	int nrows = -2;			/* not read yet */
 
 	if (!u->link ||
 	    percpu_array_sum(bpf_map__fd(st->skel->maps.stats), DMA_STAT_MAX, stats))
@@ -118,7 +128,8 @@ void dma_unowned_check(struct dma_mon *st)
 	/* nothing new: no need to read 256 vectors' counts */
 	if (stats[DMA_STAT_UNOWNED] == u->total)
 		return;
-	u->total = stats[DMA_STAT_UNOWNED];
 	for (unsigned int v = 0; v < DMA_NR_VECTORS; v++)
-		check_vector(st, v);
+		if (check_vector(st, v, rows, &nrows))
+			return;		/* the total stays: read all again */
+	u->total = stats[DMA_STAT_UNOWNED];
 }
