@@ -15,6 +15,7 @@
 #include <linux/bmcwatch_names.h>
 
 #include "pcie_rules.h"
+#include "senders.h"
 
 /* shared with bmcwatch.ko's debugfs tables; in enum bmcw_cfg_class order */
 #define CLASS_NAME(sfx, name) [BMCW_CFG_##sfx] = name,
@@ -43,17 +44,6 @@ void pcie_bdf(char *buf, size_t len, uint32_t seg, uint8_t bus, uint8_t devfn)
 }
 
 #define BMC_RELATED (BMCW_FN_BMC | BMCW_FN_BMC_UPSTREAM | BMCW_FN_BMC_ALIAS)
-
-static const char *bmc_role(uint32_t flags)
-{
-	if (flags & BMCW_FN_BMC)
-		return "a BMC function";
-	if (flags & BMCW_FN_BMC_UPSTREAM)
-		return "a bridge above a BMC function";
-	if (flags & BMCW_FN_BMC_ALIAS)
-		return "a DMA alias of a BMC function";
-	return "a PCI function";
-}
 
 static bool sensitive_class(unsigned int cls)
 {
@@ -182,9 +172,9 @@ static int rule_msi(const struct bmcw_cfg_access *a, const struct pcie_ctx *c,
 		return n;
 	al = start(out, &n, "pcie.msi_hijack", BMCW_SEV_CRITICAL, a, c);
 	snprintf(al->message, sizeof(al->message),
-		 "MSI %s of %s %s written with 0x%08x by %s",
+		 "MSI %s of a %s %s written with 0x%08x by %s",
 		 rel == 4 ? "address" : rel == 8 && is64 ? "upper address" :
-		 "data", bmc_role(a->fn_flags), al->subject.bdf, a->value, who);
+		 "data", fn_role(a->fn_flags), al->subject.bdf, a->value, who);
 	snprintf(al->why, sizeof(al->why), "%s", why);
 	return n;
 }
@@ -238,9 +228,9 @@ static int rule_config_write(const struct bmcw_cfg_access *a,
 	}
 	al = start(out, &n, rule, sev, a, c);
 	snprintf(al->message, sizeof(al->message),
-		 "%s wrote 0x%0*x to %s register 0x%03x of %s %s",
+		 "%s wrote 0x%0*x to %s register 0x%03x of a %s %s",
 		 who, a->size * 2, a->value, pcie_class_name(a->cls), a->off,
-		 bmc_role(a->fn_flags), al->subject.bdf);
+		 fn_role(a->fn_flags), al->subject.bdf);
 	snprintf(al->why, sizeof(al->why), "%s",
 		 bmc ? "a host process reprogrammed a BMC-related function's configuration; the BMC's own tools do not need this on a running host" :
 		 a->origin == BMCW_ORIGIN_VFIO ? "a hypervisor programs the devices it passes through to its guests; vfio-pci filters what reaches the device" :
