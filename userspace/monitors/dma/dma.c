@@ -383,6 +383,7 @@ static int init(struct bmcw_daemon *d, void **state)
 		if (epoll_ctl(st->epfd, EPOLL_CTL_ADD, ev.data.fd, &ev))
 			return -errno;
 	}
+	dma_unowned_attach(st);
 	dma_open_vector_log(st);
 	dma_check_irqdebug(st);
 	dma_scan(st, mono_ns());
@@ -453,7 +454,7 @@ static int on_interval(void *state, uint64_t now_ns)
 	(void)now_ns;
 	ring_buffer__consume(st->mon.rb);
 	dma_drain_kmsg(st);
-	dma_unowned_check(st);	/* the messages first: they name vectors */
+	dma_unowned_check(st);
 	report_losses(st);
 	report_iommu_losses(st);
 	dma_scan(st, mono_ns());

@@ -51,7 +51,6 @@ struct kmsg_vec_count {
 /* [dma] vector_count = exact: on_common_interrupt's per-CPU counts. */
 struct dma_unowned {
 	struct bpf_link *link;		/* NULL: not counted (a lower bound) */
-	unsigned int ncpus;
 	uint64_t *vals;			/* one vector's per-CPU counts */
 	uint64_t *told;			/* [cpu][vector]: in alerts so far */
 	uint64_t total;			/* all of them, at the last check */

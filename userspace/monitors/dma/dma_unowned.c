@@ -56,9 +56,8 @@ void dma_unowned_attach(struct dma_mon *st)
 			 st->vcount_why);
 		return;
 	}
-	u->ncpus = st->ncpus;
-	u->vals = calloc(u->ncpus, sizeof(*u->vals));
-	u->told = calloc((size_t)u->ncpus * DMA_NR_VECTORS, sizeof(*u->told));
+	u->vals = calloc(st->ncpus, sizeof(*u->vals));
+	u->told = calloc((size_t)st->ncpus * DMA_NR_VECTORS, sizeof(*u->told));
 	if (!u->vals || !u->told) {
 		snprintf(st->vcount_why, sizeof(st->vcount_why), "%s", strerror(ENOMEM));
 		return;
@@ -99,7 +98,7 @@ static int check_vector(struct dma_mon *st, unsigned int v,
 
 	if (bpf_map_lookup_elem(fd, &v, u->vals))
 		return -1;
-	for (unsigned int c = 0; c < u->ncpus; c++) {
+	for (int c = 0; c < st->ncpus; c++) {
 		uint64_t *told = &u->told[(size_t)c * DMA_NR_VECTORS + v];
 
 		if (u->vals[c] <= *told)

@@ -163,7 +163,6 @@ void dma_open_vector_log(struct dma_mon *st)
 	const char *what = "";
 	char name[96];
 
-	dma_unowned_attach(st);
 	if (how != DMA_VLOG_KMSG) {
 		bpf_err = attach_console(st, &what);
 		if (!bpf_err) {
