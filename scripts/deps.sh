@@ -21,6 +21,8 @@ pkgs=(
 	linux-source-6.1
 	# fuzzing the userspace parsers (make fuzz): libFuzzer runtime
 	libclang-rt-14-dev
+	# the eval's firmware scenario: its SSDT is compiled from ASL (iasl)
+	acpica-tools
 	# make bench: plots; the files ipmitool opens (strace)
 	gnuplot-nox strace
 	# syslog+tls (GnuTLS); the fleet suite's SIEM: TLS collector, test

@@ -52,6 +52,11 @@ implant=$!
 wait_file "$work/implant.ready"
 [[ $mode == demo ]] && echo "The BMC: $bmc_name, behind an implant that relays it"
 
+# The firmware's own code, which attack-11 runs: an SSDT (ACPI AML) the
+# emulated host's firmware carries.
+iasl -p "$work/bmc-poke" selftests/scenarios/firmware/bmc-poke.asl \
+	>"$work/iasl.log" 2>&1 || { cat "$work/iasl.log" >&2; exit 1; }
+
 # edu's DMA engine masks addresses to 28 bits unless told otherwise: the
 # rogue-MSI scenario must reach 0xFEE00000, as a real function's 64-bit
 # DMA does.
@@ -61,7 +66,9 @@ wait_file "$work/implant.ready"
 # shellcheck disable=SC2086  # VM_ARGS is a list of options
 BMCW_EDU_PROPS=dma_mask=0xffffffff \
 	selftests/vm/run --qmp "$work/qmp.sock" --out "$work/out" --timeout 600 \
-		--bmc "extern:127.0.0.1:$implant_port" ${BMCW_EVAL_VM_ARGS:-} \
+		--bmc "extern:127.0.0.1:$implant_port" \
+		--qemu-arg -acpitable --qemu-arg "file=$work/bmc-poke.aml" \
+		${BMCW_EVAL_VM_ARGS:-} \
 		-- "${BMCW_EVAL_GUEST:-selftests/eval/guest.sh}" "$mode" &
 vm=$!
 vmhost_serve "$work/qmp.sock" "$work/out" "$vm" &
