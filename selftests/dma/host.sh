@@ -17,8 +17,17 @@ edus=(--qemu-arg -device --qemu-arg edu,id=edu3
 	--qemu-arg -device --qemu-arg edu,id=edu4
 	--qemu-arg -device --qemu-arg edu,id=edu5
 	--qemu-arg -device --qemu-arg edu,id=edu6)
+# QEMU 10.0's amd-iommu hangs the guest at its first virtio request (the
+# 9p mount of the root), whether the guest's AMD-Vi driver is on or off and
+# with the device's intremap=off or pt=off (10.0.2 of bookworm-backports,
+# 2026-12-07): that emulator cannot run the AMD-Vi boot, which QEMU 7.2
+# runs. Any other version runs it.
+qemu_ver=$("${BMCW_QEMU:-qemu-system-x86_64}" --version |
+	sed -nE '1s/^QEMU emulator version ([0-9]+\.[0-9]+).*/\1/p')
+amd_plan=$(boot_plan selftests/dma/amd.sh)
+[[ $qemu_ver == 10.0 ]] && amd_plan=1
 boots_begin $(($(boot_plan selftests/dma/guest.sh) +
-	$(boot_plan selftests/dma/burst.sh) + $(boot_plan selftests/dma/amd.sh) +
+	$(boot_plan selftests/dma/burst.sh) + amd_plan +
 	2 * $(boot_plan selftests/dma/unowned.sh)))
 # A QEMU thread per vCPU here: with one thread, an edu interrupt raised on
 # one vCPU for the other can wait over a second (edu_irq's raise times
@@ -29,7 +38,11 @@ BMCW_EDU_PROPS=dma_mask=0xffffffff boot_run vtd --tcg multi --timeout 400 \
 boot_run burst --timeout 200 --smp 1 \
 	--qemu-arg -icount --qemu-arg shift=0,sleep=off "${edus[@]}" \
 	-- selftests/dma/burst.sh
-boot_run amd --timeout 200 --iommu amd -- selftests/dma/amd.sh
+if [[ $qemu_ver == 10.0 ]]; then
+	boot_skip amd "QEMU 10.0's amd-iommu hangs the guest at its first virtio request"
+else
+	boot_run amd --timeout 200 --iommu amd -- selftests/dma/amd.sh
+fi
 # Who rang an unowned vector, with interrupt remapping and without it.
 boot_run unowned-ir --timeout 300 --qemu-arg -device --qemu-arg edu,id=edu3 \
 	-- selftests/dma/unowned.sh

@@ -33,13 +33,24 @@ echo "$edu 1000" >$T/irq_hammer
 root=$(readlink -f "/sys/bus/pci/devices/$edu/..")/pci_bus/${edu%:*}
 # Each churn counts what it really did: a churn that never ran would make
 # the cycles below prove nothing.
+# Before 6.1 the kernel races with itself when a rescan meets virtual
+# functions being made (5.10: "proc_dir_entry '03/00.1' already
+# registered", "cannot create duplicate filename" from pci_bus_add_device,
+# with or without bmcwatch): there the two churns take turns (each still
+# runs while bmcwatch loads and unloads); from 6.1 they overlap freely.
+lock_rescan=/tmp/churn.lock.rescan lock_sriov=/tmp/churn.lock.sriov
+kv=$(uname -r)
+kv=${kv%%-*}
+[ "$(printf '%s\n6.1\n' "${kv%.*}" | sort -V | head -n 1)" = 6.1 ] ||
+	lock_sriov=$lock_rescan
 (n=0; while [ -e $go ]; do
-	echo 1 >"/sys/bus/pci/devices/$edu/remove" 2>/dev/null &&
-		echo 1 >"$root/rescan" && n=$((n + 1))
+	{ flock 9; echo 1 >"/sys/bus/pci/devices/$edu/remove" 2>/dev/null &&
+		echo 1 >"$root/rescan"; } 9>"$lock_rescan" && n=$((n + 1))
 done; echo $n >/tmp/churn.rescans) &
 (n=0; while [ -e $go ] && [ -n "$pf" ]; do
-	echo 4 >"/sys/bus/pci/devices/$pf/sriov_numvfs" 2>/dev/null &&
-		echo 0 >"/sys/bus/pci/devices/$pf/sriov_numvfs" 2>/dev/null && n=$((n + 1))
+	{ flock 9; echo 4 >"/sys/bus/pci/devices/$pf/sriov_numvfs" 2>/dev/null &&
+		echo 0 >"/sys/bus/pci/devices/$pf/sriov_numvfs" 2>/dev/null; } 9>"$lock_sriov" &&
+		n=$((n + 1))
 done; echo $n >/tmp/churn.sriov) &
 out=${BMCW_VM_OUT:-/tmp}
 rm -f "$out/hotplugs"
