@@ -9,6 +9,9 @@
  *   ipmi_sm.c          the KCS and BT state machines: every request and
  *                      response byte, attentions, hosed transactions, KCS
  *                      error recovery
+ *   ipmi_ssif.c        the SSIF interface (IPMI over SMBus): its requests
+ *                      and its responses, reassembled from their parts,
+ *                      through the transactions of ipmi_sm.c
  *   ipmi_nmi.c         NMIs that no handler claims
  *   ipmi_transcript.c  the event sink: tracepoint, transcript ring, and the
  *                      debugfs tables ipmi_transcript and ipmi_state
@@ -30,6 +33,7 @@ struct module;
 
 #define IPMI_MSGHANDLER_MOD	"ipmi_msghandler"
 #define IPMI_SI_MOD		"ipmi_si"
+#define IPMI_SSIF_MOD		"ipmi_ssif"
 
 #define IPMI_MAX_SM		4
 
@@ -53,6 +57,10 @@ struct ipmi_sm {
 	u64 xacts, attns, hosed, aborts;
 	u64 unanswered;		/* ended with no result seen, not hosed */
 	u8 last_netfn, last_cmd, last_cc;
+	/* SSIF only: the response being read in parts (ipmi_ssif.c) */
+	bool multi;
+	u16 rsp_len;
+	u8 rsp[BMCW_IPMI_DATA];
 };
 
 /* Copy up to BMCW_IPMI_DATA bytes of a request or response into an event. */
@@ -104,6 +112,23 @@ int bmcw_ipmi_kcs_result_ret(struct kretprobe_instance *ri,
 int bmcw_ipmi_bt_result_ret(struct kretprobe_instance *ri,
 			    struct pt_regs *regs);
 int bmcw_ipmi_outb_pre(struct kprobe *p, struct pt_regs *regs);
+/*
+ * For other interfaces' probes (ipmi_ssif.c): a transaction of the state
+ * machine @key starts with request @data (@size bytes), or ends with
+ * response @data (@len bytes).
+ */
+void bmcw_ipmi_xact_start(const void *key, u8 iface, const u8 *data,
+			  unsigned int size);
+void bmcw_ipmi_xact_end(const void *key, u8 iface, const u8 *data, int len);
+/*
+ * Under bmcw_ipmi_lock: the state machine @key of @iface, created on first
+ * sight; NULL when the table is full (counted as a loss).
+ */
+struct ipmi_sm *bmcw_ipmi_sm_get(const void *key, u8 iface);
+
+/* ipmi_ssif.c: probe handlers */
+int bmcw_ipmi_ssif_start_pre(struct kprobe *p, struct pt_regs *regs);
+int bmcw_ipmi_ssif_done_pre(struct kprobe *p, struct pt_regs *regs);
 /*
  * Under bmcw_ipmi_lock: the message whose request is @data is back at the
  * message layer. If a state machine still carries it, its result was not

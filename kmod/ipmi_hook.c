@@ -4,7 +4,8 @@
  * have no tracepoints, so bmcwatch probes them at two layers, found by
  * symbol when their module comes (they may load before or after bmcwatch):
  *
- *  - the state machine in ipmi_si, KCS and BT (ipmi_sm.c):
+ *  - the state machine in ipmi_si, KCS and BT (ipmi_sm.c), and its
+ *    counterpart in ipmi_ssif, IPMI over SMBus (ipmi_ssif.c):
  *    start_transaction() and get_result() give every request and response
  *    byte, the KCS command register write of GET_STATUS/ABORT shows error
  *    recovery.
@@ -36,6 +37,7 @@ DEFINE_RAW_SPINLOCK(bmcw_ipmi_lock);
 
 #define MSGHANDLER	IPMI_MSGHANDLER_MOD
 #define SI		IPMI_SI_MOD
+#define SSIF		IPMI_SSIF_MOD
 
 static struct bmcw_hook hooks[] = {
 	BMCW_KRETPROBE(MSGHANDLER, "ipmi_request_settime",
@@ -74,6 +76,19 @@ static struct bmcw_hook hooks[] = {
 
 #define NMI_HOOK	(&hooks[ARRAY_SIZE(hooks) - 1])
 
+/*
+ * ipmi_ssif's, a set of their own: its sender() has the name of ipmi_si's,
+ * and a hook is known by SET/SYMBOL (debugfs, hooks_off, status).
+ */
+static struct bmcw_hook ssif_hooks[] = {
+	BMCW_KPROBE(SSIF, "sender", "IPMI requests to the SSIF interface",
+		    bmcw_ipmi_sender_pre),
+	BMCW_KPROBE(SSIF, "start_send", "SSIF requests",
+		    bmcw_ipmi_ssif_start_pre),
+	BMCW_KPROBE(SSIF, "msg_done_handler", "SSIF answers",
+		    bmcw_ipmi_ssif_done_pre),
+};
+
 /* Return addresses and objects of a module that left mean nothing. */
 static void ipmi_module_going(struct module *mod)
 {
@@ -93,11 +108,19 @@ static struct bmcw_hook_set ipmi_hooks = {
 	.module_going = ipmi_module_going,
 };
 
+static struct bmcw_hook_set ssif_set = {
+	.monitor = BMCW_MON_IPMI,
+	.name = "ssif",
+	.hooks = ssif_hooks,
+	.nr = ARRAY_SIZE(ssif_hooks),
+};
+
 void bmcw_ipmi_init(struct dentry *dir)
 {
 	int ret;
 
 	bmcw_hooks_add(&ipmi_hooks);
+	bmcw_hooks_add(&ssif_set);
 	ret = bmcw_ipmi_nmi_init();
 	bmcw_hook_report(&ipmi_hooks, NMI_HOOK,
 			 ret ? BMCW_HOOK_FAILED : BMCW_HOOK_PLACED, ret);
@@ -107,6 +130,7 @@ void bmcw_ipmi_init(struct dentry *dir)
 void bmcw_ipmi_exit(void)
 {
 	bmcw_ipmi_debugfs_exit();
+	bmcw_hooks_del(&ssif_set);
 	bmcw_hooks_del(&ipmi_hooks);
 	bmcw_ipmi_nmi_exit();
 }

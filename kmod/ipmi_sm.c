@@ -52,8 +52,7 @@
 static struct ipmi_sm sms[IPMI_MAX_SM];
 static bool saw_bt;
 
-/* Index of the state machine @key, created on first sight. */
-static struct ipmi_sm *sm_get(const void *key, u8 iface)
+struct ipmi_sm *bmcw_ipmi_sm_get(const void *key, u8 iface)
 {
 	int i;
 
@@ -132,12 +131,9 @@ void bmcw_ipmi_sm_end_msg(const void *data, bool made_up,
 		}
 }
 
-/* start_transaction(sm, data, size): KCS and BT share the signature. */
-static int start_common(struct pt_regs *regs, u8 iface)
+void bmcw_ipmi_xact_start(const void *key, u8 iface, const u8 *data,
+			  unsigned int size)
 {
-	const void *key = (void *)regs_get_kernel_argument(regs, 0);
-	const u8 *data = (void *)regs_get_kernel_argument(regs, 1);
-	unsigned int size = regs_get_kernel_argument(regs, 2);
 	struct bmcw_ipmi_event hosed = { }, attn = { };
 	struct ipmi_sm *sm;
 	unsigned long flags;
@@ -145,15 +141,19 @@ static int start_common(struct pt_regs *regs, u8 iface)
 	bool known;
 
 	if (!data)
-		return 0;
+		return;
 	raw_spin_lock_irqsave(&bmcw_ipmi_lock, flags);
-	sm = sm_get(key, iface);
+	sm = bmcw_ipmi_sm_get(key, iface);
 	if (sm) {
 		if (sm->pending)
 			sm_end_unseen(sm, sm_recovered(sm), &hosed);
 		known = bmcw_ipmi_msg_origin(data, &e);
-		/* ipmi_si's own Get Message Flags: its answer to SMS_ATN */
-		if (!known && size >= 2 && data[0] == IPMI_NETFN_APP_RQ_LUN0 &&
+		/*
+		 * ipmi_si's own Get Message Flags: its answer to SMS_ATN. Not
+		 * SSIF's: it polls the flags on a timer as well.
+		 */
+		if (!known && iface != BMCW_IPMI_IF_SSIF && size >= 2 &&
+		    data[0] == IPMI_NETFN_APP_RQ_LUN0 &&
 		    data[1] == IPMI_CMD_GET_MSG_FLAGS) {
 			attn.kind = BMCW_IPMI_ATTN;
 			attn.iface = iface;
@@ -172,23 +172,33 @@ static int start_common(struct pt_regs *regs, u8 iface)
 		memcpy(sm->req, data, min_t(unsigned int, size, BMCW_IPMI_DATA));
 		sm->start_ns = ktime_get_ns();
 		sm->aborts_at_start = sm->aborts;
+		sm->multi = false;
+		sm->rsp_len = 0;
 	}
 	raw_spin_unlock_irqrestore(&bmcw_ipmi_lock, flags);
 	if (hosed.kind)
 		bmcw_ipmi_emit(&hosed);
 	if (attn.kind)
 		bmcw_ipmi_emit(&attn);
-	return 0;
 }
 
+/* start_transaction(sm, data, size): KCS and BT share the signature. */
 int bmcw_ipmi_kcs_start_pre(struct kprobe *p, struct pt_regs *regs)
 {
-	return start_common(regs, BMCW_IPMI_IF_KCS);
+	bmcw_ipmi_xact_start((void *)regs_get_kernel_argument(regs, 0),
+			     BMCW_IPMI_IF_KCS,
+			     (void *)regs_get_kernel_argument(regs, 1),
+			     regs_get_kernel_argument(regs, 2));
+	return 0;
 }
 
 int bmcw_ipmi_bt_start_pre(struct kprobe *p, struct pt_regs *regs)
 {
-	return start_common(regs, BMCW_IPMI_IF_BT);
+	bmcw_ipmi_xact_start((void *)regs_get_kernel_argument(regs, 0),
+			     BMCW_IPMI_IF_BT,
+			     (void *)regs_get_kernel_argument(regs, 1),
+			     regs_get_kernel_argument(regs, 2));
+	return 0;
 }
 
 int bmcw_ipmi_result_entry(struct kretprobe_instance *ri,
@@ -202,21 +212,17 @@ int bmcw_ipmi_result_entry(struct kretprobe_instance *ri,
 	return 0;
 }
 
-static int result_common(struct kretprobe_instance *ri, struct pt_regs *regs,
-			 u8 iface)
+void bmcw_ipmi_xact_end(const void *key, u8 iface, const u8 *data, int len)
 {
-	struct ipmi_result_data *d = (void *)ri->data;
-	int len = (int)regs_return_value(regs);
 	struct bmcw_ipmi_event e = { .kind = BMCW_IPMI_XACT, .iface = iface };
 	struct ipmi_sm *sm;
 	unsigned long flags;
 	u64 now = ktime_get_ns();
 
-	if (!d->data || len < 0)
-		return 0;
-	len = min_t(unsigned int, len, d->length);
+	if (!data || len < 0)
+		return;
 	raw_spin_lock_irqsave(&bmcw_ipmi_lock, flags);
-	sm = sm_get(d->key, iface);
+	sm = bmcw_ipmi_sm_get(key, iface);
 	if (sm) {
 		e.sm = sm - sms;
 		if (sm->pending) {
@@ -241,31 +247,44 @@ static int result_common(struct kretprobe_instance *ri, struct pt_regs *regs,
 		sm->xacts++;
 		sm->last_netfn = e.netfn;
 		sm->last_cmd = e.cmd;
-		sm->last_cc = len >= 3 ? d->data[2] : 0;
+		sm->last_cc = len >= 3 ? data[2] : 0;
 	}
 	raw_spin_unlock_irqrestore(&bmcw_ipmi_lock, flags);
 	e.rsp_len = len;
 	if (len >= 2) {
-		e.rsp_netfn = d->data[0] >> 2;
-		e.rsp_cmd = d->data[1];
+		e.rsp_netfn = data[0] >> 2;
+		e.rsp_cmd = data[1];
 	}
 	if (len >= 3)
-		e.cc = d->data[2];
-	bmcw_ipmi_copy_bytes(e.rsp, d->data, len, &e.flags);
+		e.cc = data[2];
+	bmcw_ipmi_copy_bytes(e.rsp, data, len, &e.flags);
 	bmcw_ipmi_emit(&e);
-	return 0;
+}
+
+/* get_result(sm, data, length) returns how many bytes it wrote to data. */
+static void result_ret(struct kretprobe_instance *ri, struct pt_regs *regs,
+		       u8 iface)
+{
+	struct ipmi_result_data *d = (void *)ri->data;
+	int len = (int)regs_return_value(regs);
+
+	if (len >= 0)
+		len = min_t(unsigned int, len, d->length);
+	bmcw_ipmi_xact_end(d->key, iface, d->data, len);
 }
 
 int bmcw_ipmi_kcs_result_ret(struct kretprobe_instance *ri,
 			     struct pt_regs *regs)
 {
-	return result_common(ri, regs, BMCW_IPMI_IF_KCS);
+	result_ret(ri, regs, BMCW_IPMI_IF_KCS);
+	return 0;
 }
 
 int bmcw_ipmi_bt_result_ret(struct kretprobe_instance *ri,
 			    struct pt_regs *regs)
 {
-	return result_common(ri, regs, BMCW_IPMI_IF_BT);
+	result_ret(ri, regs, BMCW_IPMI_IF_BT);
+	return 0;
 }
 
 /*
@@ -279,32 +298,49 @@ int bmcw_ipmi_outb_pre(struct kprobe *p, struct pt_regs *regs)
 	u8 b = regs_get_kernel_argument(regs, 2);
 	struct bmcw_ipmi_event e = { .kind = BMCW_IPMI_ABORT,
 				     .iface = BMCW_IPMI_IF_KCS, .sm = 0xff };
+	struct ipmi_sm *kcs = NULL;
 	unsigned long flags;
+	int i, n = 0;
 
 	if (offset != KCS_CMD_REG || b != KCS_CMD_GET_STATUS_ABORT ||
 	    READ_ONCE(saw_bt))
 		return 0;
 	raw_spin_lock_irqsave(&bmcw_ipmi_lock, flags);
-	if (sms[0].key && !sms[1].key) {
-		e.sm = 0;
-		e.origin = sms[0].origin;
-		e.netfn = sms[0].req[0] >> 2;
-		e.cmd = sms[0].req[1];
-		sms[0].aborts++;
+	/* the one KCS interface's (an SSIF one beside it writes no port) */
+	for (i = 0; i < IPMI_MAX_SM; i++)
+		if (sms[i].key && sms[i].iface == BMCW_IPMI_IF_KCS) {
+			kcs = &sms[i];
+			n++;
+		}
+	if (n == 1) {
+		e.sm = kcs - sms;
+		e.origin = kcs->origin;
+		e.netfn = kcs->req[0] >> 2;
+		e.cmd = kcs->req[1];
+		kcs->aborts++;
 	}
 	raw_spin_unlock_irqrestore(&bmcw_ipmi_lock, flags);
 	bmcw_ipmi_emit(&e);
 	return 0;
 }
 
-/* The state machines were ipmi_si's: when it goes, they are gone. */
+/* A driver that goes takes its state machines with it. */
 void bmcw_ipmi_sm_forget(const struct module *mod)
 {
+	bool si = !strcmp(mod->name, IPMI_SI_MOD);
+	int i;
+
 	lockdep_assert_held(&bmcw_ipmi_lock);
-	if (!strcmp(mod->name, IPMI_SI_MOD)) {
-		memset(sms, 0, sizeof(sms));
-		saw_bt = false;
+	if (!si && strcmp(mod->name, IPMI_SSIF_MOD))
+		return;
+	for (i = 0; i < IPMI_MAX_SM; i++) {
+		bool ssif_sm = sms[i].iface == BMCW_IPMI_IF_SSIF;
+
+		if (sms[i].key && ssif_sm != si)
+			memset(&sms[i], 0, sizeof(sms[i]));
 	}
+	if (si)
+		saw_bt = false;
 }
 
 void bmcw_ipmi_sm_copy(struct ipmi_sm copy[IPMI_MAX_SM])

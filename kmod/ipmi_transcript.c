@@ -136,10 +136,11 @@ static int transcript_show(struct seq_file *m, void *v)
 			   e->sm == 0xff ? -1 : e->sm, origin_name(e->origin),
 			   e->pid, e->pid ? e->comm : "-");
 		if (e->kind == BMCW_IPMI_XACT)
-			seq_printf(m, " netfn=0x%02x(%s) cmd=0x%02x(%s) rsp_netfn=0x%02x rsp_cmd=0x%02x cc=0x%02x dur_us=%llu",
+			seq_printf(m, " netfn=0x%02x(%s) cmd=0x%02x(%s) rsp_netfn=0x%02x rsp_cmd=0x%02x cc=0x%02x dur_us=%llu len=%u/%u",
 				   e->netfn, netfn_name(e->netfn), e->cmd,
 				   cmd_name(e->netfn, e->cmd), e->rsp_netfn,
-				   e->rsp_cmd, e->cc, e->dur_ns / 1000);
+				   e->rsp_cmd, e->cc, e->dur_ns / 1000,
+				   e->req_len, e->rsp_len);
 		else if (e->kind == BMCW_IPMI_HOSED ||
 			 e->kind == BMCW_IPMI_ABORT)
 			seq_printf(m, " during netfn=0x%02x cmd=0x%02x",
@@ -164,7 +165,8 @@ static int state_show(struct seq_file *m, void *v)
 		if (!copy[i].key)
 			continue;
 		seq_printf(m, "sm=%d iface=%s state=%s xacts=%llu attentions=%llu hosed=%llu aborts=%llu unanswered=%llu",
-			   i, copy[i].iface == BMCW_IPMI_IF_BT ? "bt" : "kcs",
+			   i, copy[i].iface == BMCW_IPMI_IF_BT ? "bt" :
+			   copy[i].iface == BMCW_IPMI_IF_SSIF ? "ssif" : "kcs",
 			   copy[i].pending ? "busy" : "idle", copy[i].xacts,
 			   copy[i].attns, copy[i].hosed, copy[i].aborts,
 			   copy[i].unanswered);

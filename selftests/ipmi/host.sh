@@ -4,7 +4,8 @@
 # The IPMI suite: boots the emulated host three times, each printing KTAP
 # from guest.sh, merged into one plan here:
 #   1. QEMU's BMC simulator (benign run, counts, watchdog, sensitive command),
-#      behind the KCS interface, then again behind the BT interface
+#      behind the KCS interface, then again behind the BT interface and
+#      behind SSIF (IPMI over SMBus)
 #   2. OpenIPMI's ipmi_sim as an external BMC on 127.0.0.1 (benign run)
 #   3. selftests/ipmi/hostile_bmc as an external BMC (each attack)
 # The plan is declared first (boots.sh): each guest.sh says how many
@@ -21,10 +22,10 @@ work=$(mktemp -d)
 bmc_pid=
 trap '[ -n "$bmc_pid" ] && kill "$bmc_pid" 2>/dev/null; rm -rf "$work"' EXIT
 
-# BMCW_IPMI_PHASES="sim bt extern hostile" (default all) picks the boots;
+# BMCW_IPMI_PHASES="sim bt ssif extern hostile" (default all) picks the boots;
 # BMCW_VM_RUN another runner than selftests/vm/run (selftests/harness
 # gives it one whose guest dies early).
-phases=" ${BMCW_IPMI_PHASES:-sim bt extern hostile} "
+phases=" ${BMCW_IPMI_PHASES:-sim bt ssif extern hostile} "
 have_sim=0
 command -v ipmi_sim >/dev/null && have_sim=1
 
@@ -37,14 +38,14 @@ if ! make -s -C selftests/ipmi >"$work/build.log" 2>&1; then
 fi
 
 total=0
-for p in sim bt extern hostile; do
+for p in sim bt ssif extern hostile; do
 	[[ $phases == *" $p "* ]] || continue
 	if [[ $p == extern && $have_sim == 0 ]]; then
 		total=$((total + 1))	# its skip
 		continue
 	fi
 	m=$p
-	[[ $p == bt ]] && m=sim
+	[[ $p == bt || $p == ssif ]] && m=sim
 	total=$((total + $(boot_plan selftests/ipmi/guest.sh "$m")))
 done
 boots_begin $total
@@ -60,6 +61,8 @@ run_phase() {
 [[ $phases == *" sim "* ]] && run_phase sim --bmc sim
 # The same run over the BT interface: its state machine has the same hooks.
 [[ $phases == *" bt "* ]] && BMCW_IPMI_IF=bt guest_mode=sim run_phase bt --bmc sim --ipmi-if bt
+# And over SSIF, whose driver (ipmi_ssif) has hooks of its own.
+[[ $phases == *" ssif "* ]] && BMCW_IPMI_IF=ssif guest_mode=sim run_phase ssif --bmc sim --ipmi-if ssif
 
 # OpenIPMI's simulator speaking the "VM" codec on a serial line.
 if [[ $phases != *" extern "* ]]; then

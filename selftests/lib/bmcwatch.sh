@@ -256,12 +256,37 @@ bmcw_now_ms() {
 	date +%s%3N
 }
 
+# bmcw_ipmi_drivers: load the driver of the system interface this boot
+# has (BMCW_IPMI_IF: kcs and bt are ipmi_si's, ssif is ipmi_ssif's, on the
+# chipset's SMBus adapter) and /dev/ipmiN; its status.
+bmcw_ipmi_drivers() {
+	case ${BMCW_IPMI_IF:-kcs} in
+	ssif) modprobe i2c_i801 && modprobe ipmi_ssif ;;
+	*) modprobe ipmi_si ;;
+	esac && modprobe ipmi_devintf
+}
+
+# bmcw_ipmi_listen [SECONDS]: hold /dev/ipmi0 open as a user that takes a
+# command from the BMC (IPMICTL_REGISTER_FOR_CMD, OEM netfn 0x30 cmd 0x7f),
+# as a host agent serving the BMC does, for SECONDS (default 600) or until
+# killed. Over SSIF, which has no attention bit, a user like that is what
+# makes the driver poll the BMC's flags (every 250 ms): without one a
+# pretimeout or a message the BMC holds is never fetched.
+bmcw_ipmi_listen() {
+	python3 - "${1:-600}" <<'PY'
+import fcntl, os, struct, sys, time
+IPMICTL_REGISTER_FOR_CMD = 0x8002690e	# _IOR('i', 14, struct ipmi_cmdspec)
+fd = os.open("/dev/ipmi0", os.O_RDWR)
+fcntl.ioctl(fd, IPMICTL_REGISTER_FOR_CMD, struct.pack("BB", 0x30, 0x7f))
+time.sleep(float(sys.argv[1]))
+PY
+}
+
 # bmcw_ipmi_up: the host's IPMI driver bound and /dev/ipmi0 present
 # (at most 10 s); 1 when the interface never comes up.
 bmcw_ipmi_up() {
 	local i
-	modprobe -q ipmi_si 2>/dev/null
-	modprobe -q ipmi_devintf 2>/dev/null
+	bmcw_ipmi_drivers 2>/dev/null
 	for ((i = 0; i < 100; i++)); do
 		[ -c /dev/ipmi0 ] && return 0
 		sleep 0.1

@@ -139,6 +139,21 @@ const char *ipmi_cmd_name(uint8_t netfn, uint8_t cmd)
 	return "unnamed";
 }
 
+/* The system interface an event came through: "kcs", "bt", "ssif". */
+const char *ipmi_iface_name(unsigned int iface)
+{
+	switch (iface) {
+	case BMCW_IPMI_IF_KCS:
+		return "kcs";
+	case BMCW_IPMI_IF_BT:
+		return "bt";
+	case BMCW_IPMI_IF_SSIF:
+		return "ssif";
+	default:
+		return "msg";
+	}
+}
+
 const char *ipmi_origin_name(unsigned int origin)
 {
 	static const char *const names[BMCW_IPMI_ORIG_MAX] = {
@@ -221,8 +236,7 @@ static struct bmcw_alert *start(struct bmcw_alert *out, int *n,
 		snprintf(s->locus, sizeof(s->locus), "nmi cpu %u", e->cpu);
 	else
 		snprintf(s->locus, sizeof(s->locus), "ipmi %s si%d",
-			 e->iface == BMCW_IPMI_IF_BT ? "bt" :
-			 e->iface == BMCW_IPMI_IF_KCS ? "kcs" : "msg",
+			 ipmi_iface_name(e->iface),
 			 e->sm == 0xff ? 0 : e->sm);
 	alert_add_extra(al, "origin", "%s", ipmi_origin_name(e->origin));
 	if (e->kind == BMCW_IPMI_XACT || e->kind == BMCW_IPMI_MSG_REQ ||
@@ -744,7 +758,8 @@ int ipmi_rules_event(struct ipmi_state *st, const struct bmcw_ipmi_event *e,
 			   e, c);
 		snprintf(al->message, sizeof(al->message),
 			 "%s state machine %s during netfn 0x%02x cmd 0x%02x",
-			 e->iface == BMCW_IPMI_IF_BT ? "BT" : "KCS",
+			 e->iface == BMCW_IPMI_IF_BT ? "BT" :
+			 e->iface == BMCW_IPMI_IF_SSIF ? "SSIF" : "KCS",
 			 e->kind == BMCW_IPMI_HOSED ? "hosed (gave up)" :
 			 "entered error recovery (GET_STATUS/ABORT)",
 			 e->netfn, e->cmd);

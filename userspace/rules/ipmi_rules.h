@@ -118,6 +118,7 @@ const char *ipmi_sensitive(uint8_t netfn, uint8_t cmd, const uint8_t *data,
 const char *ipmi_netfn_name(uint8_t netfn);
 const char *ipmi_cmd_name(uint8_t netfn, uint8_t cmd);
 const char *ipmi_origin_name(unsigned int origin);
+const char *ipmi_iface_name(unsigned int iface);
 const char *ipmi_kind_name(unsigned int kind);
 
 #endif /* BMCW_IPMI_RULES_H */

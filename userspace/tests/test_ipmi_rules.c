@@ -240,6 +240,21 @@ static void violations(void)
 	e = simple(BMCW_IPMI_ABORT, 1);
 	n = ipmi_rules_event(&st, &e, &ctx, al);
 	ok(has(al, n, "ipmi.protocol_violation"), "KCS error recovery");
+
+	/* the same rules over SSIF, which each alert names */
+	ipmi_state_init(&st);
+	e = xact(BMCW_IPMI_ORIG_USER, req, 2, bad_cmd, sizeof(bad_cmd));
+	e.iface = BMCW_IPMI_IF_SSIF;
+	n = ipmi_rules_event(&st, &e, &ctx, al);
+	ok(n == 1 && has(al, n, "ipmi.protocol_violation") &&
+	   !strncmp(al[0].subject.locus, "ipmi ssif ", 10),
+	   "SSIF: response with the wrong cmd, the interface in the locus (%s)",
+	   n ? al[0].subject.locus : "none");
+	e = simple(BMCW_IPMI_HOSED, 1);
+	e.iface = BMCW_IPMI_IF_SSIF;
+	n = ipmi_rules_event(&st, &e, &ctx, al);
+	ok(n && strstr(al[0].message, "SSIF state machine hosed"),
+	   "SSIF: a hosed transaction names SSIF (%s)", n ? al[0].message : "none");
 }
 
 static void sensitive(void)

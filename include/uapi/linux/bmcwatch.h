@@ -28,8 +28,9 @@
  *      that many NMIs; the sysfs "lockdown" file is retired (read
  *      securityfs instead)
  * 1.3: BMCW_REC_DMA_CONSOLE (struct bmcw_dma_console)
+ * 1.4: BMCW_IPMI_IF_SSIF
  */
-#define BMCW_ABI_MINOR		3
+#define BMCW_ABI_MINOR		4
 #define BMCW_ABI_VERSION	((BMCW_ABI_MAJOR << 16) | BMCW_ABI_MINOR)
 
 #define BMCW_COMM_LEN		16
@@ -372,6 +373,7 @@ enum bmcw_ipmi_origin {
 enum bmcw_ipmi_iface {
 	BMCW_IPMI_IF_KCS	= 0,
 	BMCW_IPMI_IF_BT		= 1,
+	BMCW_IPMI_IF_SSIF	= 2,	/* IPMI over SMBus (ipmi_ssif) */
 	BMCW_IPMI_IF_NONE	= 15,	/* not tied to an interface (NMI) */
 };
 
