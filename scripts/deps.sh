@@ -26,8 +26,9 @@ pkgs=(
 	# make bench: plots; the files ipmitool opens (strace)
 	gnuplot-nox strace
 	# syslog+tls (GnuTLS); the fleet suite's SIEM: TLS collector, test
-	# certificates, Prometheus and its HTTP API
-	libgnutls28-dev rsyslog-gnutls gnutls-bin prometheus curl
+	# certificates, Prometheus and its HTTP API; promrules: promtool and
+	# YAML for the alerting rules' checks
+	libgnutls28-dev rsyslog-gnutls gnutls-bin prometheus curl python3-yaml
 )
 
 # A test lane's own list instead (scripts/kernel/*.list, one package a line):

@@ -15,9 +15,14 @@
 # spool and its replay show in `bmcwatch status` (text and --json) and in
 # the metrics. Prometheus's API, queried inside the namespace, must show
 # the loss counters and per-rule alert counts the daemon has, and the
-# outages it lived through. Then the TLS checks that must fail: a wrong
-# CA and a wrong name are refused with a reason and the alerts kept in the
-# spool, delivered once the right CA is configured.
+# outages it lived through. Prometheus also loads the fleet's alerting
+# rules (packaging/prometheus/bmcwatch.rules.yml): all evaluate without
+# error on the live daemon's metrics, BmcwatchDown went pending while the
+# link was cut, BmcwatchAlertRate fires for the poked rule, the rules for
+# a daemon down, stale or not watching stay quiet. Then the TLS checks
+# that must fail: a wrong CA and a wrong name are refused with a reason
+# and the alerts kept in the spool, delivered once the right CA is
+# configured.
 # Everything measured goes to $BMCW_VM_OUT/fleet/.
 set -u
 cd "$(dirname "$0")/../.."
@@ -36,6 +41,7 @@ SCALE=${BMCW_TIMEOUT_SCALE:-1}
 CLI=userspace/bmcwatch
 HERE=selftests/fleet
 RSYSLOG_PID= PROM_PID= PROM_WATCH=
+RULES=$(pwd)/packaging/prometheus/bmcwatch.rules.yml
 TCP_SPEC=syslog+tcp://$SIEM_IP:$TCP_PORT
 TLS_SPEC=syslog+tls://$SIEM_IP:$TLS_PORT
 ALIAS_SPEC=syslog+tls://$ALIAS_IP:$TLS_PORT
@@ -181,6 +187,8 @@ prom_start() {
 		  scrape_interval: 1s
 		  scrape_timeout: 900ms
 		  evaluation_interval: 1s
+		rule_files:
+		  - $RULES
 		scrape_configs:
 		  - job_name: bmcwatch
 		    static_configs:
@@ -210,6 +218,17 @@ promq() {
 	in_ns curl -sf --get --data-urlencode "query=$2" \
 		http://127.0.0.1:$PROM_PORT/api/v1/query >"$OUT/prom-$1.json" &&
 		cat "$OUT/prom-$1.json"
+}
+
+# promapi WHAT: /api/v1/WHAT (rules, alerts), kept as $OUT/prom-WHAT.json.
+promapi() {
+	in_ns curl -sf http://127.0.0.1:$PROM_PORT/api/v1/$1 >"$OUT/prom-$1.json"
+}
+
+# rule_state ALERT: inactive, pending or firing, from the last promapi rules.
+rule_state() {
+	jq -r --arg n "$1" '.data.groups[] | select(.name == "bmcwatch") | .rules[] |
+		select(.name == $n) | .state' "$OUT/prom-rules.json"
 }
 
 # --- the daemon's side -------------------------------------------------------
@@ -331,7 +350,7 @@ phase_mark() {
 }
 
 ktap_header
-ktap_plan 33
+ktap_plan 38
 
 # --- 1-3. the SIEM host and the daemon ---------------------------------------
 phase_mark "the SIEM host and the daemon"
@@ -604,7 +623,92 @@ else
 	ktap_fail "metrics listen on $BMC_IP only" "$(ss -Hltn "sport = :$METRICS_PORT")"
 fi
 
-# --- 22-24. SIGTERM, then the whole run end to end ---------------------------------
+# --- 22-26. the fleet's alerting rules on the live daemon ----------------------------
+phase_mark "the fleet's alerting rules on the live daemon"
+# What the rules read is what the daemon serves, and bmcwatch_info carries
+# the hardware model (QEMU's DMI) and the module's inventory fingerprint.
+rule_metrics=$(/usr/bin/python3 selftests/promrules/check.py rule-metrics "$RULES")
+missing=$(for m in $rule_metrics; do
+	grep -q "^$m[{ ]" "$OUT/metrics-final.prom" || echo "$m"
+done)
+dmi_model=$(sed 's/[[:space:]]*$//' /sys/class/dmi/id/product_name 2>/dev/null)
+inv_fp=$(head -1 /sys/kernel/debug/bmcwatch/inventory | sed -n 's/.* host_fp=\([0-9a-f]*\).*/\1/p')
+info=$(grep '^bmcwatch_info{' "$OUT/metrics-final.prom")
+if [ -n "$rule_metrics" ] && [ -z "$missing" ] && [ -n "$dmi_model" ] && [ -n "$inv_fp" ] &&
+   grep -qF "model=\"$dmi_model\"" <<<"$info" &&
+   grep -qF "inventory_fingerprint=\"$inv_fp\"" <<<"$info"; then
+	ktap_ok "every metric the rules read is served; bmcwatch_info has the DMI model and the module's fingerprint"
+	ktap_diag "$info"
+else
+	ktap_fail "every metric the rules read is served; bmcwatch_info has the DMI model and the module's fingerprint" \
+		"the rules read: $(echo $rule_metrics)" "not served: ${missing:-none}" "DMI model '$dmi_model', inventory host_fp '$inv_fp'" "$info"
+fi
+n_rules=$(grep -c '^ *- alert: ' "$RULES")
+rules_loaded() {
+	promapi rules &&
+	jq -e --argjson n "$n_rules" '[.data.groups[] | select(.name == "bmcwatch")] |
+		length == 1 and (.[0].rules | length == $n and
+		all(.type == "alerting" and .health == "ok"))' "$OUT/prom-rules.json" >/dev/null
+}
+if wait_for 30 rules_loaded; then
+	ktap_ok "Prometheus loaded bmcwatch.rules.yml: group bmcwatch, $n_rules alerting rules, each evaluated on the live metrics with health ok"
+	ktap_diag "$(jq -r '.data.groups[] | select(.name == "bmcwatch") | .rules |
+		map("\(.name) \(.state)") | join(", ")' "$OUT/prom-rules.json")"
+else
+	ktap_fail "Prometheus loaded bmcwatch.rules.yml, every rule evaluated with health ok" \
+		"$(jq -c '.data.groups | map({name, rules: (.rules | map({name, health, lastError}))})' \
+			"$OUT/prom-rules.json" 2>&1)" "$(tail -5 $W/prometheus.log)"
+fi
+# The cut link: scrapes failed for DOWN_S s, shorter than its for: 2m.
+promq down_pending "max_over_time(ALERTS{alertname=\"BmcwatchDown\", alertstate=\"pending\", instance=\"$BMC_IP:$METRICS_PORT\"}[15m])" >/dev/null
+promq down_firing 'count_over_time(ALERTS{alertname="BmcwatchDown", alertstate="firing"}[15m])' >/dev/null
+if jq -e '.data.result[0].value[1] == "1"' "$OUT/prom-down_pending.json" >/dev/null &&
+   { ((DOWN_S >= 100)) || jq -e '.data.result | length == 0' "$OUT/prom-down_firing.json" >/dev/null; } &&
+   [ "$(rule_state BmcwatchDown)" = inactive ]; then
+	ktap_ok "BmcwatchDown went pending while the link was cut, never fired ($DOWN_S s < for: 2m), inactive since"
+else
+	ktap_fail "BmcwatchDown went pending while the link was cut, never fired, inactive since" \
+		"pending: $(jq -c .data.result "$OUT/prom-down_pending.json")" \
+		"firing: $(jq -c .data.result "$OUT/prom-down_firing.json")" "now: $(rule_state BmcwatchDown)"
+fi
+# The poked pcie.config_write alerts (warning): far more than 10 in 10 minutes.
+guest_host=$(cat /proc/sys/kernel/hostname)
+rate_firing() {
+	promapi alerts &&
+	jq -e --arg h "$guest_host" '.data.alerts | any(.labels.alertname == "BmcwatchAlertRate" and
+		.state == "firing" and .labels.rule == "pcie.config_write" and
+		.labels.severity == "warning" and .labels.host == $h)' "$OUT/prom-alerts.json" >/dev/null
+}
+if wait_for 90 rate_firing; then
+	ktap_ok "BmcwatchAlertRate fires on the live counters for pcie.config_write on $guest_host"
+	ktap_diag "$(jq -r '.data.alerts[] | select(.labels.alertname == "BmcwatchAlertRate") |
+		.annotations.summary + " (about \(.value | tonumber | floor) alerts in 10 min)"' \
+		"$OUT/prom-alerts.json")"
+else
+	ktap_fail "BmcwatchAlertRate fires on the live counters for pcie.config_write on $guest_host" \
+		"$(jq -c '.data.alerts | map({labels, state, value})' "$OUT/prom-alerts.json" 2>&1)"
+fi
+# While the daemon watches, the rules for a daemon gone, stale or blind stay
+# quiet, and BmcwatchDegraded follows the state bmcwatch status gives.
+st=$(status_json | jq -r .state)
+promq health 'bmcwatch_health == 1' >/dev/null
+promapi rules
+deg=$(rule_state BmcwatchDegraded)
+if [ "$(jq -r '.data.result[0].metric.state' "$OUT/prom-health.json")" = "$st" ] &&
+   [ "$(rule_state BmcwatchDown)" = inactive ] &&
+   [ "$(rule_state BmcwatchNotWatching)" = inactive ] &&
+   [ "$(rule_state BmcwatchStale)" = inactive ] &&
+   { { [ "$st" = healthy ] && [ "$deg" = inactive ]; } ||
+     { [ "$st" = degraded ] && [ "$deg" != inactive ]; }; }; then
+	ktap_ok "bmcwatch status and bmcwatch_health agree ($st); BmcwatchDown, BmcwatchNotWatching, BmcwatchStale inactive, BmcwatchDegraded $deg"
+else
+	ktap_fail "bmcwatch status and bmcwatch_health agree; BmcwatchDown, BmcwatchNotWatching, BmcwatchStale inactive, BmcwatchDegraded follows" \
+		"status: $st, bmcwatch_health: $(jq -c .data.result "$OUT/prom-health.json")" \
+		"rules: $(jq -c '.data.groups[] | select(.name == "bmcwatch") | .rules | map({(.name): .state}) | add' "$OUT/prom-rules.json")" \
+		"$(status_json | jq -c .blind_spots)"
+fi
+
+# --- 27-29. SIGTERM, then the whole run end to end ---------------------------------
 phase_mark "SIGTERM, then the whole run end to end"
 pid=$BMCW_DAEMON_PID
 bmcw_stop
@@ -622,7 +726,7 @@ else
 fi
 check_delivery "whole run" 1 "$stop_seq" "$pid" "$OUT/alerts-run1.json" tcp tls
 
-# --- 25-27. a collector signed by another CA: refused, kept, then delivered --------
+# --- 30-32. a collector signed by another CA: refused, kept, then delivered --------
 phase_mark "a collector signed by another CA: refused, kept, then delivered"
 : >/tmp/bmcwatchd.log
 bmcw_start -c $W/bmcwatch.conf --bmc-device 1234:11e8 --output "$TLS_SPEC" \
@@ -665,7 +769,7 @@ wait_for 30 delivered "$pid2" "$n2" $W/tls.tsv
 check_delivery "right CA after a restart (spooled under the wrong one)" 1 "$n2" "$pid2" \
 	"$OUT/alerts-run2.json" tls
 
-# --- 28-29. the collector by a name its certificate does not carry -----------------
+# --- 33-34. the collector by a name its certificate does not carry -----------------
 phase_mark "the collector by a name its certificate does not carry"
 want="server certificate refused: The certificate is NOT trusted. The name in the certificate does not match the expected."
 if wait_for 15 grep -qF "$ALIAS_SPEC: $ALIAS_IP:$TLS_PORT: TLS handshake: $want" /tmp/bmcwatchd.log &&
@@ -686,7 +790,7 @@ status_json >"$OUT/status-tls-refused.json"
 $CLI -c $W/bmcwatch.conf status >"$OUT/status-tls-refused.txt"
 bmcw_stop
 
-# --- 30-33. the collector's view, the record ---------------------------------------
+# --- 35-38. the collector's view, the record ---------------------------------------
 phase_mark "the collector's view, the record"
 rs_tls=$(grep -c "certificate\|TLS\|gnutls\|GnuTLS" $W/rsyslogd.log)
 ktap_check "rsyslogd logged the refused handshakes on its side ($rs_tls lines)" test "$rs_tls" -gt 0

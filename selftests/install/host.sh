@@ -12,7 +12,7 @@ d=$(mktemp -d)
 trap 'rm -rf "$d"' EXIT
 
 ktap_header
-ktap_plan 12
+ktap_plan 14
 if make -s install DESTDIR="$d" PREFIX=/usr >"$d.log" 2>&1; then
 	ktap_ok "make install DESTDIR=... PREFIX=/usr"
 else
@@ -26,7 +26,8 @@ for f in usr/sbin/bmcwatchd usr/sbin/bmcwatch; do
 done
 for f in usr/share/man/man8/bmcwatchd.8 usr/share/man/man8/bmcwatch.8 \
 	 usr/share/man/man5/bmcwatch.conf.5 lib/systemd/system/bmcwatchd.service \
-	 etc/bmcwatch/bmcwatch.conf.example; do
+	 etc/bmcwatch/bmcwatch.conf.example usr/share/bmcwatch/prometheus/bmcwatch.rules.yml \
+	 usr/share/bmcwatch/grafana/bmcwatch-dashboard.json; do
 	ktap_check "$f installed 644" test "$(mode "$d/$f")" = 644
 done
 # kbuild compresses it as the kernel's own modules are (6.12: bmcwatch.ko.xz)

@@ -49,6 +49,7 @@ struct daemon_run {
 	int ep, sfd, tfd;
 	int wdfd;			/* the watchdog's timer, -1 without one */
 	bool running;
+	uint64_t inventory_next_ns;	/* loop.c: when to read the fingerprint again */
 	size_t steps_done;		/* steps.c: how many to undo */
 };
 

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "daemon.h"
+#include "inventory.h"
 #include "kmod_state.h"
 #include "log.h"
 #include "output.h"
@@ -110,6 +111,43 @@ static void update_gauges(struct bmcw_daemon *d)
 	}
 }
 
+/* How often the inventory fingerprint is read again (a hot-add also alerts). */
+#define INVENTORY_PERIOD_NS	(60ull * 1000000000ull)
+
+/*
+ * What the fleet compares hosts by (bmcwatch_info) and the daemon's own
+ * verdict (bmcwatch_health), as bmcwatch status would say it: down when
+ * not watching (the module let go, or the core pcie monitor not
+ * attached), else degraded while it has a blind spot. The inventory
+ * fingerprint is the module's; while the module is away the last one
+ * read stands. The heartbeat carries the same fingerprint.
+ */
+static void update_host(struct daemon_run *r, uint64_t now)
+{
+	struct bmcw_daemon *d = &r->d;
+	char spots[32][192], err[256];
+	size_t n_spots = d->n_spots;
+	bool watching = !d->released;
+
+	if (now >= r->inventory_next_ns && !d->released) {
+		struct inventory inv = { 0 };
+
+		r->inventory_next_ns = now + INVENTORY_PERIOD_NS;
+		if (!inventory_read(NULL, &inv, err, sizeof(err)) && inv.has_host_fp) {
+			host_info_set_fingerprint(&d->host, inv.host_fp);
+			heartbeat_set_fingerprint(&d->heartbeat, d->host.inventory_fp);
+		}
+		inventory_free(&inv);
+	}
+	for (size_t m = 0; m < bmcw_monitor_count; m++)
+		if (!strcmp(r->slots[m].ops->name, "pcie") && !r->slots[m].enabled)
+			watching = false;
+	if (d->kmod)
+		n_spots += kmod_state_blind_spots(d->kmod, spots, 32);
+	host_info_export(d->metrics, &d->host, BMCW_VERSION, d->hostname);
+	host_health_export(d->metrics, watching, n_spots);
+}
+
 static void reload(struct bmcw_daemon *d, struct policy **policy,
 		   const struct policy_cli *cli, int tfd)
 {
@@ -197,6 +235,7 @@ static void on_timer(struct daemon_run *r, uint64_t now)
 	heartbeat_tick(&r->d.heartbeat, r->d.pipeline, now);
 	pipeline_tick(r->d.pipeline, now);
 	update_gauges(&r->d);
+	update_host(r, now);
 	metrics_export(r->d.metrics, now);
 	status_write(r->policy->status_file, &r->d, r->slots, bmcw_monitor_count, now);
 }

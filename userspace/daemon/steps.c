@@ -136,6 +136,10 @@ static int start_pipeline(struct daemon_run *r)
 	r->d.pipeline = r->d.metrics ? pipeline_new(r->policy, r->d.metrics) : NULL;
 	if (!r->d.pipeline)
 		return out_of_memory(r);
+	host_info_declare(r->d.metrics);
+	if (host_info_read_dmi(&r->d.host, NULL) < 2)
+		bmcw_log(LOG_INFO, "no DMI system vendor or product name in %s: the metrics say model \"unknown\"",
+			 HOST_INFO_DMI_DIR);
 	if (metrics_open(r->d.metrics, r->policy->metrics, err, sizeof(err))) {
 		bmcw_log(LOG_ERR, "%s", err);
 		r->exit_code = 1;

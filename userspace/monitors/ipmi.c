@@ -306,6 +306,10 @@ static int on_interval(void *state, uint64_t now_ns)
 			    "monitor=\"ipmi\"", now[IPMI_STAT_RB_SENT]);
 	}
 	check_drift(m);
+	/* the fleet compares BMCs by it (bmcwatch_info): no GUID, no serial */
+	if (m->st.device_id.seen)
+		host_info_set_bmc_identity(&m->d->host, m->st.device_id.b,
+					   m->st.device_id.len);
 	if (m->sweeping)
 		sweep_commands(m, now[IPMI_STAT_ATTN]);
 	return 0;

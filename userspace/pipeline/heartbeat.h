@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * health.heartbeat every N minutes, so that silence in the SIEM means a dead
- * or blinded daemon. It carries the host inventory fingerprint that the
- * inventory monitor sets.
+ * or blinded daemon. It carries the host inventory fingerprint, which the
+ * daemon's loop reads from bmcwatch.ko's inventory every minute (loop.c).
  */
 #ifndef BMCW_HEARTBEAT_H
 #define BMCW_HEARTBEAT_H

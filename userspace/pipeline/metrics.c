@@ -24,7 +24,7 @@ struct metric_family {
 
 struct metric_series {
 	char name[96];
-	char labels[256];
+	char *labels;			/* malloc'ed: an info series' can be long */
 	double value;
 };
 
@@ -55,6 +55,8 @@ void metrics_free(struct metrics *m)
 	if (!m)
 		return;
 	metrics_close(m);
+	for (size_t i = 0; i < m->n_ser; i++)
+		free(m->ser[i].labels);
 	free(m->fam);
 	free(m->ser);
 	free(m);
@@ -83,19 +85,23 @@ static struct metric_series *series(struct metrics *m, const char *name,
 				    const char *labels, bool create)
 {
 	struct metric_series *s;
+	char *copy;
 
 	for (size_t i = 0; i < m->n_ser; i++)
 		if (!strcmp(m->ser[i].name, name) && !strcmp(m->ser[i].labels, labels))
 			return &m->ser[i];
-	if (!create)
+	if (!create || strlen(name) >= sizeof(s->name))
 		return NULL;
-	s = realloc(m->ser, (m->n_ser + 1) * sizeof(*s));
-	if (!s)
+	copy = strdup(labels);
+	s = copy ? realloc(m->ser, (m->n_ser + 1) * sizeof(*s)) : NULL;
+	if (!s) {
+		free(copy);
 		return NULL;
+	}
 	m->ser = s;
 	s = &m->ser[m->n_ser++];
 	snprintf(s->name, sizeof(s->name), "%s", name);
-	snprintf(s->labels, sizeof(s->labels), "%s", labels ? labels : "");
+	s->labels = copy;
 	s->value = 0;
 	return s;
 }
@@ -120,6 +126,29 @@ int metrics_set(struct metrics *m, const char *name, const char *labels,
 		return -1;
 	s->value = value;
 	return 0;
+}
+
+void metrics_drop(struct metrics *m, const char *name)
+{
+	size_t o = 0;
+
+	for (size_t i = 0; i < m->n_ser; i++) {
+		if (!strcmp(m->ser[i].name, name))
+			free(m->ser[i].labels);
+		else
+			m->ser[o++] = m->ser[i];
+	}
+	m->n_ser = o;
+}
+
+int metrics_set_info(struct metrics *m, const char *name, const char *labels)
+{
+	struct metric_series *s = series(m, name, labels, false);
+
+	if (s && s->value == 1)
+		return 0;
+	metrics_drop(m, name);
+	return metrics_set(m, name, labels, 1);
 }
 
 double metrics_get(const struct metrics *m, const char *name, const char *labels)
@@ -151,6 +180,76 @@ int metrics_escape_label(const char *src, char *dst, size_t len)
 		return -1;
 	dst[o] = '\0';
 	return (int)o;
+}
+
+/* Length of the valid UTF-8 sequence at s (1..4), or 0 if it is not one. */
+static size_t utf8_seq(const unsigned char *s)
+{
+	unsigned char c = s[0], lo = 0x80, hi = 0xbf;
+	size_t n;
+
+	if (c < 0x80)
+		return 1;
+	if (c >= 0xc2 && c <= 0xdf)
+		n = 2;
+	else if (c >= 0xe0 && c <= 0xef)
+		n = 3;
+	else if (c >= 0xf0 && c <= 0xf4)
+		n = 4;
+	else
+		return 0;
+	/* no overlong forms, no surrogates, nothing above U+10FFFF */
+	if (c == 0xe0)
+		lo = 0xa0;
+	else if (c == 0xed)
+		hi = 0x9f;
+	else if (c == 0xf0)
+		lo = 0x90;
+	else if (c == 0xf4)
+		hi = 0x8f;
+	if (s[1] < lo || s[1] > hi)
+		return 0;
+	for (size_t i = 2; i < n; i++)
+		if (s[i] < 0x80 || s[i] > 0xbf)
+			return 0;
+	return n;
+}
+
+int metrics_label_value(const char *src, size_t max, char *dst, size_t len)
+{
+	const unsigned char *s = (const unsigned char *)src, *end;
+	char clean[512];
+	size_t o = 0, n;
+
+	if (max >= sizeof(clean))
+		max = sizeof(clean) - 1;
+	/* blanks at either end (a sysfs file's newline) are no part of it */
+	while (*s && strchr(" \t\r\n", *s))
+		s++;
+	end = s + strlen((const char *)s);
+	while (end > s && strchr(" \t\r\n", end[-1]))
+		end--;
+	for (; s < end; s += n) {
+		n = utf8_seq(s);
+		if (n <= 1) {
+			/* a control character or a byte of no character: '?' */
+			bool bad = !n || *s < 0x20 || *s == 0x7f;
+
+			n = 1;
+			if (o + 1 > max)
+				break;
+			clean[o++] = bad ? '?' : (char)*s;
+		} else {
+			if (o + n > max)
+				break;	/* never half a character */
+			memcpy(clean + o, s, n);
+			o += n;
+		}
+	}
+	while (o && clean[o - 1] == ' ')	/* cut short after a blank */
+		o--;
+	clean[o] = '\0';
+	return metrics_escape_label(o ? clean : "unknown", dst, len);
 }
 
 static void render_series(FILE *f, const struct metric_series *s)

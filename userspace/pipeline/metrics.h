@@ -33,6 +33,23 @@ double metrics_get(const struct metrics *m, const char *name, const char *labels
 
 /* Escape a label value (\\, \", \n) into dst; -1 if it did not fit. */
 int metrics_escape_label(const char *src, char *dst, size_t len);
+/*
+ * A label value from text the daemon does not control (DMI strings, a
+ * host name): blanks at either end dropped, at most max bytes (never half
+ * a UTF-8 character), control characters and bytes that are no UTF-8
+ * character as '?', "unknown" if nothing is left; then escaped into dst.
+ * The exposition stays valid whatever the firmware put there. Returns as
+ * metrics_escape_label().
+ */
+int metrics_label_value(const char *src, size_t max, char *dst, size_t len);
+
+/* Remove every series of a family (its HELP and TYPE stay). */
+void metrics_drop(struct metrics *m, const char *name);
+/*
+ * An info-style series: NAME{labels} 1, the family's only one. When the
+ * labels change the old series goes, so that a query never sees two.
+ */
+int metrics_set_info(struct metrics *m, const char *name, const char *labels);
 
 /* Render everything; returns a malloc'ed string. now is CLOCK_REALTIME. */
 char *metrics_render(struct metrics *m, uint64_t now_ns);

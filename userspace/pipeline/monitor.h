@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 #include "heartbeat.h"
+#include "host_info.h"
 #include "metrics.h"
 #include "pipeline.h"
 #include "policy.h"
@@ -30,6 +31,8 @@ struct bmcw_daemon {
 	struct pipeline *pipeline;
 	struct metrics *metrics;
 	struct heartbeat heartbeat;	/* heartbeat_set_fingerprint(&d->heartbeat, ...) */
+	/* model, inventory fingerprint, BMC identity: bmcwatch_info */
+	struct host_info host;
 	char hostname[256];
 	uint64_t started_ns;		/* CLOCK_REALTIME */
 	bool stopping;			/* clean stop: the status file says so */

@@ -9,8 +9,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include "host_info.h"
 #include "httpc.h"
 #include "metrics.h"
 #include "pipeline.h"
@@ -48,6 +50,133 @@ static void test_escape(void)
 
 	metrics_escape_label("a\"b\\c\nd", buf, sizeof(buf));
 	is_str(buf, "a\\\"b\\\\c\\nd", "label values escape \" \\ and newline");
+}
+
+/* Label values from text the firmware wrote: always a valid exposition. */
+static void test_label_value(void)
+{
+	char buf[128];
+
+	metrics_label_value("  PowerEdge R750\n", 96, buf, sizeof(buf));
+	is_str(buf, "PowerEdge R750", "a DMI string loses its newline and blanks");
+	metrics_label_value("a\"b\\c", 96, buf, sizeof(buf));
+	is_str(buf, "a\\\"b\\\\c", "quote and backslash escaped");
+	metrics_label_value("x\ty\001z\x7f", 96, buf, sizeof(buf));
+	is_str(buf, "x?y?z?", "control characters inside become '?'");
+	metrics_label_value("Soci\xc3\xa9t\xc3\xa9 \xff\xc3 (\xed\xa0\x80", 96, buf, sizeof(buf));
+	is_str(buf, "Soci\xc3\xa9t\xc3\xa9 ?? (???", "UTF-8 kept, invalid bytes and surrogates '?'");
+	metrics_label_value("ab\xc3\xa9", 3, buf, sizeof(buf));
+	is_str(buf, "ab", "cut to max bytes, never inside a character");
+	metrics_label_value(" \n", 96, buf, sizeof(buf));
+	is_str(buf, "unknown", "nothing left: unknown");
+	ok(metrics_label_value("\"\"\"\"", 96, buf, 8) == -1, "-1 when the escaped value does not fit");
+}
+
+static void write_file(const char *dir, const char *name, const char *text)
+{
+	char path[256];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	f = fopen(path, "w");
+	if (f) {
+		fputs(text, f);
+		fclose(f);
+	}
+}
+
+static int count_lines(const char *text, const char *prefix)
+{
+	int n = 0;
+
+	for (const char *p = text; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : NULL)
+		n += !strncmp(p, prefix, strlen(prefix));
+	return n;
+}
+
+/* bmcwatch_info: the hardware model the fleet groups hosts by. */
+static void test_host_info(void)
+{
+	char dir[] = "/tmp/bmcw-dmi-XXXXXX", path[64], *text;
+	struct metrics *m = metrics_new(0);
+	struct host_info hi = { 0 };
+	static const uint8_t devid[] = { 0x20, 0x81, 0x02, 0x05, 0x02, 0xbf,
+					 0x57, 0x01, 0x00, 0x47, 0x0b };
+
+	ok(mkdtemp(dir) != NULL, "a fake /sys/class/dmi/id");
+	write_file(dir, "sys_vendor", "Dell Inc.\n");
+	write_file(dir, "product_name", "PowerEdge \"R750\"\n");
+	is_int(host_info_read_dmi(&hi, dir), 2, "sys_vendor and product_name read");
+	host_info_declare(m);
+	host_info_export(m, &hi, "1.2.3", "node-07");
+	text = metrics_render(m, 0);
+	ok(strstr(text, "# TYPE bmcwatch_info gauge\n") != NULL, "bmcwatch_info is a gauge");
+	ok(strstr(text, "bmcwatch_info{version=\"1.2.3\",host=\"node-07\",vendor=\"Dell Inc.\","
+			"model=\"PowerEdge \\\"R750\\\"\",inventory_fingerprint=\"unknown\","
+			"bmc_identity=\"unknown\"} 1\n") != NULL,
+	   "model and vendor from DMI, escaped; fingerprint and identity unknown until known");
+	free(text);
+
+	host_info_set_fingerprint(&hi, 0x0123456789abcdefull);
+	host_info_set_bmc_identity(&hi, devid, sizeof(devid));
+	host_info_export(m, &hi, "1.2.3", "node-07");
+	text = metrics_render(m, 0);
+	ok(strstr(text, "inventory_fingerprint=\"0123456789abcdef\",bmc_identity=\"2081020502bf570100470b\"} 1\n") != NULL,
+	   "the fingerprint as 16 hex digits, the Get Device ID answer in hex");
+	is_int(count_lines(text, "bmcwatch_info{"), 1, "one bmcwatch_info series: the old labels are gone");
+	free(text);
+
+	/* no DMI at all (a container, some ARM servers): the daemon goes on */
+	snprintf(path, sizeof(path), "%s/none", dir);
+	memset(&hi, 0, sizeof(hi));
+	is_int(host_info_read_dmi(&hi, path), 0, "no DMI directory: nothing read, no error");
+	host_info_export(m, &hi, "1.2.3", "node-07");
+	text = metrics_render(m, 0);
+	ok(strstr(text, "vendor=\"unknown\",model=\"unknown\"") != NULL, "and the model is unknown");
+	free(text);
+
+	/* a hostile or broken firmware string cannot break the exposition */
+	write_file(dir, "product_name", "Board\nbmcwatch_info{x=\"y\"} 1\n");
+	write_file(dir, "sys_vendor", "\xff\xfeVendor");
+	host_info_read_dmi(&hi, dir);
+	host_info_export(m, &hi, "1.2.3", "node-07");
+	text = metrics_render(m, 0);
+	ok(strstr(text, "vendor=\"??Vendor\",model=\"Board?bmcwatch_info{x=\\\"y\\\"} 1\"") != NULL &&
+	   count_lines(text, "bmcwatch_info") == 1,
+	   "a newline in a DMI string stays inside the label: still one series");
+	free(text);
+
+	host_health_export(m, true, 0);
+	text = metrics_render(m, 0);
+	ok(strstr(text, "bmcwatch_health{state=\"healthy\"} 1\n") &&
+	   strstr(text, "bmcwatch_health{state=\"degraded\"} 0\n") &&
+	   strstr(text, "bmcwatch_health{state=\"down\"} 0\n") &&
+	   strstr(text, "bmcwatch_blind_spots 0\n"), "healthy: every state present, one at 1");
+	free(text);
+	host_health_export(m, true, 2);
+	is_str(host_health_state(true, 2), "degraded", "a blind spot: degraded");
+	ok(metrics_get(m, "bmcwatch_health", "state=\"degraded\"") == 1 &&
+	   metrics_get(m, "bmcwatch_health", "state=\"healthy\"") == 0 &&
+	   metrics_get(m, "bmcwatch_blind_spots", "") == 2, "degraded, 2 blind spots");
+	host_health_export(m, false, 2);
+	ok(metrics_get(m, "bmcwatch_health", "state=\"down\"") == 1 &&
+	   metrics_get(m, "bmcwatch_health", "state=\"degraded\"") == 0,
+	   "not watching: down, whatever the blind spots");
+	/* for selftests/promrules: promtool check metrics reads this */
+	if (getenv("BMCW_METRICS_DUMP")) {
+		FILE *f = fopen(getenv("BMCW_METRICS_DUMP"), "w");
+
+		text = metrics_render(m, 0);
+		ok(f && fputs(text, f) >= 0 && !fclose(f), "exposition written to %s",
+		   getenv("BMCW_METRICS_DUMP"));
+		free(text);
+	}
+	metrics_free(m);
+	snprintf(path, sizeof(path), "%s/sys_vendor", dir);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/product_name", dir);
+	unlink(path);
+	rmdir(dir);
 }
 
 static void test_textfile(struct metrics *m)
@@ -166,6 +295,8 @@ int main(void)
 	p = pipeline_new(&pol, m);	/* declares the pipeline's families */
 	test_render(m);
 	test_escape();
+	test_label_value();
+	test_host_info();
 	test_textfile(m);
 	test_http();
 	test_addr();
