@@ -44,6 +44,7 @@ extern raw_spinlock_t bmcw_ipmi_lock;
 struct ipmi_sm {
 	const void *key;
 	const void *data;	/* the pending request's buffer */
+	const void *last_data;	/* the last request's, kept after it ended */
 	u8 iface;
 	bool pending;
 	u8 origin;
@@ -139,6 +140,17 @@ void bmcw_ipmi_sm_end_msg(const void *data, bool made_up,
 			  struct bmcw_ipmi_event *hosed);
 /* Under bmcw_ipmi_lock: @mod is going; forget what pointed into it. */
 void bmcw_ipmi_sm_forget(const struct module *mod);
+/*
+ * Under bmcw_ipmi_lock: name in @e the interface (iface, sm) whose last
+ * transaction carried the request @data, if one did.
+ */
+void bmcw_ipmi_sm_carried(const void *data, struct bmcw_ipmi_event *e);
+/*
+ * Under bmcw_ipmi_lock: name in @e the interface a message handed to
+ * ipmi_ssif (@ssif) or ipmi_si will go through: the driver's one state
+ * machine, or SSIF without one; left as it is when ipmi_si has several.
+ */
+void bmcw_ipmi_sm_of_driver(bool ssif, struct bmcw_ipmi_event *e);
 /* A consistent copy of every state machine, for debugfs. */
 void bmcw_ipmi_sm_copy(struct ipmi_sm copy[IPMI_MAX_SM]);
 

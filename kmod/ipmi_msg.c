@@ -159,9 +159,14 @@ int bmcw_ipmi_req_return(struct kretprobe_instance *ri, struct pt_regs *regs)
 	return 0;
 }
 
-/* ipmi_si's sender(send_info, smi_msg) */
+/*
+ * sender(send_info, smi_msg) of ipmi_si or of ipmi_ssif, told apart by
+ * the probe's symbol ("ipmi_ssif:sender").
+ */
 int bmcw_ipmi_sender_pre(struct kprobe *p, struct pt_regs *regs)
 {
+	bool ssif = p->symbol_name &&
+		    str_has_prefix(p->symbol_name, IPMI_SSIF_MOD ":");
 	struct ipmi_smi_msg *msg = (void *)regs_get_kernel_argument(regs, 1);
 	struct bmcw_ipmi_event e = { .kind = BMCW_IPMI_MSG_REQ,
 				     .origin = BMCW_IPMI_ORIG_MSGHANDLER,
@@ -179,6 +184,7 @@ int bmcw_ipmi_sender_pre(struct kprobe *p, struct pt_regs *regs)
 			e.origin = origins[i].origin;
 			break;
 		}
+	bmcw_ipmi_sm_of_driver(ssif, &e);
 	raw_spin_unlock_irqrestore(&bmcw_ipmi_lock, flags);
 	if (e.origin != BMCW_IPMI_ORIG_MSGHANDLER)
 		set_task(&e);
@@ -289,6 +295,8 @@ int bmcw_ipmi_msg_received_pre(struct kprobe *p, struct pt_regs *regs)
 	take_origin(&e, s);
 	if (s)
 		s->data = NULL;
+	/* a response, or a message the driver's own Get Message fetched */
+	bmcw_ipmi_sm_carried(msg->data, &e);
 	/*
 	 * Back at the message layer while its transaction is still pending:
 	 * ipmi_si gave up on it (hosed, or the start was refused) and made

@@ -163,6 +163,7 @@ void bmcw_ipmi_xact_start(const void *key, u8 iface, const u8 *data,
 		}
 		sm->pending = true;
 		sm->data = data;
+		sm->last_data = data;
 		sm->origin = e.origin;
 		sm->pid = e.pid;
 		sm->tid = e.tid;
@@ -322,6 +323,40 @@ int bmcw_ipmi_outb_pre(struct kprobe *p, struct pt_regs *regs)
 	raw_spin_unlock_irqrestore(&bmcw_ipmi_lock, flags);
 	bmcw_ipmi_emit(&e);
 	return 0;
+}
+
+void bmcw_ipmi_sm_carried(const void *data, struct bmcw_ipmi_event *e)
+{
+	int i;
+
+	lockdep_assert_held(&bmcw_ipmi_lock);
+	for (i = 0; i < IPMI_MAX_SM; i++)
+		if (sms[i].key && sms[i].last_data == data) {
+			e->iface = sms[i].iface;
+			e->sm = i;
+			return;
+		}
+}
+
+void bmcw_ipmi_sm_of_driver(bool ssif, struct bmcw_ipmi_event *e)
+{
+	int i, n = 0, found = 0;
+
+	lockdep_assert_held(&bmcw_ipmi_lock);
+	for (i = 0; i < IPMI_MAX_SM; i++) {
+		bool ssif_sm = sms[i].iface == BMCW_IPMI_IF_SSIF;
+
+		if (sms[i].key && ssif_sm == ssif) {
+			found = i;
+			n++;
+		}
+	}
+	if (n == 1) {
+		e->iface = sms[found].iface;
+		e->sm = found;
+	} else if (ssif) {
+		e->iface = BMCW_IPMI_IF_SSIF;
+	}
 }
 
 /* A driver that goes takes its state machines with it. */

@@ -188,9 +188,10 @@ if [ "$mode" = sim ]; then
 		>/dev/null 2>&1 &
 	rogue=$!
 	wait $rogue
-	ktap_check "set boot options by an unexpected process: ipmi.sensitive_command with its pid and name" \
+	ktap_check "set boot options by an unexpected process: ipmi.sensitive_command with its pid, name and interface" \
 		bmcw_wait_alert ipmi.sensitive_command 5 \
-		".process.name == \"rogue-tool\" and .process.pid == $rogue"
+		".process.name == \"rogue-tool\" and .process.pid == $rogue and
+		 (.bmcwatch.locus | startswith(\"ipmi ${BMCW_IPMI_IF:-kcs} \"))"
 	ktap_check "the same command by the allowed ipmitool raises nothing" \
 		bmcw_no_alerts '.rule.name == "ipmi.sensitive_command" and .process.name == "ipmitool"'
 	ktap_check "debugfs transcript decodes the commands" \

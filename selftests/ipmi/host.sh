@@ -86,5 +86,8 @@ if [[ $phases == *" hostile "* ]]; then
 	# its last test waits out the KCS driver's 10 error recoveries (~75 s)
 	phase_timeout=420 run_phase hostile --bmc "extern:127.0.0.1:$port"
 	grep -h '^hostile_bmc: scenario' "$work/hostile.log" | sed 's/^/# /'
+	kill "$bmc_pid" 2>/dev/null
+	wait "$bmc_pid" 2>/dev/null
+	bmc_pid=
 fi
 boots_end

@@ -201,7 +201,7 @@ static const struct bmcw_rule rules[] = {
 		.id = 503, .name = "ipmi.protocol_violation",
 		.cls = BMCW_CLASS_IPMI, .severity = BMCW_SEV_WARNING,
 		.summary = "BMC broke the IPMI KCS/response protocol",
-		.explanation = "A response's netfn/cmd did not match its request, a message exceeded the maximum length, or the KCS state machine saw an illegal transition; malformed responses can target parser bugs in the host driver. A BMC that reset itself is reported here too: global enables read back without what the host set, 'initialisation in progress' answers, or KCS errors followed by recovery.",
+		.explanation = "A response's netfn/cmd did not match its request (on any interface: KCS, BT or SSIF, which the alert's locus names), a message exceeded the maximum length, or the KCS state machine saw an illegal transition; malformed responses can target parser bugs in the host driver. A BMC that reset itself is reported here too: global enables read back without what the host set, 'initialisation in progress' answers, or KCS errors followed by recovery.",
 		.false_positives = "Buggy BMC firmware versions, BMC resets in the middle of a transaction.",
 		.response = "Collect the frames; report to the BMC vendor; if new after a firmware change, roll it back.",
 		.technique = NULL,
