@@ -96,6 +96,9 @@ copy_tree "$tree"
 step "copy into ${tree#"$top"/}"
 
 cd "$tree"
+# The fleet suite's measurements stay the lane's own (lanes run side by
+# side; its default place is shared).
+export BMCW_FLEET_OUT=${BMCW_FLEET_OUT:-${tree%/tree}/fleet-out}
 nice -n 10 make -s all selftest-kmods KDIR="$KDIR"
 step "build module, BPF, userspace and test modules for $kver"
 
