@@ -87,6 +87,7 @@ void bmcw_ipmi_debugfs_exit(void);
 int bmcw_ipmi_req_entry(struct kretprobe_instance *ri, struct pt_regs *regs);
 int bmcw_ipmi_req_return(struct kretprobe_instance *ri, struct pt_regs *regs);
 int bmcw_ipmi_sender_pre(struct kprobe *p, struct pt_regs *regs);
+int bmcw_ipmi_ssif_sender_pre(struct kprobe *p, struct pt_regs *regs);
 int bmcw_ipmi_msg_received_pre(struct kprobe *p, struct pt_regs *regs);
 int bmcw_ipmi_pretimeout_pre(struct kprobe *p, struct pt_regs *regs);
 /*
@@ -106,6 +107,7 @@ struct ipmi_result_data {
 
 int bmcw_ipmi_kcs_start_pre(struct kprobe *p, struct pt_regs *regs);
 int bmcw_ipmi_bt_start_pre(struct kprobe *p, struct pt_regs *regs);
+int bmcw_ipmi_ssif_start_pre(struct kprobe *p, struct pt_regs *regs);
 int bmcw_ipmi_result_entry(struct kretprobe_instance *ri,
 			   struct pt_regs *regs);
 int bmcw_ipmi_kcs_result_ret(struct kretprobe_instance *ri,
@@ -115,11 +117,8 @@ int bmcw_ipmi_bt_result_ret(struct kretprobe_instance *ri,
 int bmcw_ipmi_outb_pre(struct kprobe *p, struct pt_regs *regs);
 /*
  * For other interfaces' probes (ipmi_ssif.c): a transaction of the state
- * machine @key starts with request @data (@size bytes), or ends with
- * response @data (@len bytes).
+ * machine @key ends with response @data (@len bytes).
  */
-void bmcw_ipmi_xact_start(const void *key, u8 iface, const u8 *data,
-			  unsigned int size);
 void bmcw_ipmi_xact_end(const void *key, u8 iface, const u8 *data, int len);
 /*
  * Under bmcw_ipmi_lock: the state machine @key of @iface, created on first
@@ -128,7 +127,6 @@ void bmcw_ipmi_xact_end(const void *key, u8 iface, const u8 *data, int len);
 struct ipmi_sm *bmcw_ipmi_sm_get(const void *key, u8 iface);
 
 /* ipmi_ssif.c: probe handlers */
-int bmcw_ipmi_ssif_start_pre(struct kprobe *p, struct pt_regs *regs);
 int bmcw_ipmi_ssif_done_pre(struct kprobe *p, struct pt_regs *regs);
 /*
  * Under bmcw_ipmi_lock: the message whose request is @data is back at the

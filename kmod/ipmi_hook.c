@@ -82,7 +82,7 @@ static struct bmcw_hook hooks[] = {
  */
 static struct bmcw_hook ssif_hooks[] = {
 	BMCW_KPROBE(SSIF, "sender", "IPMI requests to the SSIF interface",
-		    bmcw_ipmi_sender_pre),
+		    bmcw_ipmi_ssif_sender_pre),
 	BMCW_KPROBE(SSIF, "start_send", "SSIF requests",
 		    bmcw_ipmi_ssif_start_pre),
 	BMCW_KPROBE(SSIF, "msg_done_handler", "SSIF answers",

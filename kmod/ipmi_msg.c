@@ -159,14 +159,9 @@ int bmcw_ipmi_req_return(struct kretprobe_instance *ri, struct pt_regs *regs)
 	return 0;
 }
 
-/*
- * sender(send_info, smi_msg) of ipmi_si or of ipmi_ssif, told apart by
- * the probe's symbol ("ipmi_ssif:sender").
- */
-int bmcw_ipmi_sender_pre(struct kprobe *p, struct pt_regs *regs)
+/* sender(send_info, smi_msg) of ipmi_si, or of ipmi_ssif (@ssif) */
+static int sender_pre(struct pt_regs *regs, bool ssif)
 {
-	bool ssif = p->symbol_name &&
-		    str_has_prefix(p->symbol_name, IPMI_SSIF_MOD ":");
 	struct ipmi_smi_msg *msg = (void *)regs_get_kernel_argument(regs, 1);
 	struct bmcw_ipmi_event e = { .kind = BMCW_IPMI_MSG_REQ,
 				     .origin = BMCW_IPMI_ORIG_MSGHANDLER,
@@ -218,6 +213,16 @@ int bmcw_ipmi_sender_pre(struct kprobe *p, struct pt_regs *regs)
 
 	bmcw_ipmi_emit(&e);
 	return 0;
+}
+
+int bmcw_ipmi_sender_pre(struct kprobe *p, struct pt_regs *regs)
+{
+	return sender_pre(regs, false);
+}
+
+int bmcw_ipmi_ssif_sender_pre(struct kprobe *p, struct pt_regs *regs)
+{
+	return sender_pre(regs, true);
 }
 
 /* The origin recorded for the smi_msg whose data is @data. */

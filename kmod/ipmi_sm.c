@@ -131,8 +131,12 @@ void bmcw_ipmi_sm_end_msg(const void *data, bool made_up,
 		}
 }
 
-void bmcw_ipmi_xact_start(const void *key, u8 iface, const u8 *data,
-			  unsigned int size)
+/*
+ * start_transaction(sm, data, size) of KCS and BT, and SSIF's
+ * start_send(ssif_info, data, len): the same shape.
+ */
+static void xact_start(const void *key, u8 iface, const u8 *data,
+		       unsigned int size)
 {
 	struct bmcw_ipmi_event hosed = { }, attn = { };
 	struct ipmi_sm *sm;
@@ -183,23 +187,27 @@ void bmcw_ipmi_xact_start(const void *key, u8 iface, const u8 *data,
 		bmcw_ipmi_emit(&attn);
 }
 
-/* start_transaction(sm, data, size): KCS and BT share the signature. */
+static int start_pre(struct pt_regs *regs, u8 iface)
+{
+	xact_start((void *)regs_get_kernel_argument(regs, 0), iface,
+		   (void *)regs_get_kernel_argument(regs, 1),
+		   regs_get_kernel_argument(regs, 2));
+	return 0;
+}
+
 int bmcw_ipmi_kcs_start_pre(struct kprobe *p, struct pt_regs *regs)
 {
-	bmcw_ipmi_xact_start((void *)regs_get_kernel_argument(regs, 0),
-			     BMCW_IPMI_IF_KCS,
-			     (void *)regs_get_kernel_argument(regs, 1),
-			     regs_get_kernel_argument(regs, 2));
-	return 0;
+	return start_pre(regs, BMCW_IPMI_IF_KCS);
 }
 
 int bmcw_ipmi_bt_start_pre(struct kprobe *p, struct pt_regs *regs)
 {
-	bmcw_ipmi_xact_start((void *)regs_get_kernel_argument(regs, 0),
-			     BMCW_IPMI_IF_BT,
-			     (void *)regs_get_kernel_argument(regs, 1),
-			     regs_get_kernel_argument(regs, 2));
-	return 0;
+	return start_pre(regs, BMCW_IPMI_IF_BT);
+}
+
+int bmcw_ipmi_ssif_start_pre(struct kprobe *p, struct pt_regs *regs)
+{
+	return start_pre(regs, BMCW_IPMI_IF_SSIF);
 }
 
 int bmcw_ipmi_result_entry(struct kretprobe_instance *ri,

@@ -3,7 +3,8 @@
  * IPMI monitor, the SSIF interface (IPMI over SMBus, ipmi_ssif): the same
  * transactions as KCS and BT (ipmi_sm.c), seen at the driver's two ends.
  *
- *  - start_send(ssif_info, data, len) gives every request: the message
+ *  - start_send(ssif_info, data, len) gives every request (probed by
+ *    ipmi_sm.c's start handler, which KCS and BT share): the message
  *    layer's (data is the smi_msg's own, so ipmi_msg.c knows its origin)
  *    and the driver's (its flag polls, Get Message, Read Event Message
  *    Buffer, Clear Message Flags).
@@ -34,15 +35,6 @@
 #define SSIF_MULTI_START1	0x01
 /* and the last part's block number is this one */
 #define SSIF_MULTI_END		0xff
-
-int bmcw_ipmi_ssif_start_pre(struct kprobe *p, struct pt_regs *regs)
-{
-	bmcw_ipmi_xact_start((void *)regs_get_kernel_argument(regs, 0),
-			     BMCW_IPMI_IF_SSIF,
-			     (void *)regs_get_kernel_argument(regs, 1),
-			     regs_get_kernel_argument(regs, 2));
-	return 0;
-}
 
 /* Under bmcw_ipmi_lock: @len more response bytes of @sm. */
 static void rsp_append(struct ipmi_sm *sm, const u8 *data, unsigned int len)

@@ -107,7 +107,7 @@ bmcw_start -c /tmp/unowned-exact.conf --bmc-device "$bmc" --metrics textfile:$PR
 	ktap_diag "daemon did not report start"
 # A kernel whose BTF lacks what the trampoline needs (5.10) cannot count
 # exactly: the daemon says so, and that is a skip. Any other reason fails.
-nobtf=$(grep -o "this kernel[' a-zA-Z-]* no [_a-zA-Z-]*" /tmp/bmcwatchd.log | head -n 1)
+nobtf=$(bmcw_exact_unsupported)
 exact_name="vector_count = exact: the daemon counts each interrupt on an unowned vector (fentry on __common_interrupt)"
 if [ -n "$nobtf" ] && ! grep -q "interrupts on unowned vectors counted exactly" /tmp/bmcwatchd.log; then
 	ktap_skip "$exact_name" "$nobtf"

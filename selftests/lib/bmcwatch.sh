@@ -256,6 +256,13 @@ bmcw_now_ms() {
 	date +%s%3N
 }
 
+# bmcw_exact_unsupported: the daemon's words (from /tmp/bmcwatchd.log) when
+# this kernel cannot count unowned vectors exactly (5.10's BTF has no
+# __common_interrupt); status 1 and nothing when it did not say so.
+bmcw_exact_unsupported() {
+	grep -o -m 1 "this kernel[' a-zA-Z-]* no [_a-zA-Z-]*" /tmp/bmcwatchd.log 2>/dev/null
+}
+
 # bmcw_ipmi_drivers: load the driver of the system interface this boot
 # has (BMCW_IPMI_IF: kcs and bt are ipmi_si's, ssif is ipmi_ssif's, on the
 # chipset's SMBus adapter) and /dev/ipmiN; its status.

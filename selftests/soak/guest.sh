@@ -92,7 +92,7 @@ for ((i = 1; i <= CYCLES; i++)); do
 			# unless this kernel cannot count exactly (5.10's BTF has no
 			# __common_interrupt), which the daemon says
 			(($(exact_attached) > x0)) ||
-				grep -q "this kernel[' a-zA-Z-]* no [_a-zA-Z-]*" /tmp/bmcwatchd.log ||
+				bmcw_exact_unsupported >/dev/null ||
 				bad_count+=" cycle $i: vector_count = exact did not attach;"
 			b=$(bmcw_cfg_count 0 $edu_bus $edu_devfn $BMCW_CFG_ID $BMCW_DIR_READ $BMCW_ORIGIN_USER)
 			for ((r = 0; r < 50; r++)); do
