@@ -588,9 +588,10 @@ def section_latency(d, P, out):
     out.append("From just before the triggering write (CLOCK_MONOTONIC, the clock of "
                "`bpf_ktime_get_ns()`, which stamps ring-buffer records) to the moment the "
                "alert line can be read from the JSON log (inotify on the file; the daemon "
-               "writes each line with one write(2)). The alert itself carries `@timestamp` = "
-               "the pipeline's CLOCK_REALTIME at submission, truncated to the millisecond, "
-               "not the event's time: the \"stamp\" column compares it with a CLOCK_REALTIME "
+               "writes each line with one write(2)). The alert itself carries `event.created` = "
+               "the pipeline's CLOCK_REALTIME when it made the alert, truncated to the "
+               "millisecond (`@timestamp` is the event's own time): the \"stamp\" column "
+               "compares it with a CLOCK_REALTIME "
                "reading taken next to the monotonic one. Aggregation and rate limiting are "
                "off in this run (each occurrence its own alert); with the default 60 s "
                "aggregation only the first occurrence of a window alerts at once.")

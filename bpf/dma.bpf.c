@@ -134,6 +134,9 @@ int BPF_PROG(on_dma_fault, const struct bmcw_dma_fault *kf)
 		bmcw_stat_inc(&stats, DMA_STAT_READ_FAIL);
 		return 0;
 	}
+	/* the module stamps it; a record without a time gets the send's */
+	if (!f->ts_ns)
+		f->ts_ns = bpf_ktime_get_ns();
 	count_fault(f);
 	submit(f);
 	return 0;

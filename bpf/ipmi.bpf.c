@@ -267,6 +267,9 @@ int BPF_PROG(on_ipmi, const struct bmcw_ipmi_event *ke)
 	}
 	h->type = BMCW_REC_IPMI;
 	h->len = sizeof(e);
+	/* the module stamps it; a record without a time gets the send's */
+	if (!e.ts_ns)
+		e.ts_ns = bpf_ktime_get_ns();
 	__builtin_memcpy(h + 1, &e, sizeof(e));
 	bpf_ringbuf_submit(h, 0);
 	bmcw_stat_inc(&ipmi_stats, IPMI_STAT_RB_SENT);

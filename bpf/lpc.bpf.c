@@ -43,6 +43,7 @@ static __always_inline bool watched(__u32 first, __u32 last)
 	return false;
 }
 
+/* The module stamps ts_ns (the first __u64); 0 is stamped here. */
 static __always_inline void send(__u32 type, const void *src, __u32 len)
 {
 	struct bmcw_rec_hdr *h;
@@ -59,6 +60,8 @@ static __always_inline void send(__u32 type, const void *src, __u32 len)
 		bmcw_stat_inc(&lpc_stats, LPC_STAT_READ_FAIL);
 		return;
 	}
+	if (!*(__u64 *)(h + 1))
+		*(__u64 *)(h + 1) = bpf_ktime_get_ns();
 	bpf_ringbuf_submit(h, 0);
 	bmcw_stat_inc(&lpc_stats, LPC_STAT_RB_SENT);
 }

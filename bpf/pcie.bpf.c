@@ -70,8 +70,10 @@ static __always_inline bool worth_sending(__u64 packed, __u32 fn_flags)
 
 /*
  * Copy @len bytes from kernel @src into a ring buffer record of @type.
- * Every record starts with a __u64 timestamp, which the config hook leaves
- * to us (only sent events need one).
+ * Every record starts with its __u64 ts_ns (CLOCK_MONOTONIC): the module
+ * stamps inventory and health events; the config hook leaves 0 (most
+ * accesses are only counted), and a record sent without one is stamped
+ * here, where only sent events pay for the clock.
  */
 static __always_inline void send(__u32 type, const void *src, __u32 len)
 {
@@ -89,7 +91,7 @@ static __always_inline void send(__u32 type, const void *src, __u32 len)
 		bmcw_stat_inc(&stats, BMCW_STAT_READ_FAIL);
 		return;
 	}
-	if (type == BMCW_REC_CFG)
+	if (!*(__u64 *)(h + 1))
 		*(__u64 *)(h + 1) = bpf_ktime_get_ns();
 	bpf_ringbuf_submit(h, 0);
 	bmcw_stat_inc(&stats, BMCW_STAT_RB_SENT);

@@ -16,9 +16,10 @@
  * Times are CLOCK_MONOTONIC (the clock of bpf_ktime_get_ns(), which
  * stamps ring-buffer records) from just before the triggering write to the
  * moment the alert line can be read (inotify wakes us when the daemon's
- * write(2) lands). The alert's own "@timestamp" is the pipeline's
- * CLOCK_REALTIME at submission, truncated to the millisecond; it is
- * compared with a CLOCK_REALTIME reading taken next to the monotonic one.
+ * write(2) lands). The alert's "event.created" is the pipeline's
+ * CLOCK_REALTIME when it made the alert, truncated to the millisecond
+ * ("@timestamp" is the event's own time); it is compared with a
+ * CLOCK_REALTIME reading taken next to the monotonic one.
  * One line per trial: "trial=I lat_ns=N stamp_ms=S cause_ns=D" (cause_ns:
  * how long the triggering write itself took). Trials are GAP_MS to
  * 2 x GAP_MS apart, at random: a fixed gap would lock each trigger to the
@@ -104,16 +105,17 @@ static int tail_wait(struct tail *t, const char *needle, char *line,
 	}
 }
 
-/* "@timestamp":"2026-11-30T01:02:03.456Z" -> ms since the epoch */
+/* "created":"2026-11-30T01:02:03.456Z" (event.created) -> ms since the epoch */
 static int64_t stamp_ms(const char *line)
 {
-	const char *p = strstr(line, "\"@timestamp\":\"");
+	static const char key[] = "\"created\":\"";
+	const char *p = strstr(line, key);
 	struct tm tm = { 0 };
 	char *end;
 
 	if (!p)
 		return -1;
-	end = strptime(p + 14, "%Y-%m-%dT%H:%M:%S", &tm);
+	end = strptime(p + sizeof(key) - 1, "%Y-%m-%dT%H:%M:%S", &tm);
 	if (!end || *end != '.')
 		return -1;
 	return (int64_t)timegm(&tm) * 1000 + strtol(end + 1, NULL, 10);

@@ -152,8 +152,8 @@ for f in "${attacks[@]}"; do
 					jq -r '"#\(.bmcwatch.seq) \(.bmcwatch.last): \(.message)"')"
 		fi
 		a=$(bmcw_alerts ".rule.name == \"$SCEN_RULE\" and $filter" | head -n 1)
-		# from the attack's start to the alert's own time
-		t1=$(date -d "$(printf '%s' "$a" | jq -r '.bmcwatch.last')" +%s%3N)
+		# from the attack's start to when the daemon made the alert
+		t1=$(date -d "$(printf '%s' "$a" | jq -r '.event.created')" +%s%3N)
 		who=$(printf '%s' "$a" | jq -r '[.bmcwatch.device.bdf // .bmcwatch.locus // empty, (.process.name // empty | "by " + .)] | join(" ")')
 		result OK "$SCEN_TITLE -> $SCEN_RULE ($((t1 - t0)) ms, alert #$(printf '%s' "$a" | jq .bmcwatch.seq))"
 		[ "$mode" = demo ] && printf '  %-45s -> %-26s %-24s %5d ms\n' "$SCEN_TITLE" \

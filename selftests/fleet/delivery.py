@@ -9,7 +9,8 @@ every output); each RECEIVED.tsv is what one rsyslogd ruleset wrote with
 the fleet suite's template: time received, time reported, procid, msgid,
 structured data. Only records of daemon PID with FIRST <= seq <= LAST
 count. Prints one JSON object per collector (sent, received, duplicates,
-missing, out of order, worst and median delay from the alert's time to
+missing, out of order, worst and median delay from when the daemon made
+the alert (its SD param "created"; TIMESTAMP is the event's own time) to
 its reception, ok) and exits 0 when every alert arrived exactly once, in
 order, at every collector.
 """
@@ -19,6 +20,7 @@ import sys
 from datetime import datetime
 
 SEQ = re.compile(r' seq="(\d+)"')
+CREATED = re.compile(r' created="([^"]+)"')
 
 
 def sent_seqs(path, first, last):
@@ -44,7 +46,8 @@ def received(path, pid, first, last):
                     continue
                 order.append(int(m.group(1)))
                 got = datetime.fromisoformat(fields[0])
-                made = datetime.fromisoformat(fields[1])
+                c = CREATED.search(fields[4])
+                made = datetime.fromisoformat(c.group(1) if c else fields[1])
                 delays.append((got - made).total_seconds() * 1000)
     except FileNotFoundError:
         pass

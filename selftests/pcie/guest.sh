@@ -11,7 +11,7 @@ cd "$(dirname "$0")/../.."
 . selftests/lib/bmcwatch.sh
 
 ktap_header
-ktap_plan 13
+ktap_plan 15
 
 modprobe -q ahci 2>/dev/null
 bmcw_load || { ktap_fail "module loads"; exit 1; }
@@ -67,6 +67,65 @@ fi
 ktap_check "edu not declared: bus mastering on raises no dma.bus_master_enabled" \
 	bmcw_no_alerts '.rule.name == "dma.bus_master_enabled"'
 setpci -s "$bdf" COMMAND=0x0002
+
+# 2b. An alert carries the kernel's time of its event. A config write by a
+# process of a name of its own (python3 under another name: not folded
+# into an earlier write), the guest's wall clock read right before and
+# after it: the BPF program stamps the write as it sends it, the daemon
+# converts the stamp to wall-clock time, and the alert's @timestamp (ms)
+# lies between the two reads (1 ms either side for the conversion's
+# measurement). Then again with the daemon stopped for 2 s around the
+# write: the alert is made 2 s later (event.created), its @timestamp is
+# still the write's.
+# (the interpreter itself: python3 may be a shim that goes by its name)
+evt_py=$(python3 -c 'import os, sys; print(os.path.realpath(sys.executable))')
+evt_write() {	# evt_write NAME: prints "PID BEFORE_NS AFTER_NS"
+	ln -sf "$evt_py" "/tmp/$1"
+	"/tmp/$1" -c '
+import os, sys, time
+fd = os.open(sys.argv[1], os.O_RDWR)
+t0 = time.time_ns()
+os.pwrite(fd, (2).to_bytes(2, "little"), 4)
+t1 = time.time_ns()
+print(os.getpid(), t0, t1)' "/sys/bus/pci/devices/$bdf/config"
+}
+evt_ms() {	# evt_ms PID FIELD: the alert's time FIELD (jq path) in ms
+	date -d "$(bmcw_alerts ".rule.name == \"pcie.config_write\" and .process.pid == $1" |
+		head -n 1 | jq -r "$2")" +%s%3N 2>/dev/null
+}
+evt_check() {	# evt_check NAME PID BEFORE_NS AFTER_NS STOPPED_MS
+	local name=$1 pid=$2 lo hi ts made
+	if [ -z "$4" ]; then
+		ktap_fail "$name" "the config write did not run ($evt_py)"
+		return
+	fi
+	lo=$(($3 / 1000000 - 1)) hi=$(($4 / 1000000 + 1))
+	if ! bmcw_wait_alert pcie.config_write 10 ".process.pid == $pid"; then
+		ktap_fail "$name" "no pcie.config_write of pid $pid"
+		return
+	fi
+	ts=$(evt_ms "$pid" '."@timestamp"')
+	made=$(evt_ms "$pid" '.event.created')
+	if [ -n "$ts" ] && [ -n "$made" ] && [ "$ts" -ge "$lo" ] && [ "$ts" -le "$hi" ] &&
+	   [ $((made - ts)) -ge $(($5 - 100)) ] &&
+	   [ "$(bmcw_alerts ".process.pid == $pid" | jq -r .bmcwatch.time_source)" = event ]; then
+		ktap_ok "$name (write within [$lo, $hi] ms, @timestamp $ts, created $((made - ts)) ms later)"
+	else
+		ktap_fail "$name" "write within [$lo, $hi] ms; @timestamp $ts, event.created $made" \
+			"$(bmcw_alerts ".process.pid == $pid" | head -c 800)"
+	fi
+}
+# (no <(...): the guest's /dev has no /dev/fd)
+out=$(evt_write bmcw-evt-1)
+read -r pid t0 t1 <<<"$out"
+evt_check "a config write's alert has its kernel time as @timestamp" "$pid" "$t0" "$t1" 0
+kill -STOP "$BMCW_DAEMON_PID"
+out=$(evt_write bmcw-evt-2)
+read -r pid t0 t1 <<<"$out"
+sleep 2
+kill -CONT "$BMCW_DAEMON_PID"
+evt_check "submitted 2 s late: @timestamp is still the write's, event.created 2 s later" \
+	"$pid" "$t0" "$t1" 2000
 
 # 3. edu declared a BMC function: bus mastering and MSI hijack.
 bmcw_stop

@@ -278,6 +278,10 @@ void daemon_loop(struct daemon_run *r)
 			bmcw_log(LOG_ERR, "epoll_wait: %s", strerror(errno));
 			break;
 		}
+		/* before the records this turn reads (evclock.h) */
+		if (evclock_measure(&r->d.clock))
+			bmcw_log(LOG_NOTICE, "the wall clock was stepped by %+.3f s: event times from now on are on the new one",
+				 (double)r->d.clock.last_step_ns / 1e9);
 		for (int i = 0; i < n; i++) {
 			uint64_t tag = evs[i].data.u64 & ~0xffffffffull;
 			uint32_t idx = (uint32_t)evs[i].data.u64;

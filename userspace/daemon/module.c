@@ -87,6 +87,8 @@ void release_module(struct bmcw_daemon *d, struct monitor_slot *slots,
 	    strcmp(strrchr(exe, '/'), base))
 		snprintf(exe, sizeof(exe), "%s", seen_exe);
 	modwatch_stop_alert(e, how, exe, MODWATCH_MODULE, &a);
+	/* when the request was made (stamped by BPF), not when it was read */
+	evclock_stamp(&d->clock, &a, 1, e->ts_ns);
 	pipeline_submit(d->pipeline, &a);
 	bmcw_log(LOG_WARNING, "%s", a.message);
 	pipeline_flush(d->pipeline);

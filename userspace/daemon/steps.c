@@ -72,6 +72,7 @@ static int start_policy(struct daemon_run *r)
 		openlog(BMCW_APP_NAME, LOG_PID, LOG_DAEMON);
 	r->d.policy = r->policy;
 	r->d.started_ns = realtime_ns();
+	evclock_init(&r->d.clock, NULL, NULL);
 	if (gethostname(r->d.hostname, sizeof(r->d.hostname) - 1))
 		strcpy(r->d.hostname, "-");
 	return 0;

@@ -45,3 +45,24 @@ int alert_add_extra(struct bmcw_alert *a, const char *key, const char *fmt, ...)
 	va_end(ap);
 	return 0;
 }
+
+static const char *const time_src_names[BMCW_TIME_SRC_COUNT] = {
+	[BMCW_TIME_DAEMON]	= "daemon",
+	[BMCW_TIME_WINDOW]	= "window",
+	[BMCW_TIME_EVENT]	= "event",
+};
+
+const char *time_src_name(enum bmcw_time_src src)
+{
+	if ((unsigned int)src >= BMCW_TIME_SRC_COUNT)
+		return "unknown";
+	return time_src_names[src];
+}
+
+void alert_set_time(struct bmcw_alert *a, enum bmcw_time_src src,
+		    uint64_t first_ns, uint64_t last_ns)
+{
+	a->time_src = src;
+	a->first_ns = first_ns;
+	a->last_ns = last_ns;
+}

@@ -46,6 +46,20 @@ struct bmcw_kv {
 
 #define BMCW_ALERT_MAX_EXTRA	10
 
+/*
+ * What an alert's first_ns and last_ns are (combined, an alert standing for
+ * several occurrences has the least exact of theirs: the lowest value).
+ */
+enum bmcw_time_src {
+	/* the daemon's clock when it took the occurrence: nothing better known */
+	BMCW_TIME_DAEMON = 0,
+	/* a sweep of counters: it happened between first_ns and last_ns */
+	BMCW_TIME_WINDOW,
+	/* the kernel's stamp of the event itself (evclock.h) */
+	BMCW_TIME_EVENT,
+	BMCW_TIME_SRC_COUNT,
+};
+
 struct bmcw_alert {
 	const char *rule;		/* "pcie.config_write": from rules.c */
 	/*
@@ -63,8 +77,18 @@ struct bmcw_alert {
 	 * several occurrences (an event that counts N NMIs); 0 means 1.
 	 */
 	uint64_t count;
+	/*
+	 * When it happened, CLOCK_REALTIME. A monitor sets them on submit
+	 * (alert_set_time(), evclock_stamp()): the kernel's time of the
+	 * event, or the window of a sweep; left 0, the pipeline's clock at
+	 * submission stands in (BMCW_TIME_DAEMON). The pipeline then sets
+	 * the earliest and the latest of the occurrences the alert stands
+	 * for, whatever order they were submitted in.
+	 */
+	uint64_t first_ns, last_ns;
+	enum bmcw_time_src time_src;
 	/* filled by the pipeline */
-	uint64_t first_ns, last_ns;	/* CLOCK_REALTIME */
+	uint64_t created_ns;		/* CLOCK_REALTIME: when it made this alert */
 	uint64_t seq;			/* per-daemon sequence number */
 	/* extra structured fields, the first n_extra are set */
 	unsigned int n_extra;
@@ -74,6 +98,12 @@ struct bmcw_alert {
 /* Append an extra field; returns -1 if the alert has no room left. */
 int alert_add_extra(struct bmcw_alert *a, const char *key, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+
+/* Sets when the alert happened: [first_ns, last_ns], CLOCK_REALTIME. */
+void alert_set_time(struct bmcw_alert *a, enum bmcw_time_src src,
+		    uint64_t first_ns, uint64_t last_ns);
+/* "daemon", "window", "event" */
+const char *time_src_name(enum bmcw_time_src src);
 
 const char *severity_name(enum bmcw_severity sev);
 /* Returns 0 and sets *sev, or -1 for an unknown name. */

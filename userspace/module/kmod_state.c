@@ -216,13 +216,6 @@ static void loss_alert(struct kmod_state *k, const char *cause, const char *locu
 
 /* --- health events --------------------------------------------------- */
 
-static uint64_t mono_to_real(uint64_t ts)
-{
-	uint64_t mono = clock_ns(CLOCK_MONOTONIC), real = clock_ns(CLOCK_REALTIME);
-
-	return ts && ts <= mono && mono - ts < real ? real - (mono - ts) : 0;
-}
-
 static void remember_failed(struct kmod_state *k, const struct khealth_event *e)
 {
 	char mon[16];
@@ -253,8 +246,10 @@ static void raise_event(struct kmod_state *k, const struct khealth_event *e,
 		proc_exe((pid_t)e->pid, exe, sizeof(exe));
 	c.exe = exe;
 	if (replay_why)
-		c.event_realtime_ns = mono_to_real(e->ts_ns);
+		c.event_realtime_ns = evclock_to_real(&k->d->clock, e->ts_ns);
 	khealth_alert(e, &c, &al);
+	/* when the module raised it, live or replayed (ktime_get_ns()) */
+	evclock_stamp(&k->d->clock, &al, 1, e->ts_ns);
 	pipeline_submit(k->d->pipeline, &al);
 	if (e->kind == BMCW_HEALTH_HOOK_FAILED)
 		remember_failed(k, e);

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <bpf/bpf.h>
@@ -47,7 +48,16 @@ struct ipmi_mon {
 	bool sweeping;
 	struct percpu_sweep counts;
 	uint64_t attn_prev;
+	uint64_t swept_ns;		/* CLOCK_REALTIME: the last sweep, or attach */
 };
+
+static uint64_t realtime_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
 
 /* The identity answers the rules hold, into the profile being learnt. */
 static void learn_identity(struct ipmi_mon *m)
@@ -88,6 +98,7 @@ static int on_record(void *ctx, void *data, size_t len)
 		c.nmi_senders = &nmi_senders;
 	}
 	n = ipmi_rules_event(&m->st, e, &c, al);
+	evclock_stamp(&m->d->clock, al, n, e->ts_ns);
 	for (int i = 0; i < n; i++)
 		pipeline_submit(m->d->pipeline, &al[i]);
 	if (m->d->learn)
@@ -99,9 +110,10 @@ static int on_record(void *ctx, void *data, size_t len)
  * Every counter key's growth: into the profile being learnt, or through
  * the new-command rule against the baseline's. The state machine's view
  * (XACT) is the wire's; the message layer's only stands in when the state
- * machine hooks are missing.
+ * machine hooks are missing. What grew did so since the last sweep (@now:
+ * CLOCK_REALTIME).
  */
-static void sweep_commands(struct ipmi_mon *m, uint64_t attn_now)
+static void sweep_commands(struct ipmi_mon *m, uint64_t attn_now, uint64_t now)
 {
 	struct bmcw_alert al;
 	bool any_xact = false;
@@ -125,9 +137,13 @@ static void sweep_commands(struct ipmi_mon *m, uint64_t attn_now)
 			traffic_learn_ipmi(m->d->learn, k->netfn, k->cmd, k->dir, k->origin,
 					   percpu_sweep_delta(&m->counts, i));
 		else if (!k->dir && ipmi_rules_counted(&m->st, k->netfn, k->cmd,
-							k->origin, &al))
+							k->origin, &al)) {
+			if (m->swept_ns && now >= m->swept_ns)
+				alert_set_time(&al, BMCW_TIME_WINDOW, m->swept_ns, now);
 			pipeline_submit(m->d->pipeline, &al);
+		}
 	}
+	m->swept_ns = now;
 	if (m->d->learn)
 		traffic_learn_attention(m->d->learn, attn_now - m->attn_prev);
 	m->attn_prev = attn_now;
@@ -273,6 +289,8 @@ static int init(struct bmcw_daemon *d, void **state)
 		metrics_add(d->metrics, "bmcwatch_unknown_nmis_total", "", 0);
 	}
 	m->sweeping = d->learn || m->st.cmds_known;
+	/* counted from now on (the first sweep's window starts here) */
+	m->swept_ns = realtime_now();
 	if (m->sweeping) {
 		err = percpu_sweep_init(&m->counts, bpf_map__fd(m->skel->maps.ipmi_counts),
 					sizeof(struct bmcw_ipmi_key));
@@ -292,7 +310,6 @@ static int on_interval(void *state, uint64_t now_ns)
 	struct ipmi_mon *m = state;
 	uint64_t now[IPMI_STAT_MAX];
 
-	(void)now_ns;
 	ring_buffer__consume(m->mon.rb);
 	if (bpfmon_report_losses(m->d->pipeline,
 				 bpf_map__fd(m->skel->maps.ipmi_stats),
@@ -311,7 +328,7 @@ static int on_interval(void *state, uint64_t now_ns)
 		host_info_set_bmc_identity(&m->d->host, m->st.device_id.b,
 					   m->st.device_id.len);
 	if (m->sweeping)
-		sweep_commands(m, now[IPMI_STAT_ATTN]);
+		sweep_commands(m, now[IPMI_STAT_ATTN], now_ns);
 	return 0;
 }
 

@@ -43,6 +43,7 @@ static void on_port(struct lpc_mon *m, const struct bmcw_lpc_port *p)
 
 	proc_exe(p->pid, exe, sizeof(exe));
 	n = lpc_rules_port(&m->st, p, exe, al);
+	evclock_stamp(&m->d->clock, al, n, p->ts_ns);
 	for (int i = 0; i < n; i++)
 		pipeline_submit(m->d->pipeline, &al[i]);
 }
@@ -57,8 +58,10 @@ static void on_mmio(struct lpc_mon *m, const struct bmcw_lpc_mmio *mm)
 		 mm->devfn >> 3, mm->devfn & 7);
 	sysfs_pci_ids(bdf, &vendor, &device);
 	proc_exe(mm->pid, exe, sizeof(exe));
-	if (lpc_rules_mmio(mm, exe, vendor, device, &al))
+	if (lpc_rules_mmio(mm, exe, vendor, device, &al)) {
+		evclock_stamp(&m->d->clock, &al, 1, mm->ts_ns);
 		pipeline_submit(m->d->pipeline, &al);
+	}
 }
 
 static int on_record(void *ctx, void *data, size_t len)

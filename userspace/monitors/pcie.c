@@ -42,8 +42,11 @@ struct pcie {
 	uint64_t reclaimed;		/* counter keys deleted, in total */
 };
 
-static void submit_all(struct pcie *st, struct bmcw_alert *al, int n)
+/* The alerts of one event, stamped @ts_ns by the kernel or BPF. */
+static void submit_all(struct pcie *st, struct bmcw_alert *al, int n,
+		       uint64_t ts_ns)
 {
+	evclock_stamp(&st->d->clock, al, n, ts_ns);
 	for (int i = 0; i < n; i++)
 		pipeline_submit(st->d->pipeline, &al[i]);
 }
@@ -65,7 +68,7 @@ static void on_cfg(struct pcie *st, const struct bmcw_cfg_access *ka)
 	sysfs_pci_ids(bdf, &c.vendor, &c.device);
 	if (a->pid)
 		proc_exe(a->pid, exe, sizeof(exe));
-	submit_all(st, al, pcie_rules_cfg(a, &c, al));
+	submit_all(st, al, pcie_rules_cfg(a, &c, al), a->ts_ns);
 }
 
 /*
@@ -171,7 +174,8 @@ static int on_record(void *ctx, void *data, size_t len)
 		if (h->len < sizeof(struct bmcw_dev_event))
 			break;
 		if (pcie_rules_dev(body, &al))
-			pipeline_submit(st->d->pipeline, &al);
+			submit_all(st, &al, 1,
+				   ((const struct bmcw_dev_event *)body)->ts_ns);
 		if (((const struct bmcw_dev_event *)body)->change ==
 		    BMCW_DEV_REMOVED)
 			note_gone(st, body);

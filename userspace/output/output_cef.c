@@ -3,7 +3,10 @@
  * cef:PATH: ArcSight Common Event Format lines,
  *   CEF:0|Vendor|Product|Version|SignatureID|Name|Severity|Extension
  * Header fields escape '\' and '|'; extension values escape '\', '=' and
- * line breaks (CEF implementation standard, "Character Encoding").
+ * line breaks (CEF implementation standard, "Character Encoding"). Times:
+ * rt (and end) the last occurrence, start the first, as the kernel stamped
+ * the event where known (cs6 timeSource); deviceCustomDate1 "created" when
+ * the daemon made the alert.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -118,6 +121,10 @@ int format_cef(const struct bmcw_alert *a, const char *hostname,
 	cef_ext_u64(&b, "start", a->first_ns / 1000000);
 	cef_ext_u64(&b, "end", a->last_ns / 1000000);
 	cef_ext_u64(&b, "externalId", a->seq);
+	if (a->created_ns) {
+		cef_ext(&b, "deviceCustomDate1Label", "created");
+		cef_ext_u64(&b, "deviceCustomDate1", a->created_ns / 1000000);
+	}
 	cef_ext(&b, "msg", a->why);
 	if (s->has_process) {
 		cef_ext_u64(&b, "spid", (uint64_t)s->pid);
@@ -144,6 +151,8 @@ int format_cef(const struct bmcw_alert *a, const char *hostname,
 		cef_ext(&b, "cs5Label", "ruleId");
 		cef_ext(&b, "cs5", tmp);
 	}
+	cef_ext(&b, "cs6Label", "timeSource");
+	cef_ext(&b, "cs6", time_src_name(a->time_src));
 	return b.overflow ? -1 : (int)b.used;
 }
 

@@ -4,7 +4,10 @@
  * (sd_journal_sendv: the iovec form of sd_journal_send, for a field list
  * built beforehand). Values go as they are, newlines included: the
  * protocol carries any byte, so a process name cannot forge a field.
- * Only MESSAGE is made one line, for journalctl's display.
+ * Only MESSAGE is made one line, for journalctl's display. The journal
+ * stamps an entry when it receives it (the alert's creation, give or
+ * take); BMCWATCH_EVENT_TIME is when it happened (the last occurrence, the
+ * kernel's time of the event where BMCWATCH_TIME_SOURCE says "event").
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -91,7 +94,7 @@ int journal_entry(const struct bmcw_alert *a, const char *hostname,
 	const struct bmcw_rule *rule = rule_find(a->rule);
 	const struct bmcw_subject *s = &a->subject;
 	struct entry_builder b = { .e = e };
-	char msg[sizeof(a->message)];
+	char msg[sizeof(a->message)], t[32];
 	size_t i;
 
 	e->n = 0;
@@ -117,6 +120,9 @@ int journal_entry(const struct bmcw_alert *a, const char *hostname,
 		if (s->exe[0])
 			field(&b, "BMCWATCH_EXE=%s", s->exe);
 	}
+	format_rfc3339_ms(a->last_ns, t);
+	field(&b, "BMCWATCH_EVENT_TIME=%s", t);
+	field(&b, "BMCWATCH_TIME_SOURCE=%s", time_src_name(a->time_src));
 	field(&b, "BMCWATCH_SEQ=%" PRIu64, a->seq);
 	json_field(&b, a, hostname);
 	return b.overflow ? -1 : 0;

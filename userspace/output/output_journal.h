@@ -11,6 +11,11 @@
  *   BMCWATCH_RULE, BMCWATCH_RULE_ID, BMCWATCH_CLASS, BMCWATCH_SEVERITY
  *   BMCWATCH_DEVICE    the PCI function's BDF, if the alert has one
  *   BMCWATCH_PID, BMCWATCH_COMM, BMCWATCH_EXE   the process, where known
+ *   BMCWATCH_EVENT_TIME  when it happened (RFC 3339, UTC, ms; the last
+ *                      occurrence), as the json: output's @timestamp; the
+ *                      entry's own time is when the journal received it
+ *   BMCWATCH_TIME_SOURCE event (the kernel's stamp), window (a sweep's
+ *                      end) or daemon (the daemon's clock)
  *   BMCWATCH_SEQ       the daemon's sequence number
  *   BMCWATCH_JSON      the alert as the json: output writes it
  *
@@ -24,7 +29,7 @@
 
 #include "output.h"
 
-#define JOURNAL_FIELDS_MAX	16
+#define JOURNAL_FIELDS_MAX	20
 
 /* Fields "NAME=value" in order, each NUL-terminated in buf (not in iov_len). */
 struct journal_entry {

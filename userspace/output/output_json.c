@@ -1,7 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * json:PATH: one JSON object per line, Elastic Common Schema field names as
- * nested objects, bmcwatch-specific fields under "bmcwatch".
+ * nested objects, bmcwatch-specific fields under "bmcwatch". "@timestamp"
+ * is when it happened (the last occurrence: the kernel's time of the
+ * event where known, see bmcwatch.time_source), "event.created" when the
+ * daemon made the alert.
  */
 #include <stdio.h>
 #include <string.h>
@@ -48,6 +51,8 @@ static struct json_object *alert_to_json(const struct bmcw_alert *a,
 	json_object_object_add(o, "severity",
 			       json_object_new_int(severity_ecs(a->severity)));
 	add_str(o, "module", "bmcwatch");
+	if (a->created_ns)
+		add_time(o, "created", a->created_ns);
 	o = add_obj(root, "log");
 	add_str(o, "level", severity_name(a->severity));
 	o = add_obj(root, "rule");
@@ -89,6 +94,7 @@ static struct json_object *alert_to_json(const struct bmcw_alert *a,
 	json_object_object_add(b, "count", json_object_new_uint64(a->count));
 	add_time(b, "first", a->first_ns);
 	add_time(b, "last", a->last_ns);
+	add_str(b, "time_source", time_src_name(a->time_src));
 	if (a->why[0])
 		add_str(b, "why", a->why);
 	if (rule)

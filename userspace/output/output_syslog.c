@@ -3,6 +3,10 @@
  * RFC 5424 formatting and the datagram syslog outputs: local syslog(3),
  * syslog+unix:PATH and syslog+udp://HOST:PORT. UDP cannot tell whether a
  * message arrived, so it is never spooled; use syslog+tcp for that.
+ * TIMESTAMP is when it happened (the last occurrence, the kernel's time of
+ * the event where known: SD param time_source), not when it was sent:
+ * collectors order by it. The SD param "created" says when the daemon made
+ * the alert; local syslog(3) stamps its own header at sending.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -126,6 +130,11 @@ int format_rfc5424(const struct bmcw_alert *a, const char *hostname, pid_t pid,
 	sd_param(&b, "first", tmp);
 	format_rfc3339_ms(a->last_ns, tmp);
 	sd_param(&b, "last", tmp);
+	sd_param(&b, "time_source", time_src_name(a->time_src));
+	if (a->created_ns) {
+		format_rfc3339_ms(a->created_ns, tmp);
+		sd_param(&b, "created", tmp);
+	}
 	sd_param_u64(&b, "seq", a->seq);
 	if (s->has_device) {
 		sd_param(&b, "bdf", s->bdf);

@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "evclock.h"
 #include "heartbeat.h"
 #include "host_info.h"
 #include "metrics.h"
@@ -35,6 +36,11 @@ struct bmcw_daemon {
 	struct host_info host;
 	char hostname[256];
 	uint64_t started_ns;		/* CLOCK_REALTIME */
+	/*
+	 * Kernel event stamps to wall-clock time (evclock.h): measured again
+	 * at every turn of the loop, before the monitors read.
+	 */
+	struct evclock clock;
 	bool stopping;			/* clean stop: the status file says so */
 	/* Learning the traffic profile (--learn-seconds): monitors add to it. */
 	struct traffic_learner *learn;

@@ -13,6 +13,12 @@
 #define SUMMARY_NS	(60 * NS_PER_SEC)	/* at most one summary a minute */
 #define LOSS_HOPS	8
 
+/* When occurrences happened: the earliest, the latest, the least exact source. */
+struct span {
+	uint64_t first, last;
+	enum bmcw_time_src src;
+};
+
 struct aggregate {
 	bool used;
 	const struct bmcw_rule *rule;
@@ -21,19 +27,21 @@ struct aggregate {
 	uint64_t total;			/* occurrences in this window */
 	bool reached;			/* threshold reached, alerting */
 	uint64_t pending;		/* occurrences not yet emitted */
-	uint64_t pending_first, pending_last;
+	struct span pending_span;	/* when they happened */
 };
 
 struct rule_rate {
 	double tokens;
 	uint64_t refilled_at;
 	uint64_t supp_alerts, supp_occurrences;	/* since the last summary */
+	struct span supp_span;		/* when they happened */
 	uint64_t last_summary;
 };
 
 struct loss {
 	char hop[32];
 	uint64_t pending;		/* since the last summary */
+	uint64_t pending_first, pending_last;	/* reported when (daemon clock) */
 	uint64_t total;			/* since start, for the status file */
 };
 
@@ -234,23 +242,60 @@ static void fan_out(struct pipeline *p, const struct bmcw_rule *rule,
 				     p->outputs[i]->spec, NULL, NULL, 1);
 }
 
-/* One alert standing for count occurrences between first and last. */
+/* The span of one occurrence as submitted; the pipeline's clock if unset. */
+static struct span span_of(const struct bmcw_alert *a, uint64_t now)
+{
+	struct span s = { a->first_ns, a->last_ns, a->time_src };
+
+	if (!s.first && !s.last)
+		return (struct span){ now, now, BMCW_TIME_DAEMON };
+	if (!s.first)
+		s.first = s.last;
+	if (!s.last || s.last < s.first)
+		s.last = s.first;
+	if ((unsigned int)s.src >= BMCW_TIME_SRC_COUNT)
+		s.src = BMCW_TIME_DAEMON;
+	return s;
+}
+
+/* Widens @to (empty when first is 0) by @s, in whatever order they come. */
+static void span_add(struct span *to, const struct span *s)
+{
+	if (!to->first) {
+		*to = *s;
+		return;
+	}
+	if (s->first < to->first)
+		to->first = s->first;
+	if (s->last > to->last)
+		to->last = s->last;
+	if (s->src < to->src)
+		to->src = s->src;
+}
+
+/*
+ * One alert standing for count occurrences that happened over @when, made
+ * at @now (the pipeline's clock: its rate limit counts in it too).
+ */
 static void emit(struct pipeline *p, const struct bmcw_rule *rule,
 		 const struct bmcw_alert *content, uint64_t count,
-		 uint64_t first, uint64_t last)
+		 const struct span *when, uint64_t now)
 {
 	struct bmcw_alert out = *content;
 
 	out.rule = rule->name;
 	out.severity = policy_severity(p->policy, rule, content->severity);
 	out.count = count;
-	out.first_ns = first;
-	out.last_ns = last;
-	if (!rate_allows(p, rule, last)) {
+	out.first_ns = when->first;
+	out.last_ns = when->last;
+	out.time_src = when->src;
+	out.created_ns = now;
+	if (!rate_allows(p, rule, now)) {
 		struct rule_rate *r = &p->rate[rule_index(rule)];
 
 		r->supp_alerts++;
 		r->supp_occurrences += count;
+		span_add(&r->supp_span, when);
 		p->stats[rule_index(rule)].suppressed_alerts++;
 		p->stats[rule_index(rule)].suppressed_occurrences += count;
 		count_metric(p, "bmcwatch_events_lost_total", "hop", "rate_limit",
@@ -271,11 +316,10 @@ static bool same_subject(const struct aggregate *g, const struct bmcw_rule *rule
 	       !strcmp(t->locus, s->locus);
 }
 
-static void aggregate_close(struct pipeline *p, struct aggregate *g)
+static void aggregate_close(struct pipeline *p, struct aggregate *g, uint64_t now)
 {
 	if (g->reached && g->pending)
-		emit(p, g->rule, &g->latest, g->pending, g->pending_first,
-		     g->pending_last);
+		emit(p, g->rule, &g->latest, g->pending, &g->pending_span, now);
 	else if (!g->reached) {
 		p->stats[rule_index(g->rule)].below_threshold++;
 		count_metric(p, "bmcwatch_alerts_filtered_total", "rule",
@@ -285,7 +329,7 @@ static void aggregate_close(struct pipeline *p, struct aggregate *g)
 }
 
 /* A free slot; when full, the oldest window ends early (it is emitted). */
-static struct aggregate *aggregate_alloc(struct pipeline *p)
+static struct aggregate *aggregate_alloc(struct pipeline *p, uint64_t now)
 {
 	struct aggregate *oldest = NULL;
 
@@ -295,7 +339,7 @@ static struct aggregate *aggregate_alloc(struct pipeline *p)
 		if (!oldest || p->agg[i].window_start < oldest->window_start)
 			oldest = &p->agg[i];
 	}
-	aggregate_close(p, oldest);
+	aggregate_close(p, oldest, now);
 	return oldest;
 }
 
@@ -314,6 +358,7 @@ int pipeline_submit(struct pipeline *p, const struct bmcw_alert *a)
 	uint64_t now, window;
 	unsigned int threshold;
 	struct aggregate *g = NULL;
+	struct span when;
 	/* one observation may stand for several occurrences (see alert.h) */
 	uint64_t n = a->count ? a->count : 1;
 
@@ -330,6 +375,7 @@ int pipeline_submit(struct pipeline *p, const struct bmcw_alert *a)
 		return 0;
 	}
 	now = p->clock(p->clock_ctx);
+	when = span_of(a, now);
 	st->occurrences += n;
 	count_metric(p, "bmcwatch_rule_occurrences_total", "rule", rule->name,
 		     NULL, NULL, (double)n);
@@ -337,7 +383,7 @@ int pipeline_submit(struct pipeline *p, const struct bmcw_alert *a)
 	threshold = policy_rule_threshold(p->policy, rule);
 	if (!window) {
 		/* No aggregation, hence no window to count a threshold in. */
-		emit(p, rule, a, n, now, now);
+		emit(p, rule, a, n, &when, now);
 		return 0;
 	}
 
@@ -345,11 +391,11 @@ int pipeline_submit(struct pipeline *p, const struct bmcw_alert *a)
 		if (p->agg[i].used && same_subject(&p->agg[i], rule, &a->subject))
 			g = &p->agg[i];
 	if (g && now - g->window_start >= window) {
-		aggregate_close(p, g);
+		aggregate_close(p, g, now);
 		g = NULL;
 	}
 	if (!g) {
-		g = aggregate_alloc(p);
+		g = aggregate_alloc(p, now);
 		memset(g, 0, sizeof(*g));
 		g->used = true;
 		g->rule = rule;
@@ -358,13 +404,13 @@ int pipeline_submit(struct pipeline *p, const struct bmcw_alert *a)
 	g->latest = *a;
 	g->total += n;
 	if (!g->pending)
-		g->pending_first = now;
+		g->pending_span = (struct span){ 0 };
 	g->pending += n;
-	g->pending_last = now;
+	span_add(&g->pending_span, &when);
 	if (!g->reached && g->total >= threshold) {
 		/* The operator sees the first (threshold-th) occurrence at once. */
 		g->reached = true;
-		emit(p, rule, &g->latest, g->pending, g->pending_first, now);
+		emit(p, rule, &g->latest, g->pending, &g->pending_span, now);
 		g->pending = 0;
 	}
 	return 0;
@@ -381,6 +427,7 @@ static void emit_summaries(struct pipeline *p, uint64_t now, bool force)
 {
 	const struct bmcw_rule *lost = rule_find("health.events_lost");
 	struct bmcw_alert s;
+	struct span when;
 	const char *what;
 	size_t i;
 
@@ -401,8 +448,10 @@ static void emit_summaries(struct pipeline *p, uint64_t now, bool force)
 		alert_add_extra(&s, "suppressed_alerts", "%" PRIu64, r->supp_alerts);
 		alert_add_extra(&s, "suppressed_occurrences", "%" PRIu64,
 				r->supp_occurrences);
-		emit(p, lost, &s, r->supp_occurrences, r->last_summary ? r->last_summary : now, now);
+		/* when the suppressed occurrences happened */
+		emit(p, lost, &s, r->supp_occurrences, &r->supp_span, now);
 		r->supp_alerts = r->supp_occurrences = 0;
+		r->supp_span = (struct span){ 0 };
 		r->last_summary = now;
 	}
 	if (!force && p->loss_last_summary && now - p->loss_last_summary < SUMMARY_NS)
@@ -419,7 +468,10 @@ static void emit_summaries(struct pipeline *p, uint64_t now, bool force)
 			 "events were dropped before they could be analysed");
 		alert_add_extra(&s, "hop", "%s", p->loss[i].hop);
 		alert_add_extra(&s, "lost", "%" PRIu64, p->loss[i].pending);
-		emit(p, lost, &s, p->loss[i].pending, now, now);
+		/* when they were counted: the daemon's clock */
+		when = (struct span){ p->loss[i].pending_first, p->loss[i].pending_last,
+				      BMCW_TIME_DAEMON };
+		emit(p, lost, &s, p->loss[i].pending, &when, now);
 		p->loss[i].pending = 0;
 		p->loss_last_summary = now;
 	}
@@ -436,14 +488,16 @@ void pipeline_report_loss(struct pipeline *p, const char *hop, uint64_t n)
 	for (i = 0; i < LOSS_HOPS; i++) {
 		if (!p->loss[i].hop[0])
 			snprintf(p->loss[i].hop, sizeof(p->loss[i].hop), "%s", hop);
-		if (!strcmp(p->loss[i].hop, hop)) {
-			p->loss[i].pending += n;
-			p->loss[i].total += n;
-			return;
-		}
+		if (!strcmp(p->loss[i].hop, hop))
+			break;
 	}
-	p->loss[LOSS_HOPS - 1].pending += n;	/* more hops than slots: lump */
-	p->loss[LOSS_HOPS - 1].total += n;
+	if (i == LOSS_HOPS)
+		i = LOSS_HOPS - 1;	/* more hops than slots: lump */
+	if (!p->loss[i].pending)
+		p->loss[i].pending_first = p->last_loss;
+	p->loss[i].pending_last = p->last_loss;
+	p->loss[i].pending += n;
+	p->loss[i].total += n;
 }
 
 void pipeline_tick(struct pipeline *p, uint64_t now)
@@ -452,7 +506,7 @@ void pipeline_tick(struct pipeline *p, uint64_t now)
 
 	for (size_t i = 0; i < AGG_SLOTS; i++)
 		if (p->agg[i].used && now - p->agg[i].window_start >= window)
-			aggregate_close(p, &p->agg[i]);
+			aggregate_close(p, &p->agg[i], now);
 	emit_summaries(p, now, false);
 	for (size_t i = 0; i < p->n_outputs; i++)
 		output_tick(p->outputs[i]);
@@ -464,7 +518,7 @@ void pipeline_flush(struct pipeline *p)
 
 	for (size_t i = 0; i < AGG_SLOTS; i++)
 		if (p->agg[i].used)
-			aggregate_close(p, &p->agg[i]);
+			aggregate_close(p, &p->agg[i], now);
 	emit_summaries(p, now, true);
 	for (size_t i = 0; i < p->n_outputs; i++)
 		output_tick(p->outputs[i]);

@@ -9,6 +9,9 @@
  * arrives later in the window is emitted once when the window ends, with
  * count and first/last of those later occurrences. Counts of emitted alerts
  * thus add up to the number of occurrences: nothing is counted twice.
+ * Windows, the rate limit and created_ns go by the pipeline's clock (when
+ * occurrences are submitted); first_ns and last_ns are when they happened
+ * (alert.h): the earliest and the latest, in whatever order they came.
  *
  * Rate limit: rate_limit alerts per rule per minute (token bucket). An alert
  * over the limit is not sent but counted, and at most once a minute per rule

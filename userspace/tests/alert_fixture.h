@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The alert the output format tests render: a BMC function's config write
- * by a process, with every subject field set. Each test then sets the
- * message and why it wants (what its format must escape).
+ * by a process, with every subject field set: three occurrences from
+ * 12:00:00.005 to 12:00:02.123 (the kernel's times of the events), made
+ * an alert at 12:00:04.500. Each test then sets the message and why it
+ * wants (what its format must escape).
  */
 #ifndef BMCW_TEST_ALERT_FIXTURE_H
 #define BMCW_TEST_ALERT_FIXTURE_H
@@ -32,6 +34,8 @@ static inline void alert_fixture(struct bmcw_alert *a)
 	a->count = 3;
 	a->first_ns = 1714564800ull * 1000000000ull + 5 * FIXTURE_MS;
 	a->last_ns = 1714564802ull * 1000000000ull + 123 * FIXTURE_MS;
+	a->time_src = BMCW_TIME_EVENT;
+	a->created_ns = 1714564804ull * 1000000000ull + 500 * FIXTURE_MS;
 	a->seq = 17;
 	alert_add_extra(a, "register", "0x%02x", 0x04);
 }

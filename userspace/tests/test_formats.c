@@ -99,6 +99,44 @@ static void test_golden(void)
 	ok(format_cef(&a, HOST, buf, 64) == -1, "a too small buffer is an error, not a cut line");
 }
 
+/*
+ * Each format's times: the event's (first and last occurrence, the last as
+ * the record's own time) apart from when the daemon made the alert.
+ */
+static void test_times(void)
+{
+	struct bmcw_alert a;
+	char buf[OUTPUT_LINE_MAX];
+
+	fixture(&a);	/* events at 12:00:00.005 .. 12:00:02.123, made 12:00:04.500 */
+	format_json(&a, HOST, buf, sizeof(buf));
+	ok(!strncmp(buf, "{\"@timestamp\":\"2024-05-01T12:00:02.123Z\"", 39),
+	   "json: @timestamp is the last occurrence's event time");
+	ok(strstr(buf, "\"created\":\"2024-05-01T12:00:04.500Z\"") &&
+	   strstr(buf, "\"event\":{") < strstr(buf, "\"created\""),
+	   "json: event.created is when the daemon made it");
+	ok(strstr(buf, "\"first\":\"2024-05-01T12:00:00.005Z\",\"last\":\"2024-05-01T12:00:02.123Z\",\"time_source\":\"event\""),
+	   "json: bmcwatch.first, .last and .time_source");
+	format_rfc5424(&a, HOST, 777, buf, sizeof(buf));
+	ok(!strncmp(buf, "<28>1 2024-05-01T12:00:02.123Z ", 31),
+	   "rfc5424: TIMESTAMP is the last occurrence's event time");
+	ok(strstr(buf, " first=\"2024-05-01T12:00:00.005Z\" last=\"2024-05-01T12:00:02.123Z\" time_source=\"event\" created=\"2024-05-01T12:00:04.500Z\""),
+	   "rfc5424: first, last, time_source and created");
+	format_cef(&a, HOST, buf, sizeof(buf));
+	ok(strstr(buf, "|rt=1714564802123 ") && strstr(buf, " start=1714564800005 end=1714564802123 "),
+	   "cef: rt and end the last occurrence, start the first");
+	ok(strstr(buf, " deviceCustomDate1Label=created deviceCustomDate1=1714564804500 ") &&
+	   strstr(buf, " cs6Label=timeSource cs6=event"),
+	   "cef: deviceCustomDate1 created, cs6 timeSource");
+	a.created_ns = 0;
+	format_json(&a, HOST, buf, sizeof(buf));
+	ok(!strstr(buf, "\"created\""), "json: no created without one (a formatter's caller's alert)");
+	a.time_src = BMCW_TIME_WINDOW;
+	format_rfc5424(&a, HOST, 777, buf, sizeof(buf));
+	ok(strstr(buf, " time_source=\"window\" seq=") && !strstr(buf, "created="),
+	   "rfc5424: a sweep's window, and no created without one");
+}
+
 static void test_escapes(void)
 {
 	char buf[128];
@@ -201,6 +239,7 @@ static void test_udp(void)
 int main(void)
 {
 	test_golden();
+	test_times();
 	test_escapes();
 	test_file_outputs();
 	test_udp();

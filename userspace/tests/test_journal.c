@@ -93,17 +93,27 @@ static void test_alert(void)
 		 "BMCWATCH_PID=4242\n"
 		 "BMCWATCH_COMM=set|pci\n"
 		 "BMCWATCH_EXE=/opt/a=b\\c/setpci\n"
+		 "BMCWATCH_EVENT_TIME=2024-05-01T12:00:02.123Z\n"
+		 "BMCWATCH_TIME_SOURCE=event\n"
 		 "BMCWATCH_SEQ=17\n"
 		 "BMCWATCH_JSON=%s\n", json);
 	is_str(joined(&e), want, "every field, in order");
 	ok(names_valid(&e), "field names the journal accepts; lengths without the NUL");
 	ok(strchr(value(&e, "BMCWATCH_JSON"), '{') && strstr(json, "\"seq\":17"),
 	   "BMCWATCH_JSON is the json: output's line");
+	is_str(value(&e, "BMCWATCH_EVENT_TIME"), "2024-05-01T12:00:02.123Z",
+	       "BMCWATCH_EVENT_TIME is the last occurrence's event time, not when it was made");
+	a.time_src = BMCW_TIME_WINDOW;
+	a.last_ns += 1000000000ull;
+	ok(journal_entry(&a, HOST, &e) == 0 &&
+	   !strcmp(value(&e, "BMCWATCH_EVENT_TIME"), "2024-05-01T12:00:03.123Z") &&
+	   !strcmp(value(&e, "BMCWATCH_TIME_SOURCE"), "window"),
+	   "a sweep's: its window's end, BMCWATCH_TIME_SOURCE=window");
 
 	/* A name with a newline stays in its field: no field can be forged. */
 	strcpy(a.subject.comm, "x\nBMCWATCH_R");
 	a.severity = BMCW_SEV_CRITICAL;
-	ok(journal_entry(&a, HOST, &e) == 0 && e.n == 14, "a newline in a value adds no field");
+	ok(journal_entry(&a, HOST, &e) == 0 && e.n == 16, "a newline in a value adds no field");
 	is_str(value(&e, "BMCWATCH_COMM"), "x\nBMCWATCH_R", "and the value is kept as it is");
 	is_str(value(&e, "PRIORITY"), "2", "critical is PRIORITY=2");
 }

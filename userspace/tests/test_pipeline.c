@@ -311,8 +311,97 @@ static void test_weighted(void)
 	pipeline_free(p);
 }
 
+/* A config write the kernel stamped at T0 + @ms (as evclock_stamp() sets it). */
+static struct bmcw_alert stamped(const char *comm, uint64_t ms)
+{
+	struct bmcw_alert a = cfg_write("0000:03:00.0", comm);
+
+	alert_set_time(&a, BMCW_TIME_EVENT, T0 + ms * 1000000ull, T0 + ms * 1000000ull);
+	return a;
+}
+
+static void test_event_time(void)
+{
+	static struct capture cap;
+	struct policy pol;
+	struct pipeline *p = setup(&pol, &cap, 0, 0);
+	struct bmcw_alert late = stamped("late", 2000), early = stamped("early", 1000);
+	struct bmcw_alert a = cfg_write("0000:03:00.0", "poke");
+
+	/* read out of order: the later event submitted first */
+	fake_now = T0 + 5 * SEC;
+	pipeline_submit(p, &late);
+	fake_now = T0 + 6 * SEC;
+	pipeline_submit(p, &early);
+	ok(cap.n == 2 && !strcmp(cap.a[0].subject.comm, "late") &&
+	   !strcmp(cap.a[1].subject.comm, "early"), "two events submitted in reverse order");
+	ok(cap.a[0].first_ns == T0 + 2 * SEC && cap.a[0].last_ns == T0 + 2 * SEC,
+	   "the first submitted keeps its event time (+2 s)");
+	ok(cap.a[1].first_ns == T0 + SEC && cap.a[1].last_ns == T0 + SEC,
+	   "the second keeps its own (+1 s): the kernel's order, not the submission's");
+	ok(cap.a[0].created_ns == T0 + 5 * SEC && cap.a[1].created_ns == T0 + 6 * SEC,
+	   "created_ns is when each was made (the pipeline's clock)");
+	ok(cap.a[0].time_src == BMCW_TIME_EVENT && cap.a[1].time_src == BMCW_TIME_EVENT,
+	   "time_source event");
+	ok(cap.a[0].seq < cap.a[1].seq, "seq keeps the order they were made in");
+	pipeline_submit(p, &a);
+	ok(cap.n == 3 && cap.a[2].first_ns == fake_now && cap.a[2].last_ns == fake_now &&
+	   cap.a[2].time_src == BMCW_TIME_DAEMON,
+	   "an occurrence without a time: the pipeline's clock, time_source daemon");
+	pipeline_free(p);
+	policy_free(&pol);
+
+	/* aggregated: the window's occurrences arrive out of order */
+	p = setup(&pol, &cap, 60, 0);
+	a = stamped("poke", 100);
+	pipeline_submit(p, &a);
+	ok(cap.n == 1 && cap.a[0].last_ns == T0 + 100 * 1000000ull &&
+	   cap.a[0].created_ns == T0, "the first occurrence alerts at once, at its event time");
+	fake_now = T0 + 10 * SEC;
+	a = stamped("poke", 9000);
+	pipeline_submit(p, &a);
+	a = stamped("poke", 7000);
+	pipeline_submit(p, &a);
+	a = stamped("poke", 8000);
+	pipeline_submit(p, &a);
+	pipeline_tick(p, T0 + 60 * SEC);
+	ok(cap.n == 2 && cap.a[1].count == 3, "the window's three later occurrences: one alert");
+	ok(cap.a[1].first_ns == T0 + 7 * SEC && cap.a[1].last_ns == T0 + 9 * SEC,
+	   "first and last are the earliest and latest event times, not the submission order");
+	ok(cap.a[1].created_ns == T0 + 60 * SEC, "created when the window closed");
+	fake_now = T0 + 100 * SEC;
+	a = stamped("mixed", 90000);
+	pipeline_submit(p, &a);
+	alert_set_time(&a, BMCW_TIME_WINDOW, T0 + 95 * SEC, T0 + 99 * SEC);
+	pipeline_submit(p, &a);
+	pipeline_flush(p);
+	ok(cap.n == 4 && cap.a[3].time_src == BMCW_TIME_WINDOW &&
+	   cap.a[3].first_ns == T0 + 95 * SEC && cap.a[3].last_ns == T0 + 99 * SEC,
+	   "a sweep's window keeps its bounds; an aggregate takes the least exact source");
+	pipeline_free(p);
+	policy_free(&pol);
+
+	/* suppressed by the rate limit: the summary says when they happened */
+	p = setup(&pol, &cap, 0, 1);
+	a = stamped("poke", 500);
+	pipeline_submit(p, &a);
+	a = stamped("poke", 3000);
+	pipeline_submit(p, &a);
+	a = stamped("poke", 2000);
+	pipeline_submit(p, &a);
+	fake_now = T0 + 10 * SEC;
+	pipeline_tick(p, fake_now);
+	ok(cap.n == 2 && !strcmp(cap.a[1].rule, "health.events_lost") &&
+	   cap.a[1].first_ns == T0 + 2 * SEC && cap.a[1].last_ns == T0 + 3 * SEC &&
+	   cap.a[1].created_ns == T0 + 10 * SEC,
+	   "a rate-limit summary spans the suppressed occurrences' event times");
+	pipeline_free(p);
+	policy_free(&pol);
+}
+
 int main(void)
 {
+	test_event_time();
 	test_weighted();
 	test_aggregation();
 	test_flush_on_exit();

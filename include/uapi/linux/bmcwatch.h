@@ -29,11 +29,24 @@
  *      securityfs instead)
  * 1.3: BMCW_REC_DMA_CONSOLE (struct bmcw_dma_console)
  * 1.4: BMCW_IPMI_IF_SSIF
+ * 1.5: every event's ts_ns is the time of the event, CLOCK_MONOTONIC
+ *      (ktime_get_ns() in the module, bpf_ktime_get_ns() in BPF: as both
+ *      always were); one the module sends as 0 is stamped by BPF when
+ *      sent (as BMCW_REC_CFG always was). No layout change: the daemon
+ *      converts it to wall-clock time for its alerts.
  */
-#define BMCW_ABI_MINOR		4
+#define BMCW_ABI_MINOR		5
 #define BMCW_ABI_VERSION	((BMCW_ABI_MAJOR << 16) | BMCW_ABI_MINOR)
 
 #define BMCW_COMM_LEN		16
+
+/*
+ * Time: every event struct below starts with __u64 ts_ns, when the event
+ * happened on CLOCK_MONOTONIC (ktime_get_ns(), bpf_ktime_get_ns()). The
+ * module may leave it 0 where reading the clock on every call costs too
+ * much (a config access is mostly only counted): BPF stamps every record
+ * it sends whose ts_ns is 0, so a record in the ring buffer always has one.
+ */
 
 /* Direction of an access. */
 enum bmcw_dir {

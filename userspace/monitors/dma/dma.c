@@ -50,6 +50,24 @@ void dma_submit_all(struct dma_mon *st, struct bmcw_alert *al, int n)
 		pipeline_submit(st->d->pipeline, &al[i]);
 }
 
+void dma_submit_event(struct dma_mon *st, struct bmcw_alert *al, int n,
+		      uint64_t ts_ns)
+{
+	evclock_stamp(&st->d->clock, al, n, ts_ns);
+	dma_submit_all(st, al, n);
+}
+
+void dma_submit_window(struct dma_mon *st, struct bmcw_alert *al, int n,
+		       uint64_t from_mono, uint64_t to_mono)
+{
+	uint64_t from = evclock_to_real(&st->d->clock, from_mono);
+	uint64_t to = evclock_to_real(&st->d->clock, to_mono);
+
+	for (int i = 0; i < n && from && to >= from; i++)
+		alert_set_time(&al[i], BMCW_TIME_WINDOW, from, to);
+	dma_submit_all(st, al, n);
+}
+
 void dma_hook_failed(struct dma_mon *st, const char *what, int err,
 		     const char *why)
 {
@@ -112,7 +130,7 @@ static void on_fault(struct dma_mon *st, const struct bmcw_dma_fault *f)
 			    strstr(st->inv.fn[i].path, bdf) && n < sizeof(owner) - 16)
 				n += snprintf(owner + n, sizeof(owner) - n, "%s%s",
 					      n ? "," : "", st->inv.fn[i].bdf);
-	dma_submit_all(st, al, dma_rules_fault(f, &c, al));
+	dma_submit_event(st, al, dma_rules_fault(f, &c, al), f->ts_ns);
 }
 
 static void on_aer(struct dma_mon *st, const struct bmcw_dma_aer *a)
@@ -129,7 +147,7 @@ static void on_aer(struct dma_mon *st, const struct bmcw_dma_aer *a)
 		fn = inv_find(st, dev);
 	}
 	if (dma_rules_aer(a, fn ? fn->flags : 0, &al))
-		pipeline_submit(st->d->pipeline, &al);
+		dma_submit_event(st, &al, 1, a->ts_ns);
 }
 
 static int on_record(void *ctx, void *data, size_t len)

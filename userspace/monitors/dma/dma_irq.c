@@ -324,7 +324,7 @@ void dma_check_irqs(struct dma_mon *st, struct bmc_fn *b, uint64_t now,
 		if (st->d->learn)
 			traffic_learn_irq(st->d->learn, p->bdf, i, irqs[i], x.total);
 		if (dma_rules_irq(&s->learn, &st->params, &x, &al, &learned))
-			pipeline_submit(st->d->pipeline, &al);
+			dma_submit_window(st, &al, 1, interval ? now - interval : 0, now);
 		if (learned)
 			bmcw_log(LOG_INFO, "dma: %s irq %u learned peak %llu/s",
 				 p->bdf, irqs[i],

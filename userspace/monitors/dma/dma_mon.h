@@ -54,6 +54,7 @@ struct dma_unowned {
 	uint64_t *vals;			/* one vector's per-CPU counts */
 	uint64_t *told;			/* [cpu][vector]: in alerts so far */
 	uint64_t total;			/* all of them, at the last check */
+	uint64_t checked_mono;		/* when, CLOCK_MONOTONIC; 0: never */
 };
 
 struct bmc_fn {
@@ -94,8 +95,17 @@ struct dma_mon {
 	int ncpus;
 };
 
-/* dma.c */
+/*
+ * dma.c: alerts at the pipeline's time; of one event stamped @ts_ns
+ * (CLOCK_MONOTONIC, evclock.h); or of a sweep, what it counts having
+ * happened between two CLOCK_MONOTONIC times (the first sweep: 0, no
+ * window).
+ */
 void dma_submit_all(struct dma_mon *st, struct bmcw_alert *al, int n);
+void dma_submit_event(struct dma_mon *st, struct bmcw_alert *al, int n,
+		      uint64_t ts_ns);
+void dma_submit_window(struct dma_mon *st, struct bmcw_alert *al, int n,
+		       uint64_t from_mono, uint64_t to_mono);
 void dma_hook_failed(struct dma_mon *st, const char *what, int err,
 		     const char *why);
 void dma_load_inventory(struct dma_mon *st);

@@ -222,9 +222,11 @@ void dma_scan(struct dma_mon *st, uint64_t now)
 			memset(b, 0, sizeof(*b));
 		}
 		scan_posture(fn, iommu, ir, rows, nrows, &cur);
-		dma_submit_all(st, al, dma_rules_posture(b->have_posture ?
-							 &b->posture : NULL, &cur,
-							 al));
+		/* a change happened since the last scan (none: the state at start) */
+		dma_submit_window(st, al, dma_rules_posture(b->have_posture ?
+							    &b->posture : NULL, &cur,
+							    al),
+				  b->have_posture ? st->last_ns : 0, now);
 		b->posture = cur;
 		b->have_posture = 1;
 		dma_check_irqs(st, b, now, interval);

@@ -16,6 +16,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <bpf/bpf.h>
 #include <bpf/btf.h>
@@ -85,11 +86,12 @@ void dma_unowned_free(struct dma_mon *st)
 }
 
 /*
- * One vector's per-CPU counts: an alert for each CPU that took more. -1
- * when they cannot be read (the next check reads them again).
+ * One vector's per-CPU counts: an alert for each CPU that took more, which
+ * it took since the last check (@now: CLOCK_MONOTONIC). -1 when they
+ * cannot be read (the next check reads them again).
  */
 static int check_vector(struct dma_mon *st, unsigned int v,
-			struct msi_row *rows, int *nrows)
+			struct msi_row *rows, int *nrows, uint64_t now)
 {
 	struct dma_unowned *u = &st->unowned;
 	int fd = bpf_map__fd(st->skel->maps.vector_counts);
@@ -108,7 +110,7 @@ static int check_vector(struct dma_mon *st, unsigned int v,
 			*nrows = msi_senders_read(rows);
 		msi_senders_for_cpu(rows, *nrows, c, v, &st->inv, &who);
 		if (dma_rules_unowned_counted(c, v, u->vals[c] - *told, &who, &al))
-			pipeline_submit(st->d->pipeline, &al);
+			dma_submit_window(st, &al, 1, u->checked_mono, now);
 		*told = u->vals[c];
 	}
 	return 0;
@@ -118,17 +120,23 @@ void dma_unowned_check(struct dma_mon *st)
 {
 	static struct msi_row rows[MSI_TABLE_ROWS];
 	struct dma_unowned *u = &st->unowned;
-	uint64_t stats[DMA_STAT_MAX];
+	uint64_t stats[DMA_STAT_MAX], now;
+	struct timespec ts;
 	int nrows = -2;			/* not read yet */
 
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	now = (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
 	if (!u->link ||
 	    percpu_array_sum(bpf_map__fd(st->skel->maps.stats), DMA_STAT_MAX, stats))
 		return;
 	/* nothing new: no need to read 256 vectors' counts */
-	if (stats[DMA_STAT_UNOWNED] == u->total)
+	if (stats[DMA_STAT_UNOWNED] == u->total) {
+		u->checked_mono = now;
 		return;
+	}
 	for (unsigned int v = 0; v < DMA_NR_VECTORS; v++)
-		if (check_vector(st, v, rows, &nrows))
+		if (check_vector(st, v, rows, &nrows, now))
 			return;		/* the total stays: read all again */
 	u->total = stats[DMA_STAT_UNOWNED];
+	u->checked_mono = now;
 }

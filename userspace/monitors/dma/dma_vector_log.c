@@ -28,9 +28,11 @@
  * The kernel's "No irq handler for vector" message, in either of the forms
  * kernels print it (irq_stat.c) (pr_emerg_ratelimited:
  * 10 per 5 s) and its "N callbacks suppressed" note, which comes just
- * before the next message it lets through.
+ * before the next message it lets through. @ts_ns: when it was printed
+ * (CLOCK_MONOTONIC, stamped by BPF), 0 if unknown.
  */
-static void vector_message(struct dma_mon *st, const struct kmsg_vector *k)
+static void vector_message(struct dma_mon *st, const struct kmsg_vector *k,
+			   uint64_t ts_ns)
 {
 	struct kmsg_vec_count *v = NULL;
 	struct msi_senders who;
@@ -60,7 +62,7 @@ static void vector_message(struct dma_mon *st, const struct kmsg_vector *k)
 		if (dma_rules_vector_msg(k->cpu, k->vector, seen,
 					 st->kmsg_pending_suppressed, &who,
 					 st->vcount_why, &al))
-			pipeline_submit(st->d->pipeline, &al);
+			dma_submit_event(st, &al, 1, ts_ns);
 	}
 	st->kmsg_pending_suppressed = 0;
 }
@@ -71,7 +73,7 @@ void dma_on_console(struct dma_mon *st, const struct bmcw_dma_console *c)
 	size_t len = c->len < sizeof(c->text) ? c->len : sizeof(c->text);
 
 	if (kmsg_parse_vector_text(c->text, len, &k) != KMSG_VECTOR_NONE)
-		vector_message(st, &k);
+		vector_message(st, &k, c->ts_ns);
 }
 
 void dma_drain_kmsg(struct dma_mon *st)
@@ -89,8 +91,12 @@ void dma_drain_kmsg(struct dma_mon *st)
 			continue;	/* overwritten before we read them */
 		if (n <= 0)
 			break;
+		/*
+		 * Its time stamp is printk's clock (local_clock()), not
+		 * CLOCK_MONOTONIC: the time it is read stands in.
+		 */
 		if (kmsg_parse_vector(rec, n, &k) != KMSG_VECTOR_NONE)
-			vector_message(st, &k);
+			vector_message(st, &k, 0);
 	}
 }
 
