@@ -59,7 +59,7 @@ KIMG_DIRS = $(BMCW_KERNEL_DIR)/boot $(abspath $(realpath $(KDIR))/../../../boot)
 VMLINUX_SRC ?= $(firstword $(wildcard $(addsuffix /vmlinuz-$(KNAME),$(KIMG_DIRS)) \
 	$(KDIR)/vmlinux) $(if $(filter $(KNAME),$(KREL_RUNNING)),/sys/kernel/btf/vmlinux))
 
-.PHONY: all kmod bpf userspace deps deps-ok check demo eval bench install clean \
+.PHONY: all kmod bpf userspace deps deps-ok check demo eval bench bench-scale install clean \
 	dkms-install \
 	checkpatch selftest-kmods selftest-progs
 .PHONY: fuzz soak
@@ -190,6 +190,11 @@ soak: deps-ok
 bench: deps-ok
 	$(MAKE) all selftest-kmods KDIR=$(VM_KDIR)
 	bench/run
+
+# bmcwatchd against vCPUs and PCI functions (bench/run scale; opt-in, long).
+bench-scale: deps-ok
+	$(MAKE) all selftest-kmods KDIR=$(VM_KDIR)
+	bench/run scale
 
 # The detection matrix alone (it is also part of make check).
 eval: deps-ok

@@ -720,12 +720,96 @@ plot {', '.join(plots)}
         out += ["", f"![sweep cost]({os.path.basename(d)}/{png})"]
 
 
+def section_scale(d, P, out):
+    out.append("## 7. Size of the host: CPUs and PCI functions")
+    out.append("")
+    rows = []
+    for f in sorted(os.listdir(d)):
+        if not (f.startswith("scale-") and f.endswith(".dat")):
+            continue
+        tck = 100
+        with open(os.path.join(d, f)) as fh:
+            for ln in fh:
+                if ln.startswith("# clk_tck"):
+                    tck = int(ln.split()[2])
+        for r in read_lines(os.path.join(d, f)) or []:
+            if len(r) >= 14:
+                rows.append({"mode": r[0], "online": int(r[1]), "cpus": int(r[2]),
+                             "fns": int(r[3]), "start": float(r[4]), "secs": float(r[5]),
+                             "cpu_s": float(r[6]) / tck, "rss": int(r[7]), "hwm": int(r[8]),
+                             "maps": int(r[9]), "percpu": int(r[10]),
+                             "keys": int(r[11] or 0), "sweep": float(r[12]),
+                             "sweep_max": float(r[13])})
+    if not rows:
+        out.append("Not run (`make bench-scale`), or it failed (see scale-*.log).")
+        return
+    rows.sort(key=lambda r: (r["mode"], r["fns"], r["cpus"]))
+    out.append("bmcwatchd as shipped (interval 1 s), one emulated host per line, its PCI "
+               "functions made by QEMU's NVMe controllers' SR-IOV virtual functions (127 "
+               "each); every function's config space read once (as `lspci` does) so that the "
+               "counters have a key per function. In the instruction-count mode the host has "
+               "one online CPU of N possible (per-CPU maps have a slot per possible CPU, and "
+               "the daemon sums them all, so that is what its costs grow with) and every time "
+               "is an instruction count (1 ns = 1 instruction): idle CPU in instructions per "
+               "second, and as a share of a CPU retiring 10^9 a second (a server core "
+               "retires several times more). `wall` lines have N online vCPUs "
+               "(multi-threaded TCG, on this host's cores): times are the emulator's, "
+               "inflated by its load. BPF maps: the kernel memory charged for the maps the "
+               "daemon holds, per-CPU maps in brackets; the sweep is the pcie monitor's work "
+               "of one interval (`bmcwatch_interval_seconds`), median over the idle phase "
+               "and the longest since start (the first sweep, the inventory's).")
+    out.append("")
+    out.append("| mode | CPUs (online) | PCI functions | start-up | idle CPU | resident | "
+               "BPF maps (per-CPU) | config keys | sweep, median / longest |")
+    out.append("|---|---|---|---|---|---|---|---|---|")
+    for r in rows:
+        ic = r["mode"] == "icount"
+        share = 100.0 * r["cpu_s"] / r["secs"] if r["secs"] else float("nan")
+        idle = (f"{r['cpu_s'] / r['secs'] * 1e3:.2f} M instr./s ({share:.3f}%)" if ic
+                else f"{share:.2f}% of a vCPU")
+        start = (f"{r['start']:.0f} M instr." if ic else f"{r['start'] / 1000:.2f} s")
+        unit = "M instr." if ic else "ms"
+        out.append(f"| {r['mode']} | {r['cpus']} ({r['online']}) | {r['fns']} | {start} | "
+                   f"{idle} | {r['rss'] / 1024:.1f} MiB (peak {r['hwm'] / 1024:.1f}) | "
+                   f"{r['maps'] / 2**20:.1f} MiB ({r['percpu'] / 2**20:.1f}) | {r['keys']:,} | "
+                   f"{r['sweep'] / 1000:.2f} / {r['sweep_max'] / 1000:.2f} {unit} |")
+    out.append("")
+    big = [r for r in rows if r["cpus"] >= 64 and r["fns"] >= 500]
+    for r in big:
+        ic = r["mode"] == "icount"
+        share = 100.0 * r["cpu_s"] / r["secs"]
+        verdict = [
+            ("idle under 0.1% of one CPU", share < 0.1, f"{share:.3f}%"),
+            ("resident under 32 MiB", r["rss"] / 1024 < 32, f"{r['rss'] / 1024:.1f} MiB"),
+            ("a sweep under 10 ms", r["sweep_max"] / 1000 < 10,
+             f"longest {r['sweep_max'] / 1000:.2f} {'M instr.' if ic else 'ms'}"),
+        ]
+        out.append(f"Goals at {r['cpus']} CPUs and {r['fns']} functions ({r['mode']}): " +
+                   "; ".join(f"{g}: {'met' if ok else 'not met'} ({v})"
+                             for g, ok, v in verdict) + ".")
+        out.append("")
+    by = defaultdict(list)
+    for r in rows:
+        by[(r["mode"], r["fns"])].append(r)
+    for (mode, fns), rs in sorted(by.items()):
+        if len(rs) > 1 and rs[-1]["cpus"] > rs[0]["cpus"]:
+            lo, hi = rs[0], rs[-1]
+            per_cpu = (hi["percpu"] - lo["percpu"]) / (hi["cpus"] - lo["cpus"])
+            sw = hi["sweep"] / lo["sweep"] if lo["sweep"] else float("nan")
+            out.append(f"{mode}, {fns} functions, {lo['cpus']} to {hi['cpus']} CPUs: the "
+                       f"per-CPU maps grow by {per_cpu / 1024:.0f} KiB per CPU, the daemon's "
+                       f"resident memory x{hi['rss'] / lo['rss']:.2f}, its sweep "
+                       f"x{sw:.2f}.")
+            out.append("")
+
+
 def main():
     d, report = sys.argv[1], sys.argv[2]
     m = read_kv(os.path.join(d, "machine.txt"))
     P = Plot(d)
     tags = ["cfgread", "ipmi", "irq", "daemon", "latency"] + \
-        [f"sweep-{c}" for c in (1, 2, 4, 8)]
+        [f"sweep-{c}" for c in (1, 2, 4, 8)] + \
+        sorted(f[:-5] for f in os.listdir(d) if f.startswith("scale-") and f.endswith(".meta"))
     out = [f"# bmcwatch benchmarks, {os.path.basename(d)}", ""]
     out.append(f"Run {m.get('date', '?')} by `make bench` "
                f"({m.get('commit', '?')}); samples and plots in "
@@ -758,7 +842,7 @@ def main():
                    f"trust the per-round ratios and their spreads, not single numbers.")
     out.append("")
     for sec in (section_cfgread, section_ipmi, section_irq, section_daemon,
-                section_latency, section_sweep):
+                section_latency, section_sweep, section_scale):
         sec(d, P, out)
         out.append("")
     out.append("## Method")

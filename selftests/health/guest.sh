@@ -257,13 +257,23 @@ same_metrics() {
 	done <<<"$(missed_debugfs)"
 	[ "$(metric bmcwatch_kernel_hooks 'monitor="ipmi",state="placed"')" = \
 	  "$(grep -c '^hook=ipmi/.* state=placed ' $D/hooks)" ] &&
-		[ -n "$(metric bmcwatch_bpf_recursion_misses_total 'program="on_cfg_access"')" ]
+		[ -n "$(metric bmcwatch_bpf_recursion_misses_total 'program="on_cfg_access"')" ] &&
+		interval_timed pcie && interval_timed ipmi
+}
+# interval_timed MONITOR: its last interval's work took some time, not
+# more than the longest, and seconds, not some other unit (under 5)
+interval_timed() {
+	local l m
+	l=$(metric bmcwatch_interval_seconds "monitor=\"$1\"")
+	m=$(metric bmcwatch_interval_seconds_max "monitor=\"$1\"")
+	[ -n "$l" ] && [ -n "$m" ] &&
+		awk -v l="$l" -v m="$m" 'BEGIN { exit !(l > 0 && l <= m && m < 5) }'
 }
 if within 10 same_metrics; then
-	ktap_ok "metrics: bmcwatch_kernel_losses_total, bmcwatch_hook_missed_total, bmcwatch_kernel_hooks equal debugfs; recursion misses per program"
+	ktap_ok "metrics: bmcwatch_kernel_losses_total, bmcwatch_hook_missed_total, bmcwatch_kernel_hooks equal debugfs; recursion misses per program; each monitor's interval work timed"
 else
-	ktap_fail "metrics: bmcwatch_kernel_losses_total, bmcwatch_hook_missed_total, bmcwatch_kernel_hooks equal debugfs" \
-		"$(grep -E '^bmcwatch_(kernel|hook|bpf)' $METRICS | head -12 | tr '\n' ';')"
+	ktap_fail "metrics: bmcwatch_kernel_losses_total, bmcwatch_hook_missed_total, bmcwatch_kernel_hooks equal debugfs; each monitor's interval work timed" \
+		"$(grep -E '^bmcwatch_(kernel|hook|bpf|interval)' $METRICS | head -16 | tr '\n' ';')"
 fi
 
 # --- 15-16. An NMI storm, counted exactly ------------------------------------

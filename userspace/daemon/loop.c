@@ -218,6 +218,35 @@ static void modwatch_interval(struct daemon_run *r)
 				r->have_base ? &r->base : NULL);
 }
 
+/*
+ * A monitor's work of one interval (draining, sweeping its per-CPU maps,
+ * reclaiming keys) is what grows with the host's CPUs and functions: its
+ * time, last and longest, goes to the metrics, where an operator of a big
+ * host sees it approach the interval.
+ */
+static void timed_interval(struct bmcw_daemon *d, struct monitor_slot *s,
+			   uint64_t now)
+{
+	uint64_t t0 = mono_ns();
+	char labels[80];
+
+	s->ops->on_interval(s->state, now);
+	s->interval_ns = mono_ns() - t0;
+	if (s->interval_ns > s->interval_max_ns)
+		s->interval_max_ns = s->interval_ns;
+	if (!d->metrics)
+		return;
+	metrics_declare(d->metrics, "bmcwatch_interval_seconds", METRIC_GAUGE,
+			"Time a monitor's work of the last interval took (draining, sweeping, reclaiming).");
+	metrics_declare(d->metrics, "bmcwatch_interval_seconds_max", METRIC_GAUGE,
+			"The longest a monitor's work of one interval took since the daemon started.");
+	snprintf(labels, sizeof(labels), "monitor=\"%s\"", s->ops->name);
+	metrics_set(d->metrics, "bmcwatch_interval_seconds", labels,
+		    s->interval_ns / 1e9);
+	metrics_set(d->metrics, "bmcwatch_interval_seconds_max", labels,
+		    s->interval_max_ns / 1e9);
+}
+
 static void on_timer(struct daemon_run *r, uint64_t now)
 {
 	uint64_t ticks;
@@ -226,7 +255,7 @@ static void on_timer(struct daemon_run *r, uint64_t now)
 		return;
 	for (size_t m = 0; m < bmcw_monitor_count; m++)
 		if (r->slots[m].enabled && r->slots[m].ops->on_interval)
-			r->slots[m].ops->on_interval(r->slots[m].state, now);
+			timed_interval(&r->d, &r->slots[m], now);
 	/* after the monitors drained their ring buffers */
 	kmod_state_interval(r->d.kmod);
 	learn_interval(r);

@@ -88,6 +88,8 @@ struct monitor_slot {
 	bool enabled;
 	int fd;
 	char why[128];			/* why it is disabled */
+	uint64_t interval_ns;		/* its last on_interval took */
+	uint64_t interval_max_ns;	/* the longest one since start */
 };
 
 /*
