@@ -14,6 +14,7 @@
  * which it removes at its exit, before what they show is freed:
  *   inventory, regions  every PCI function, its config-space layout by
  *                       register class (pcie_inventory.c)
+ *   inventory_gen       a number that moves at each change of inventory
  *   pci_ops    the bus ops wrappers, and other wrappers found on ours
  *              (pcie_hook.c)
  *   lpc_decode the PCH LPC/eSPI decode map, at load and now (lpc_hook.c)

@@ -12,6 +12,7 @@
 #include <linux/hashtable.h>
 #include <linux/mutex.h>
 #include <linux/pci.h>
+#include <linux/random.h>
 #include <linux/seq_file.h>
 #include <linux/siphash.h>
 #include <linux/slab.h>
@@ -23,7 +24,15 @@ DEFINE_HASHTABLE(bmcw_fn_table, BMCW_FN_HASH_BITS);
 static DEFINE_MUTEX(inv_lock);
 static struct workqueue_struct *free_wq;	/* drained at exit */
 static unsigned int nr_fns;
-static struct dentry *dbg_files[4];
+/*
+ * Bumped under inv_lock at every change the inventory shows (a function
+ * added or removed, a driver bound or unbound, the BMC list written): a
+ * reader of debugfs inventory_gen parses the whole inventory again only
+ * when it moved, instead of every interval (its cost grows with the
+ * host's functions).
+ */
+static u64 inv_gen;
+static struct dentry *dbg_files[5];
 
 static void inventory_debugfs_init(struct dentry *dir);
 
@@ -209,6 +218,7 @@ static void update_flags_locked(void)
 	int bkt;
 
 	lockdep_assert_held(&inv_lock);
+	WRITE_ONCE(inv_gen, inv_gen + 1);
 	rcu_read_lock();
 	hash_for_each_rcu(bmcw_fn_table, bkt, fn, node) {
 		u32 flags = fn->flags & ~bmc_bits;
@@ -355,6 +365,8 @@ int bmcw_inventory_init(struct dentry *dir)
 	}
 	pci_nb_registered = true;
 	mutex_lock(&inv_lock);
+	/* from anywhere: a reader never takes another load's for its own */
+	inv_gen = get_random_u64();
 	for_each_pci_dev(pdev)
 		if (!bmcw_fn_lookup(bmcw_pdev_key(pdev)))
 			add_pdev_locked(pdev, BMCW_DEV_PRESENT);
@@ -524,7 +536,14 @@ void bmcw_inventory_show(struct seq_file *m, u32 mask,
 	mutex_unlock(&inv_lock);
 }
 
+static int inventory_gen_show(struct seq_file *m, void *v)
+{
+	seq_printf(m, "%llu\n", READ_ONCE(inv_gen));
+	return 0;
+}
+
 DEFINE_SHOW_ATTRIBUTE(inventory);
+DEFINE_SHOW_ATTRIBUTE(inventory_gen);
 DEFINE_SHOW_ATTRIBUTE(regions);
 
 /* debugfs inventory and regions, in the module's directory @dir */
@@ -537,4 +556,6 @@ static void inventory_debugfs_init(struct dentry *dir)
 	dbg_files[1] = debugfs_create_file("regions", 0400, dir, NULL,
 					   &regions_fops);
 	bmcw_registers_debugfs_init(dir, &dbg_files[2]);
+	dbg_files[4] = debugfs_create_file("inventory_gen", 0400, dir, NULL,
+					   &inventory_gen_fops);
 }

@@ -76,7 +76,7 @@ counted_alerted() {
 }
 
 ktap_header
-ktap_plan 19
+ktap_plan 20
 
 cc -O2 -o $EDU_DMA selftests/dma/edu_dma.c || { ktap_fail "edu_dma builds"; exit 1; }
 bmcw_load || { ktap_fail "module loads"; exit 1; }
@@ -324,18 +324,32 @@ grp=$(basename "$(readlink /sys/bus/pci/devices/$bdf/iommu_group)")
 gtype=/sys/kernel/iommu_groups/$grp/type
 mode=$(stat -c %A "$gtype" 2>/dev/null)
 bmcw_stop
+late="edu declared a BMC function while bmcwatchd runs: dma.unconfined at the next intervals (the module's inventory read again when it changed)"
+unconfined=".bmcwatch.device.bdf == \"$bdf\" and .bmcwatch.extra.domain == \"identity\""
 if [[ -n $mode && $mode != *w* ]]; then
 	ktap_skip "identity domain raises dma.unconfined at load" \
 		"this kernel cannot change an IOMMU group's domain type ($gtype is read-only: writable from 5.11)"
+	ktap_skip "$late" "as above"
 elif was=$(cat "$gtype") && echo identity >"$gtype"; then
 	bmcw_start -c /tmp/dma.conf --bmc-device 1234:11e8
 	ktap_check "identity domain raises dma.unconfined at load" \
-		bmcw_wait_alert dma.unconfined 5 \
-		".bmcwatch.device.bdf == \"$bdf\" and .bmcwatch.extra.domain == \"identity\""
+		bmcw_wait_alert dma.unconfined 5 "$unconfined"
+	bmcw_stop
+	# 5b. The same edu, no BMC's at start (the daemon checks BMC
+	# functions only), then declared one through the module's knob.
+	bmcw_start -c /tmp/dma.conf
+	sleep 1
+	if ! bmcw_no_alerts '.rule.name == "dma.unconfined"'; then
+		ktap_fail "$late" "dma.unconfined before edu was declared a BMC function"
+	else
+		echo 1234:11e8 >/sys/kernel/bmcwatch/bmc_devices
+		ktap_check "$late" bmcw_wait_alert dma.unconfined 5 "$unconfined"
+	fi
 	bmcw_stop
 	echo "$was" >"$gtype"
 else
 	ktap_fail "identity domain raises dma.unconfined at load" "cannot set group type"
+	ktap_fail "$late" "cannot set group type"
 fi
 
 # 6. AER: a corrected error injected on the root port above the second edu.

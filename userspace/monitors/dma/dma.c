@@ -83,20 +83,45 @@ void dma_hook_failed(struct dma_mon *st, const char *what, int err,
 }
 
 /*
+ * The module's generation of its inventory; false when it has none (an
+ * older module: the inventory is read every time).
+ */
+static bool read_inv_gen(uint64_t *gen)
+{
+	char line[32], *end;
+
+	if (read_line_file(INVENTORY_GEN, line, sizeof(line)))
+		return false;
+	errno = 0;
+	*gen = strtoull(line, &end, 10);
+	return !errno && end != line && !*end;
+}
+
+/*
  * The module's inventory: every function with its BMC flags and path, all
- * of them (dma_inv.c). One that cannot be read or parsed keeps the last
- * good one, and is said once, loudly, until it parses again: BMC functions
- * it would list are not checked meanwhile.
+ * of them (dma_inv.c). Read again only when the module's generation of it
+ * moved: rendering and parsing it costs in proportion to the host's
+ * functions, every interval. One that cannot be read or parsed keeps the
+ * last good one, and is said once, loudly, until it parses again: BMC
+ * functions it would list are not checked meanwhile.
  */
 void dma_load_inventory(struct dma_mon *st)
 {
 	char err[512], why[700];
+	uint64_t gen = 0;
+	bool have_gen = read_inv_gen(&gen);
 
+	if (have_gen && st->inv_have_gen && gen == st->inv_gen && !st->inv_bad)
+		return;
+	/* the generation read before the inventory: a change meanwhile shows next time */
+	st->inv_have_gen = false;
 	if (!dma_inv_read(INVENTORY, &st->inv, err, sizeof(err))) {
 		if (st->inv_bad)
 			bmcw_log(LOG_NOTICE, "dma: the module's inventory parses again (%zu functions)",
 				 st->inv.n);
 		st->inv_bad = false;
+		st->inv_have_gen = have_gen;
+		st->inv_gen = gen;
 		return;
 	}
 	if (st->inv_bad)

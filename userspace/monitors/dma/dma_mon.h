@@ -26,6 +26,7 @@
 
 #define MAX_IRQS_PER_FN	64
 #define INVENTORY	BMCW_DEBUGFS_DIR "/inventory"
+#define INVENTORY_GEN	BMCW_DEBUGFS_DIR "/inventory_gen"
 #define IOMMU_TABLE	BMCW_DEBUGFS_DIR "/iommu"
 #define SYS_PCI		"/sys/bus/pci/devices"
 
@@ -86,6 +87,8 @@ struct dma_mon {
 	bool noirqdebug_told;
 	struct dma_inv inv;		/* the module's, every function */
 	bool inv_bad;			/* the last read failed (said once) */
+	bool inv_have_gen;		/* inv is what inventory_gen inv_gen showed */
+	uint64_t inv_gen;
 	struct bmc_fn *bmc;		/* every BMC function seen */
 	unsigned int nbmc;
 	struct dma_irq_params params;
