@@ -19,6 +19,9 @@ BENCH_SETUP=bare
 BENCH_BT_PID=
 # Extra bmcwatchd arguments of the "with" setups.
 BENCH_DAEMON_ARGS=${BENCH_DAEMON_ARGS:-}
+# Extra bmcwatch.ko parameters of the "module" and "with" setups, e.g.
+# hooks_off=ipmi/port_outb to see what one hook costs.
+BENCH_MODULE_ARGS=${BMCW_BENCH_MODULE_ARGS:-}
 
 bench_log() { echo "bench: $*" >&2; }
 
@@ -86,7 +89,8 @@ bench_switch() {
 		;;
 	module | with)
 		if ! bench_module_loaded; then
-			bmcw_load || return 1
+			# shellcheck disable=SC2086 # a list of parameters
+			bmcw_load $BENCH_MODULE_ARGS || return 1
 		fi
 		;;
 	esac

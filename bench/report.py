@@ -260,7 +260,16 @@ def section_cfgread(d, P, out):
                    f"{fmt(med(R.best('module')) - base)} {unit}, module + BPF "
                    f"{fmt(med(R.best('with')) - base)} {unit}. Batches of one setup within a "
                    f"round differ by a median {R.spread('bare') * 100:.1f}% (bare).")
-    out.append("")
+    sysfs = modes(d, "cfgread-sysfs")
+    if sysfs:
+        out.append("What lspci does, measured after each batch: one `pread()` of the first 256 "
+                   "bytes of the function's sysfs `config` file (64 config reads, from a "
+                   "process: each is counted with the user origin). The bpftrace kprobe does not "
+                   "see these (they do not pass through `pci_bus_read_config_dword()`).")
+        out.append("")
+        setup_table(out, sysfs, ("bare", "module", "with"), names, "bare", "ns",
+                    "per 256-byte read")
+        out.append("")
     out.append("Under TCG a config read is emulated cheaply (the instruction count of a bare "
                "read is the kernel's own path: lock, ops, the port or MMCONFIG access, each "
                "access one instruction) while on hardware a config read is a non-posted PCIe "
@@ -293,6 +302,47 @@ plot {', '.join(plots)}
 """)
     if png:
         out += ["", f"![config-space read cost]({os.path.basename(d)}/{png})"]
+
+
+PARTS = (("module", "bmcwatch.ko, nobody attached"),
+         ("empty", "an empty program on bmcwatch_cfg_access (the whole event built)"),
+         ("array", "+ per-CPU array lookup and locked add"),
+         ("plain", "+ per-CPU array lookup and plain add"),
+         ("hash", "+ per-CPU hash lookup and locked add"),
+         ("prog", "bpf/pcie.bpf.c on bmcwatch_cfg_access, alone"),
+         ("c-empty", "an empty program on bmcwatch_cfg_count (a read's key only)"),
+         ("c-array", "+ per-CPU array lookup and locked add"),
+         ("c-plain", "+ per-CPU array lookup and plain add"),
+         ("c-hash", "+ per-CPU hash lookup and locked add"),
+         ("c-prog", "bpf/pcie.bpf.c on bmcwatch_cfg_count, alone"),
+         ("with", "bmcwatchd (every monitor)"))
+
+
+def section_cfgparts(d, P, out):
+    """bench/run cfgparts (run by name only): the breakdown of a traced read."""
+    runs = [(name, Rounds(read_lines(os.path.join(d, f"{name}-icount.dat")), med))
+            for name in ("cfgparts", "cfgparts-sysfs")]
+    if not any(R.by for _, R in runs):
+        return
+    out.append("## 1b. Where a traced config read goes (instructions)")
+    out.append("")
+    out.append("`bench/run cfgparts`: the loop of section 1 and the 256-byte sysfs read, with "
+               "bmcwatch.ko loaded and one program at a time on its config tracepoints "
+               "(`bench/src/cfg_parts.bpf.c`, attached by `bench/.out/bpf_attach`), so each "
+               "row adds one part; *added* is against the module alone.")
+    out.append("")
+    out.append("| setup | per read | added | per 256-byte sysfs read | added |")
+    out.append("|---|---|---|---|---|")
+    for st, name in PARTS:
+        cells = []
+        for _, R in runs:
+            b, m = R.best(st), R.best("module")
+            if not b or not m:
+                cells += ["n/a", "n/a"]
+                continue
+            cells += [fmt(med(b)), "-" if st == "module" else f"+{fmt(med(b) - med(m))}"]
+        if cells.count("n/a") < 4:
+            out.append(f"| {name} | " + " | ".join(cells) + " |")
 
 
 def ratio_plot(P, d, png, title, series, goal):
@@ -807,7 +857,7 @@ def main():
     d, report = sys.argv[1], sys.argv[2]
     m = read_kv(os.path.join(d, "machine.txt"))
     P = Plot(d)
-    tags = ["cfgread", "ipmi", "irq", "daemon", "latency"] + \
+    tags = ["cfgread", "cfgparts", "ipmi", "irq", "daemon", "latency"] + \
         [f"sweep-{c}" for c in (1, 2, 4, 8)] + \
         sorted(f[:-5] for f in os.listdir(d) if f.startswith("scale-") and f.endswith(".meta"))
     out = [f"# bmcwatch benchmarks, {os.path.basename(d)}", ""]
@@ -841,7 +891,7 @@ def main():
                    f"{m.get('nproc', '?')} CPUs): absolute times are inflated and noisy; "
                    f"trust the per-round ratios and their spreads, not single numbers.")
     out.append("")
-    for sec in (section_cfgread, section_ipmi, section_irq, section_daemon,
+    for sec in (section_cfgread, section_cfgparts, section_ipmi, section_irq, section_daemon,
                 section_latency, section_sweep, section_scale):
         sec(d, P, out)
         out.append("")

@@ -100,15 +100,32 @@ static __always_inline void send(__u32 type, const void *src, __u32 len)
 /*
  * The hottest path of the project: every config access on the host. The
  * tracepoint hands us the counter key and the function's flags as scalars,
- * so counting copies nothing; only the rare sent event is copied.
+ * so counting copies nothing; only the rare sent event is copied. Reads
+ * are never sent: on bmcwatch_cfg_count their event may not even exist.
  */
+static __always_inline void on_access(const struct bmcw_cfg_access *ka,
+				      __u64 key, __u32 fn_flags)
+{
+	count(key);
+	if (ka && worth_sending(key, fn_flags))
+		send(BMCW_REC_CFG, ka, sizeof(*ka));
+}
+
+/* ABI 1.6: the module builds a read's event only for other listeners. */
+SEC("raw_tp/bmcwatch_cfg_count")
+int BPF_PROG(on_cfg_count, const struct bmcw_cfg_access *ka, __u64 key,
+	     __u32 fn_flags)
+{
+	on_access(ka, key, fn_flags);
+	return 0;
+}
+
+/* Modules before 1.6 (the loader attaches one of the two). */
 SEC("raw_tp/bmcwatch_cfg_access")
 int BPF_PROG(on_cfg_access, const struct bmcw_cfg_access *ka, __u64 key,
 	     __u32 fn_flags)
 {
-	count(key);
-	if (worth_sending(key, fn_flags))
-		send(BMCW_REC_CFG, ka, sizeof(*ka));
+	on_access(ka, key, fn_flags);
 	return 0;
 }
 

@@ -167,6 +167,8 @@ void bmcw_cfg_hook_dev_gone(struct pci_dev *pdev);
 void bmcw_cfg_describe(struct bmcw_cfg_access *a, u32 seg, u8 bus, u8 devfn,
 		       u16 where, u8 size, u8 dir, u8 origin);
 void bmcw_cfg_report(const struct bmcw_cfg_access *a);
+/* Does anyone listen on the config tracepoints (describe only if so)? */
+bool bmcw_cfg_watched(void);
 
 /* pcie_acpi.c: config accesses by ACPI AML, which bypass bus ops */
 void bmcw_cfg_acpi_init(void);
@@ -181,6 +183,8 @@ struct bmcw_text_range {
 
 #define BMCW_USER_CFG_FNS	6
 extern struct bmcw_text_range bmcw_user_cfg[BMCW_USER_CFG_FNS];
+/* From the lowest start to the highest end of the six */
+extern struct bmcw_text_range bmcw_user_cfg_span;
 int bmcw_origin_init(void);
 void bmcw_origin_exit(void);
 /* A user access that came through vfio-pci's config region (a VMM). */
@@ -188,11 +192,18 @@ bool bmcw_user_via_vfio(void);
 /* The origin from further up the stack (through another wrapper). */
 u8 bmcw_origin_deep(void);
 
-/* Origin of a config access from the return address of the bus op. */
+/*
+ * Origin of a config access from the return address of the bus op. The
+ * six functions sit side by side in the kernel's text: the kernel's own
+ * accesses, nearly all of them, are told by one range check.
+ */
 static inline u8 bmcw_origin(unsigned long caller)
 {
 	int i;
 
+	if (caller < bmcw_user_cfg_span.start ||
+	    caller >= bmcw_user_cfg_span.end)
+		return BMCW_ORIGIN_KERNEL;
 	for (i = 0; i < BMCW_USER_CFG_FNS; i++)
 		if (caller >= bmcw_user_cfg[i].start &&
 		    caller < bmcw_user_cfg[i].end)

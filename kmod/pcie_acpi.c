@@ -42,7 +42,7 @@ static int read_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 	u8 size = width_bytes(regs_get_kernel_argument(regs, 3));
 
 	c->valid = false;
-	if (!id || !size || !trace_bmcwatch_cfg_access_enabled())
+	if (!id || !size || !bmcw_cfg_watched())
 		return 0;
 	bmcw_cfg_describe(&c->a, id->segment, id->bus,
 			  PCI_DEVFN(id->device, id->function),
@@ -76,7 +76,7 @@ static int write_pre(struct kprobe *p, struct pt_regs *regs)
 	u8 size = width_bytes(regs_get_kernel_argument(regs, 3));
 	struct bmcw_cfg_access a;
 
-	if (!id || !size || !trace_bmcwatch_cfg_access_enabled())
+	if (!id || !size || !bmcw_cfg_watched())
 		return 0;
 	bmcw_cfg_describe(&a, id->segment, id->bus,
 			  PCI_DEVFN(id->device, id->function),

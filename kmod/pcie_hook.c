@@ -200,16 +200,29 @@ void bmcw_cfg_describe(struct bmcw_cfg_access *a, u32 seg, u8 bus, u8 devfn,
 
 static __always_inline void report(const struct bmcw_cfg_access *a)
 {
+	u64 key = BMCW_CFG_KEY_PACK(a->seg, a->bus, a->devfn, a->cls, a->dir,
+				    a->origin);
+
 	bmcw_kstat_inc(BMCW_KSTAT_CFG_TRACED);
-	trace_bmcwatch_cfg_access(a, BMCW_CFG_KEY_PACK(a->seg, a->bus,
-						       a->devfn, a->cls,
-						       a->dir, a->origin),
-				  a->fn_flags);
+	trace_bmcwatch_cfg_access(a, key, a->fn_flags);
+	trace_bmcwatch_cfg_count(a, key, a->fn_flags);
 }
 
 void bmcw_cfg_report(const struct bmcw_cfg_access *a)
 {
 	report(a);
+}
+
+/* Is anyone listening on either config tracepoint? */
+static __always_inline bool watched(void)
+{
+	return trace_bmcwatch_cfg_access_enabled() ||
+	       trace_bmcwatch_cfg_count_enabled();
+}
+
+bool bmcw_cfg_watched(void)
+{
+	return watched();
 }
 
 /*
@@ -277,14 +290,51 @@ static noinline int write_traced(struct pci_ops *orig, struct pci_bus *bus,
 	return ret;
 }
 
+/*
+ * A read while only counters listen (bmcwatch_cfg_count): its counter key
+ * and nothing more. Reads are never sent on, so their event (the process,
+ * the value, the function's flags) would be built for nobody; building it
+ * was most of a traced read's cost.
+ */
+static noinline int read_counted(struct pci_ops *orig, struct pci_bus *bus,
+				 unsigned int devfn, int where, int size,
+				 u32 *val, unsigned long caller)
+{
+	u32 seg = pci_domain_nr(bus);
+	u8 nr = bus->number, origin = origin_of(caller), cls;
+	const struct bmcw_fn *fn;
+	u32 flags = 0;
+	int ret;
+
+	/* as in describe(): entries are freed after an RCU grace period */
+	preempt_disable_notrace();
+	fn = bmcw_fn_lookup(bmcw_key(seg, nr, devfn));
+	cls = bmcw_region_of(fn, where, size)->cls;
+	if (origin == BMCW_ORIGIN_USER && fn)
+		flags = READ_ONCE(fn->flags);
+	preempt_enable_notrace();
+	if (origin == BMCW_ORIGIN_USER && (flags & BMCW_FN_VFIO) &&
+	    bmcw_user_via_vfio())
+		origin = BMCW_ORIGIN_VFIO;
+	ret = orig->read(bus, devfn, where, size, val);
+	bmcw_kstat_inc(BMCW_KSTAT_CFG_TRACED);
+	trace_bmcwatch_cfg_count(NULL, BMCW_CFG_KEY_PACK(seg, nr, devfn, cls,
+							 BMCW_DIR_READ, origin),
+				 0);
+	return ret;
+}
+
 static int bmcw_read(struct pci_bus *bus, unsigned int devfn, int where,
 		     int size, u32 *val)
 {
 	struct pci_ops *orig = orig_ops(bus);
 
 	bmcw_kstat_inc(BMCW_KSTAT_CFG_READS);
-	if (!trace_bmcwatch_cfg_access_enabled() || !READ_ONCE(bmcw_enabled))
+	if (!watched() || !READ_ONCE(bmcw_enabled))
 		return orig->read(bus, devfn, where, size, val);
+	if (!trace_bmcwatch_cfg_access_enabled())
+		return read_counted(orig, bus, devfn, where, size, val,
+				    _RET_IP_);
 	return read_traced(orig, bus, devfn, where, size, val, _RET_IP_);
 }
 
@@ -294,7 +344,7 @@ static int bmcw_write(struct pci_bus *bus, unsigned int devfn, int where,
 	struct pci_ops *orig = orig_ops(bus);
 
 	bmcw_kstat_inc(BMCW_KSTAT_CFG_WRITES);
-	if (!trace_bmcwatch_cfg_access_enabled() || !READ_ONCE(bmcw_enabled))
+	if (!watched() || !READ_ONCE(bmcw_enabled))
 		return orig->write(bus, devfn, where, size, val);
 	return write_traced(orig, bus, devfn, where, size, val, _RET_IP_);
 }

@@ -18,6 +18,7 @@
 #include "bmcwatch.h"
 
 struct bmcw_text_range bmcw_user_cfg[BMCW_USER_CFG_FNS] __read_mostly;
+struct bmcw_text_range bmcw_user_cfg_span __read_mostly;
 
 /* Size of the function at @addr from "name+0x0/0x90 [mod]". */
 static unsigned long func_size(unsigned long addr)
@@ -48,6 +49,7 @@ int bmcw_origin_init(void)
 		(unsigned long)pci_user_write_config_word,
 		(unsigned long)pci_user_write_config_dword,
 	};
+	struct bmcw_text_range span = { ULONG_MAX, 0 };
 	int i;
 
 	for (i = 0; i < ARRAY_SIZE(fns); i++) {
@@ -57,7 +59,10 @@ int bmcw_origin_init(void)
 			return -ENOENT;
 		bmcw_user_cfg[i].start = fns[i];
 		bmcw_user_cfg[i].end = fns[i] + size;
+		span.start = min(span.start, fns[i]);
+		span.end = max(span.end, fns[i] + size);
 	}
+	bmcw_user_cfg_span = span;
 	origin_cache_init();
 	return 0;
 }

@@ -64,6 +64,33 @@ TRACE_EVENT(bmcwatch_cfg_access,
 		  __entry->fn_flags, __entry->pid, __entry->comm)
 );
 
+/*
+ * Every config access once more, for counters: what the counting fast path
+ * needs as scalars. @a is the whole event for writes, which a consumer may
+ * want to send on, and may be NULL for reads: while nobody listens on
+ * bmcwatch_cfg_access a read is counted without building its event (nor
+ * @fn_flags, then 0), which is most of what tracing one costs.
+ */
+TRACE_EVENT(bmcwatch_cfg_count,
+	TP_PROTO(const struct bmcw_cfg_access *a, u64 key, u32 fn_flags),
+	TP_ARGS(a, key, fn_flags),
+	TP_STRUCT__entry(
+		__field(u64, key)
+		__field(u32, fn_flags)
+	),
+	TP_fast_assign(
+		__entry->key = key;
+		__entry->fn_flags = fn_flags;
+	),
+	TP_printk("%04x:%02x:%02x.%u %s cls=%u origin=%u flags=0x%x",
+		  BMCW_CFG_KEY_SEG(__entry->key), BMCW_CFG_KEY_BUS(__entry->key),
+		  PCI_SLOT(BMCW_CFG_KEY_DEVFN(__entry->key)),
+		  PCI_FUNC(BMCW_CFG_KEY_DEVFN(__entry->key)),
+		  BMCW_CFG_KEY_DIR(__entry->key) ? "write" : "read",
+		  BMCW_CFG_KEY_CLS(__entry->key),
+		  BMCW_CFG_KEY_ORIGIN(__entry->key), __entry->fn_flags)
+);
+
 TRACE_EVENT(bmcwatch_dev_event,
 	TP_PROTO(const struct bmcw_dev_event *e),
 	TP_ARGS(e),

@@ -11,7 +11,7 @@ cd "$(dirname "$0")/../.."
 . selftests/lib/bmcwatch.sh
 
 ktap_header
-ktap_plan 15
+ktap_plan 17
 
 modprobe -q ahci 2>/dev/null
 bmcw_load || { ktap_fail "module loads"; exit 1; }
@@ -34,6 +34,27 @@ if [ $((after - before)) -eq 100 ]; then
 	ktap_ok "100 sysfs reads count exactly 100 (id, read, user)"
 else
 	ktap_fail "100 sysfs reads count exactly 100 (id, read, user)" \
+		"before=$before after=$after"
+fi
+
+# 1b. Reads are counted on bmcwatch_cfg_count, where the module builds no
+# event for them; with a listener on bmcwatch_cfg_access as well (reads
+# then come whole, through the other path of the module) the same reads
+# count exactly as many again: neither lost nor counted twice.
+ktap_check "the daemon counts on bmcwatch_cfg_count" \
+	sh -c 'bpftool link list | grep -q "bmcwatch_cfg_count"'
+ev=/sys/kernel/tracing/events/bmcwatch/bmcwatch_cfg_access/enable
+echo 1 >$ev
+before=$(bmcw_cfg_count 0 "$bus" "$devfn" $BMCW_CFG_ID $BMCW_DIR_READ $BMCW_ORIGIN_USER)
+for ((i = 0; i < 100; i++)); do
+	dd if="/sys/bus/pci/devices/$bdf/config" of=/dev/null bs=4 count=1 2>/dev/null
+done
+after=$(bmcw_cfg_count 0 "$bus" "$devfn" $BMCW_CFG_ID $BMCW_DIR_READ $BMCW_ORIGIN_USER)
+echo 0 >$ev
+if [ $((after - before)) -eq 100 ]; then
+	ktap_ok "with a tracefs listener on bmcwatch_cfg_access, 100 reads still count 100"
+else
+	ktap_fail "with a tracefs listener on bmcwatch_cfg_access, 100 reads still count 100" \
 		"before=$before after=$after"
 fi
 

@@ -238,6 +238,24 @@ static int push_bmc_devices(const struct policy *pol)
 	return err;
 }
 
+/*
+ * Count on bmcwatch_cfg_count, where a module of ABI 1.6 or later counts a
+ * read without building its event; an older module has only
+ * bmcwatch_cfg_access, where every access comes whole. Never both: each
+ * access would be counted twice.
+ */
+static int attach_cfg(struct pcie_bpf *skel)
+{
+	skel->links.on_cfg_count = bpf_program__attach(skel->progs.on_cfg_count);
+	if (skel->links.on_cfg_count)
+		return 0;
+	skel->links.on_cfg_access = bpf_program__attach(skel->progs.on_cfg_access);
+	if (!skel->links.on_cfg_access)
+		return -errno;
+	bmcw_log(LOG_INFO, "pcie: the module has no bmcwatch_cfg_count tracepoint (ABI before 1.6): counting on bmcwatch_cfg_access");
+	return 0;
+}
+
 static int init(struct bmcw_daemon *d, void **state)
 {
 	struct pcie *st = calloc(1, sizeof(*st));
@@ -252,9 +270,14 @@ static int init(struct bmcw_daemon *d, void **state)
 	st->skel = pcie_bpf__open();
 	if (!st->skel)
 		return -errno;
+	/* one of the two config programs: see attach_cfg() */
+	bpf_program__set_autoattach(st->skel->progs.on_cfg_count, false);
+	bpf_program__set_autoattach(st->skel->progs.on_cfg_access, false);
 	err = pcie_bpf__load(st->skel);
 	if (!err)
 		err = pcie_bpf__attach(st->skel);
+	if (!err)
+		err = attach_cfg(st->skel);
 	if (err) {
 		bmcw_log(LOG_ERR, "pcie: cannot attach to bmcwatch.ko tracepoints (%s); is the module loaded?",
 			 strerror(-err));

@@ -34,8 +34,12 @@
  *      always were); one the module sends as 0 is stamped by BPF when
  *      sent (as BMCW_REC_CFG always was). No layout change: the daemon
  *      converts it to wall-clock time for its alerts.
+ * 1.6: tracepoint bmcwatch_cfg_count: every config access for counters,
+ *      the arguments of bmcwatch_cfg_access, the event NULL (and fn_flags
+ *      0) for a read while nobody listens on bmcwatch_cfg_access, whose
+ *      event is then not built. No layout change.
  */
-#define BMCW_ABI_MINOR		5
+#define BMCW_ABI_MINOR		6
 #define BMCW_ABI_VERSION	((BMCW_ABI_MAJOR << 16) | BMCW_ABI_MINOR)
 
 #define BMCW_COMM_LEN		16
@@ -244,12 +248,14 @@ struct bmcw_cfg_key {
 };
 
 /*
- * The bmcwatch_cfg_access tracepoint passes, besides the event, what the
- * counting fast path needs as scalars, so that a raw_tp program counts an
- * access without copying the event out of kernel memory:
- *   ctx[0]  const struct bmcw_cfg_access *
+ * The bmcwatch_cfg_access and (1.6) bmcwatch_cfg_count tracepoints pass,
+ * besides the event, what the counting fast path needs as scalars, so that
+ * a raw_tp program counts an access without copying the event out of
+ * kernel memory:
+ *   ctx[0]  const struct bmcw_cfg_access * (cfg_count: NULL for a read
+ *           while nobody listens on cfg_access)
  *   ctx[1]  BMCW_CFG_KEY_PACK(seg, bus, devfn, cls, dir, origin)
- *   ctx[2]  fn_flags
+ *   ctx[2]  fn_flags (cfg_count: 0 where ctx[0] is NULL)
  */
 #define BMCW_CFG_KEY_PACK(seg, bus, devfn, cls, dir, origin)		\
 	((__u64)(seg) << 40 | (__u64)(bus) << 32 | (__u64)(devfn) << 24 |	\
