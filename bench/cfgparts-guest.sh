@@ -71,22 +71,8 @@ enter() {
 	esac
 }
 
-measure() {
-	local res v
-	echo "$BDF $N" >$T || exit 1
-	res=$(<$T)
-	[[ $res =~ count=([0-9]+)\ ns=([0-9]+) ]] || exit 1
-	v=$((BASH_REMATCH[2] * 10 / BASH_REMATCH[1]))
-	echo "$1 $2 $3 $((v / 10)).$((v % 10))" >>"$OUT"
-}
-
-measure_sysfs() {
-	local res v
-	res=$("$BENCH_BIN/cfg_sysfs" "$BDF" "$NSYS") || exit 1
-	[[ $res =~ count=([0-9]+)\ ns=([0-9]+) ]] || exit 1
-	v=$((BASH_REMATCH[2] * 10 / BASH_REMATCH[1]))
-	echo "$1 $2 $3 $((v / 10)).$((v % 10))" >>"$OUT_SYSFS"
-}
+measure() { bench_cfg_batch "$OUT" "$@" || exit 1; }
+measure_sysfs() { bench_sysfs_batch "$OUT_SYSFS" "$@" || exit 1; }
 
 measure -1 warmup 0
 for ((r = 0; r < ROUNDS; r++)); do

@@ -138,3 +138,29 @@ bench_irq_total() {
 	awk -v irq="$1:" '$1 == irq { s = 0; for (i = 2; i <= NF && $i ~ /^[0-9]+$/; i++) s += $i; print s }' \
 		/proc/interrupts
 }
+
+# One batch of timed config reads, ns per read with one decimal, with
+# shell builtins only (starting processes is slow under emulation):
+#   bench_cfg_batch OUT ROUND SETUP BATCH   $N reads of $BDF through
+#                                           bmcw_test's loop (file $T)
+#   bench_sysfs_batch OUT ROUND SETUP BATCH $NSYS 256-byte sysfs config
+#                                           reads of $BDF (lspci's)
+# append "ROUND SETUP BATCH NS" to OUT.
+bench_batch_line() {
+	local out=$1 res=$2 v
+	shift 2
+	[[ $res =~ count=([0-9]+)\ ns=([0-9]+) ]] || return 1
+	v=$((BASH_REMATCH[2] * 10 / BASH_REMATCH[1]))
+	echo "$1 $2 $3 $((v / 10)).$((v % 10))" >>"$out"
+}
+
+bench_cfg_batch() {
+	echo "$BDF $N" >"$T" || return 1
+	bench_batch_line "$1" "$(<"$T")" "${@:2}"
+}
+
+bench_sysfs_batch() {
+	local res
+	res=$("$BENCH_BIN/cfg_sysfs" "$BDF" "$NSYS") || return 1
+	bench_batch_line "$1" "$res" "${@:2}"
+}
