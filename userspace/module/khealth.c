@@ -80,6 +80,7 @@ const char *khealth_monitor_name(unsigned int monitor, char *buf, size_t len)
 		[BMCW_MON_IPMI] = "ipmi",
 		[BMCW_MON_DMA] = "dma",
 		[BMCW_MON_LPC] = "lpc",
+		[BMCW_MON_USB] = "usb",
 	};
 
 	if (monitor < BMCW_MON_MAX)
