@@ -8,8 +8,8 @@
  *
  * usbcore is a module on most distributions: its functions are taken with
  * symbol_get(), so that bmcwatch loads without it (nothing to watch
- * then: the hook is reported unused) and keeps usbcore loaded while it
- * is registered there.
+ * then: the hooks are reported unused, and placed when usbcore comes) and
+ * keeps usbcore loaded while it is registered there.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -39,7 +39,9 @@ static void (*reg_notify)(struct notifier_block *nb);
 static void (*unreg_notify)(struct notifier_block *nb);
 static int (*for_each_dev)(void *data,
 			   int (*fn)(struct usb_device *udev, void *data));
-static bool notifier_on;
+static bool notifier_on;		/* attached to usbcore */
+static bool module_nb_on;
+static DEFINE_MUTEX(attach_lock);	/* attaching and detaching */
 
 static struct bmcw_hook hooks[] = {
 	{ .kind = BMCW_HOOK_EXTERNAL, .syms = { "usb_register_notify" },
@@ -274,23 +276,24 @@ static void put_symbols(void)
 	for_each_dev = NULL;
 }
 
-/* Never fails the load: what cannot be placed is reported. */
-void bmcw_usb_init(struct dentry *dir)
+/*
+ * Take usbcore's functions and watch: the notifier first, then the walk
+ * of the devices present (no device falls in between), then the input
+ * handler. Under attach_lock. False when usbcore is not loaded.
+ */
+static bool usb_attach(void)
 {
 	int err;
 
-	bmcw_hooks_add(&usb_hooks);
+	if (notifier_on)
+		return true;
 	reg_notify = symbol_get(usb_register_notify);
 	unreg_notify = symbol_get(usb_unregister_notify);
 	for_each_dev = symbol_get(usb_for_each_dev);
 	if (!reg_notify || !unreg_notify || !for_each_dev) {
-		/* no USB core loaded: no USB device to watch */
 		put_symbols();
-		bmcw_hook_report(&usb_hooks, NOTIFY_HOOK, BMCW_HOOK_UNUSED, 0);
-		bmcw_hook_report(&usb_hooks, INPUT_HOOK, BMCW_HOOK_UNUSED, 0);
-		return;
+		return false;
 	}
-	/* first the notifier, then the walk: no device falls in between */
 	mutex_lock(&present_lock);
 	reg_notify(&usb_nb);
 	notifier_on = true;
@@ -300,6 +303,47 @@ void bmcw_usb_init(struct dentry *dir)
 	err = bmcw_usb_input_init();
 	bmcw_hook_report(&usb_hooks, INPUT_HOOK,
 			 err ? BMCW_HOOK_FAILED : BMCW_HOOK_PLACED, err);
+	return true;
+}
+
+static void attach_late(struct work_struct *work)
+{
+	mutex_lock(&attach_lock);
+	if (!notifier_on && usb_attach())
+		bmcw_health(BMCW_MON_USB, BMCW_HEALTH_HOOK_PLACED, 0, "usbcore",
+			    "usbcore loaded: USB devices are watched");
+	mutex_unlock(&attach_lock);
+}
+
+static DECLARE_WORK(attach_work, attach_late);
+
+/* usbcore loaded after us: attach then (from a work: not in its way) */
+static int module_event(struct notifier_block *nb, unsigned long state,
+			void *data)
+{
+	struct module *mod = data;
+
+	if (state == MODULE_STATE_LIVE && !strcmp(mod->name, "usbcore"))
+		schedule_work(&attach_work);
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block module_nb = {
+	.notifier_call = module_event,
+};
+
+/* Never fails the load: what cannot be placed is reported. */
+void bmcw_usb_init(struct dentry *dir)
+{
+	bmcw_hooks_add(&usb_hooks);
+	module_nb_on = !register_module_notifier(&module_nb);
+	mutex_lock(&attach_lock);
+	if (!usb_attach()) {
+		/* no USB core loaded: no USB device to watch, until it is */
+		bmcw_hook_report(&usb_hooks, NOTIFY_HOOK, BMCW_HOOK_UNUSED, 0);
+		bmcw_hook_report(&usb_hooks, INPUT_HOOK, BMCW_HOOK_UNUSED, 0);
+	}
+	mutex_unlock(&attach_lock);
 	if (!IS_ERR_OR_NULL(dir))
 		dbg_file = debugfs_create_file("usb", 0400, dir, NULL,
 					       &usb_fops);
@@ -311,6 +355,11 @@ void bmcw_usb_exit(void)
 
 	debugfs_remove(dbg_file);
 	dbg_file = NULL;
+	if (module_nb_on)
+		unregister_module_notifier(&module_nb);
+	module_nb_on = false;
+	cancel_work_sync(&attach_work);
+	mutex_lock(&attach_lock);
 	/* no handler of ours runs once these return */
 	bmcw_usb_input_exit();
 	if (notifier_on)
@@ -319,6 +368,7 @@ void bmcw_usb_exit(void)
 	mutex_lock(&present_lock);
 	put_symbols();
 	mutex_unlock(&present_lock);
+	mutex_unlock(&attach_lock);
 	bmcw_hooks_del(&usb_hooks);
 	list_for_each_entry_safe(e, tmp, &present, node) {
 		list_del(&e->node);
