@@ -83,6 +83,8 @@ static void describe(struct usb_device *udev, u8 change,
 	d->speed = udev->speed;
 	d->change = change;
 	d->flags = bmcw_usb_bmc_flags(udev);
+	if (bmcw_console_session_left())
+		d->flags |= BMCW_USB_F_SESSION;
 	copy_str(d->name, dev_name(&udev->dev), sizeof(d->name));
 	bmcw_usb_port_path(udev, d->port, sizeof(d->port));
 	copy_str(d->manufacturer, udev->manufacturer, sizeof(d->manufacturer));

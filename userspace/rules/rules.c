@@ -270,6 +270,15 @@ static const struct bmcw_rule rules[] = {
 		.technique = NULL,
 	},
 	{
+		.id = 605, .name = "usb.bmc_console_attached",
+		.cls = BMCW_CLASS_USB, .severity = BMCW_SEV_INFO,
+		.summary = "A BMC keyboard or mouse appeared during a declared remote-console session",
+		.explanation = "The BMC attached its virtual keyboard or mouse while an operator-declared remote-console session was open, as it does when someone opens its remote console: recorded, not alarmed. Virtual media and network devices raise usb.bmc_device_added whatever the session.",
+		.false_positives = "This is the expected start of a declared session.",
+		.response = "None; the knob_changed event of console_session names who declared the session.",
+		.technique = NULL,
+	},
+	{
 		.id = 901, .name = "health.events_lost",
 		.cls = BMCW_CLASS_HEALTH, .severity = BMCW_SEV_WARNING,
 		.summary = "bmcwatch dropped or suppressed events",

@@ -102,11 +102,16 @@ const char *usb_matched_by(uint32_t flags)
 	return "nothing";
 }
 
-/* Fields every USB alert carries. */
+/*
+ * Fields every USB alert carries. The locus has the port and the ids: a
+ * keyboard and then virtual media on the same port are two subjects, not
+ * one aggregate.
+ */
 static void subject(struct bmcw_alert *al, const char *name,
 		    uint16_t vendor, uint16_t product)
 {
-	snprintf(al->subject.locus, sizeof(al->subject.locus), "usb %s", name);
+	snprintf(al->subject.locus, sizeof(al->subject.locus), "usb %.16s %04x:%04x",
+		 name, vendor, product);
 	alert_add_extra(al, "usb_device", "%s", name);
 	alert_add_extra(al, "usb_id", "%04x:%04x", vendor, product);
 }
@@ -127,7 +132,17 @@ int usb_rules_dev(const struct bmcw_usb_dev *d, struct bmcw_alert *out)
 		 BMCW_USB_STR_LEN, d->manufacturer,
 		 d->manufacturer[0] && d->product_name[0] ? " " : "",
 		 BMCW_USB_STR_LEN, d->product_name);
-	if (d->change == BMCW_DEV_ADDED) {
+	if (d->change == BMCW_DEV_ADDED && (d->flags & BMCW_USB_F_SESSION) &&
+	    !strcmp(role, "virtual keyboard/mouse")) {
+		/* what opening a declared remote console looks like */
+		out->rule = "usb.bmc_console_attached";
+		snprintf(out->message, sizeof(out->message),
+			 "BMC %s %04x:%04x \"%s\" appeared at USB %.16s during a declared console session: %.90s",
+			 role, d->vendor, d->product, what, d->name, ifs);
+		snprintf(out->why, sizeof(out->why),
+			 "a remote-console session was declared (console_session); recognised as the BMC's by %s",
+			 usb_matched_by(d->flags));
+	} else if (d->change == BMCW_DEV_ADDED) {
 		out->rule = "usb.bmc_device_added";
 		snprintf(out->message, sizeof(out->message),
 			 "BMC %s %04x:%04x \"%s\" appeared at USB %.16s: %.90s",

@@ -17,6 +17,7 @@ static const char *const expected[] = {
 	"ipmi.protocol_violation", "ipmi.sensitive_command",
 	"ipmi.identity_change", "ipmi.new_command", "usb.bmc_device_added",
 	"usb.bmc_device_removed", "usb.bmc_input", "usb.bmc_input_session",
+	"usb.bmc_console_attached",
 	"health.events_lost",
 	"health.hook_failed",
 	"health.monitor_stopped", "health.monitor_started", "health.heartbeat",

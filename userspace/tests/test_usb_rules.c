@@ -36,7 +36,8 @@ static void devices(void)
 
 	is_int(usb_rules_dev(&d, &al), 1, "a BMC keyboard appearing raises one alert");
 	is_str(al.rule, "usb.bmc_device_added", "... usb.bmc_device_added");
-	is_str(al.subject.locus, "usb 1-1", "... its locus is the device");
+	is_str(al.subject.locus, "usb 1-1 046b:ff10",
+	       "... its locus is the device: port and ids");
 	is_str(extra(&al, "usb_id"), "046b:ff10", "... with its id");
 	is_str(extra(&al, "usb_port"), "0000:00:14.0-1", "... and port");
 	is_str(extra(&al, "usb_role"), "virtual keyboard/mouse", "... what it is for");
@@ -52,6 +53,10 @@ static void devices(void)
 	is_str(al.rule, "usb.bmc_device_removed", "... usb.bmc_device_removed");
 	ok(strstr(al.why, "by port") != NULL, "... matched by port: %s", al.why);
 
+	d = dev(BMCW_DEV_ADDED, BMCW_USB_F_BMC | BMCW_USB_F_BUILTIN | BMCW_USB_F_SESSION);
+	is_int(usb_rules_dev(&d, &al), 1, "a BMC keyboard appearing in a session: one alert");
+	is_str(al.rule, "usb.bmc_console_attached", "... usb.bmc_console_attached (info)");
+
 	d = dev(BMCW_DEV_ADDED, 0);
 	is_int(usb_rules_dev(&d, &al), 0, "an ordinary USB device raises nothing");
 	d = dev(BMCW_DEV_PRESENT, BMCW_USB_F_BMC | BMCW_USB_F_BUILTIN);
@@ -63,6 +68,12 @@ static void devices(void)
 	d.ifs[0] = (struct bmcw_usb_if){ 0, 0x08, 0x06, 0x50 };
 	is_int(usb_rules_dev(&d, &al), 1, "BMC mass storage appearing raises one alert");
 	is_str(extra(&al, "usb_role"), "virtual media", "... as virtual media");
+	d.flags |= BMCW_USB_F_SESSION;
+	usb_rules_dev(&d, &al);
+	is_str(al.rule, "usb.bmc_device_added",
+	       "virtual media in a console session is still usb.bmc_device_added");
+	d.flags &= ~BMCW_USB_F_SESSION;
+	usb_rules_dev(&d, &al);
 	ok(strstr(al.why, "boot") != NULL, "... which the host may boot from: %s", al.why);
 	d.ifs[0].subcls = 0x04;
 	is_str(usb_dev_role(&d), "virtual media", "a UFI floppy is virtual media");
@@ -102,7 +113,8 @@ static void input(void)
 	c.keys = 0;
 	c.moves = 9;
 	is_int(usb_rules_input(&c, "", "", 200, &al), 1, "pointer moves count too");
-	is_str(al.subject.locus, "usb (gone)", "... a device gone since is named so");
+	is_str(al.subject.locus, "usb (gone) 0627:0001",
+	       "... a device gone since is named so");
 
 	c.moves = 0;
 	is_int(usb_rules_input(&c, "1-1", "", 200, &al), 0,

@@ -523,7 +523,7 @@ struct bmcw_dma_console {
 #define BMCW_USB_F_BUILTIN	(1U << 1)	/* ... by the built-in table */
 #define BMCW_USB_F_BY_ID	(1U << 2)	/* ... by the operator, by id */
 #define BMCW_USB_F_BY_PORT	(1U << 3)	/* ... by the operator, by port */
-#define BMCW_USB_F_SESSION	(1U << 4)	/* input: a console session is declared */
+#define BMCW_USB_F_SESSION	(1U << 4)	/* a console session was declared then */
 
 #define BMCW_USB_MAX_IFS	8
 #define BMCW_USB_PORT_LEN	40
