@@ -14,7 +14,7 @@ cd "$(dirname "$0")/../.."
 . selftests/lib/bmcwatch.sh
 
 ktap_header
-ktap_plan 22
+ktap_plan 23
 
 D=/sys/kernel/debug/bmcwatch
 K=/sys/kernel/bmcwatch
@@ -218,6 +218,28 @@ ktap_check "... ejected: usb.bmc_device_removed" \
 	".bmcwatch.extra.usb_role == \"virtual media\""
 for ((i = 0; i < 50; i++)); do
 	[ -e "/sys/bus/usb/devices/$mname" ] || break
+	sleep 0.2
+done
+
+# 5b. Opening a declared remote console: the BMC's keyboard attaching in a
+# declared session is recorded at info, nothing loud.
+bmcw_mark || ktap_diag "marker failed"
+mark=${BMCW_MARK_SEQ:-0}
+echo 120 >$K/console_session
+do_host usbadd-kbd-skbd-1
+sname=$(usb_name 1) || ktap_diag "no device enumerated on port 1"
+if bmcw_wait_alert usb.bmc_console_attached 20 \
+	".bmcwatch.extra.usb_device == \"$sname\" and .log.level == \"info\"" &&
+   bmcw_no_alerts "$BMCW_LOUD and .bmcwatch.seq > $mark"; then
+	ktap_ok "a BMC keyboard attached in a declared session: usb.bmc_console_attached at info, nothing loud"
+else
+	ktap_fail "a BMC keyboard attached in a declared session: usb.bmc_console_attached at info, nothing loud" \
+		"$(bmcw_alerts ".bmcwatch.seq > $mark" | head -c 800)"
+fi
+do_host usbdel-skbd
+echo 0 >$K/console_session
+for ((i = 0; i < 50; i++)); do
+	[ -e "/sys/bus/usb/devices/$sname" ] || break
 	sleep 0.2
 done
 
