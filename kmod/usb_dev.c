@@ -171,10 +171,18 @@ static struct notifier_block usb_nb = {
 
 static int walk_one(struct usb_device *udev, void *unused)
 {
+	/*
+	 * Its configuration is read under its lock. Only tried: the hub
+	 * thread holds it while it sends ADD or REMOVE, which waits for
+	 * present_lock, held here. A device busy now (being configured,
+	 * reset, removed) is left to its own notification.
+	 */
+	if (!udev->parent || !device_trylock(&udev->dev))
+		return 0;
 	/* gone already: its REMOVE may have been sent before this walk */
-	if (udev->parent && READ_ONCE(udev->state) != USB_STATE_NOTATTACHED &&
-	    !find(udev))
+	if (udev->state != USB_STATE_NOTATTACHED && !find(udev))
 		device_added(udev, BMCW_DEV_PRESENT);
+	device_unlock(&udev->dev);
 	return 0;
 }
 
