@@ -60,6 +60,7 @@ iasl -p "$work/bmc-poke" selftests/scenarios/firmware/bmc-poke.asl \
 # The BMC's USB devices (attack-8x): an xHCI controller whose port 1 the
 # scenarios declare the BMC's, and a read-only image as virtual media.
 truncate -s 4M "$work/media.img"
+export VMHOST_USB_MEDIA=$work/media.img
 
 # edu's DMA engine masks addresses to 28 bits unless told otherwise: the
 # rogue-MSI scenario must reach 0xFEE00000, as a real function's 64-bit
@@ -73,8 +74,6 @@ BMCW_EDU_PROPS=dma_mask=0xffffffff \
 		--bmc "extern:127.0.0.1:$implant_port" \
 		--qemu-arg -acpitable --qemu-arg "file=$work/bmc-poke.aml" \
 		--qemu-arg -device --qemu-arg qemu-xhci,id=xhci \
-		--qemu-arg -drive \
-		--qemu-arg "if=none,id=vmedia,format=raw,readonly=on,file=$work/media.img" \
 		${BMCW_EVAL_VM_ARGS:-} \
 		-- "${BMCW_EVAL_GUEST:-selftests/eval/guest.sh}" "$mode" &
 vm=$!

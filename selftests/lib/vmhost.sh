@@ -9,7 +9,7 @@
 #   usbadd-KIND-ID-PORT[-N]  hot-add a USB device on port PORT of the
 #         qemu-xhci controller "xhci" (started with --qemu-arg): KIND kbd
 #         (usb-kbd), tablet (usb-tablet) or storage (usb-storage of the
-#         drive "vmedia"), with QEMU id ID
+#         read-only image $VMHOST_USB_MEDIA), with QEMU id ID
 #   usbdel-ID[-N]  remove it
 #   keys-COUNT[-N]  press and release "a" COUNT times (QMP send-key goes
 #         to the keyboard added last)
@@ -66,7 +66,15 @@ vmhost_usb_add() {
 	case $kind in
 	kbd) driver=usb-kbd ;;
 	tablet) driver=usb-tablet ;;
-	storage) driver=usb-storage extra=(drive=vmedia) ;;
+	storage)
+		# a block node of its own: QEMU deletes a -drive with the
+		# device that used it, so one drive serves one plug only
+		[[ -n ${VMHOST_USB_MEDIA:-} ]] ||
+			{ echo "no media image (VMHOST_USB_MEDIA)" >&2; return 1; }
+		"$1" "$2" blockdev-add "{\"driver\": \"raw\", \"node-name\": \"media-$id\",
+			\"read-only\": true, \"file\": {\"driver\": \"file\",
+			\"filename\": \"$VMHOST_USB_MEDIA\", \"read-only\": true}}" || return
+		driver=usb-storage extra=(drive="media-$id") ;;
 	*) echo "unknown USB device kind '$kind'" >&2; return 1 ;;
 	esac
 	"$1" "$2" device_add driver="$driver" bus=xhci.0 port="$port" id="$id" \

@@ -14,11 +14,10 @@ work=$(mktemp -d)
 trap 'kill "$vm" 2>/dev/null || true; rm -rf "$work"' EXIT
 mkdir "$work/out"
 truncate -s 4M "$work/media.img"
+export VMHOST_USB_MEDIA=$work/media.img
 
 selftests/vm/run --qmp "$work/qmp.sock" --out "$work/out" --timeout 500 \
 	--qemu-arg -device --qemu-arg qemu-xhci,id=xhci \
-	--qemu-arg -drive \
-	--qemu-arg "if=none,id=vmedia,format=raw,readonly=on,file=$work/media.img" \
 	-- selftests/usb/guest.sh &
 vm=$!
 vmhost_serve "$work/qmp.sock" "$work/out" "$vm" &
