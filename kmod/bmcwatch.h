@@ -237,4 +237,24 @@ void bmcw_iommu_fault_exit(void);
 void bmcw_ipmi_init(struct dentry *dir);	/* lost hooks are reported */
 void bmcw_ipmi_exit(void);
 
+/* usb_*.c: BMC USB devices coming and going, input from BMC keyboards */
+struct usb_device;
+struct device;
+u32 bmcw_usb_bmc_flags(struct usb_device *udev);	/* BMCW_USB_F_* or 0 */
+void bmcw_usb_port_path(struct usb_device *udev, char *buf, size_t len);
+int bmcw_usb_devices_set(const char *buf);
+int bmcw_usb_devices_get(char *buf, size_t len);
+unsigned int bmcw_usb_devices_count(void);
+int bmcw_usb_match_init(void);		/* the usb_bmc_devices parameter */
+void bmcw_usb_match_exit(void);
+void bmcw_usb_init(struct dentry *dir);	/* lost hooks are reported */
+void bmcw_usb_exit(void);
+void bmcw_usb_reclassify(void);
+u32 bmcw_usb_bmc_of(struct device *dev, struct bmcw_usb_input *id);
+int bmcw_usb_input_init(void);
+void bmcw_usb_input_rematch(void);
+void bmcw_usb_input_exit(void);
+unsigned int bmcw_console_session_left(void);
+void bmcw_console_session_set(unsigned int secs);
+
 #endif /* _BMCWATCH_H */

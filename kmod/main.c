@@ -88,6 +88,12 @@ static int init_ipmi(void)
 	return 0;
 }
 
+static int init_usb(void)
+{
+	bmcw_usb_init(dbg_dir);		/* usbcore may be absent: reported */
+	return 0;
+}
+
 static const struct {
 	const char *name;
 	int (*init)(void);
@@ -95,6 +101,7 @@ static const struct {
 } steps[] = {
 	/* the bmc_devices parameter was parsed before init ran */
 	{ "pcie_bmc_match", init_nothing, bmcw_bmc_match_exit },
+	{ "usb_match", bmcw_usb_match_init, bmcw_usb_match_exit },
 	{ "pcie_origin", bmcw_origin_init, bmcw_origin_exit },
 	{ "pcie_class", init_class, NULL },
 	{ "hook", init_hook, bmcw_hook_exit },
@@ -106,6 +113,7 @@ static const struct {
 	{ "sysfs", bmcw_sysfs_init, bmcw_sysfs_exit },
 	{ "dma_iommu", init_iommu, bmcw_iommu_fault_exit },
 	{ "ipmi", init_ipmi, bmcw_ipmi_exit },
+	{ "usb", init_usb, bmcw_usb_exit },
 	/* last: it checks names against every hook set added above */
 	{ "hooks_off", bmcw_hooks_off_check, NULL },
 };
@@ -150,5 +158,5 @@ module_exit(bmcw_exit);
 
 MODULE_LICENSE("GPL");
 MODULE_AUTHOR("The bmcwatch authors");
-MODULE_DESCRIPTION("Run-time monitor of host-BMC channels (PCIe, IPMI, LPC, DMA)");
+MODULE_DESCRIPTION("Run-time monitor of host-BMC channels (PCIe, IPMI, LPC, DMA, USB)");
 MODULE_VERSION(BMCW_MODULE_VERSION);

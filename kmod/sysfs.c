@@ -78,6 +78,61 @@ static ssize_t bmc_devices_store(struct kobject *k, struct kobj_attribute *a,
 	return len;
 }
 
+static ssize_t usb_bmc_devices_show(struct kobject *k,
+				    struct kobj_attribute *a, char *buf)
+{
+	return bmcw_usb_devices_get(buf, PAGE_SIZE);
+}
+
+static ssize_t usb_bmc_devices_store(struct kobject *k,
+				     struct kobj_attribute *a,
+				     const char *buf, size_t len)
+{
+	unsigned int before, after;
+	int ret;
+
+	if (strnlen(buf, len) != len)
+		return -EINVAL;
+	before = bmcw_usb_devices_count();
+	ret = bmcw_usb_devices_set(buf);
+	if (ret)
+		return ret;
+	after = bmcw_usb_devices_count();
+	bmcw_usb_reclassify();
+	bmcw_usb_input_rematch();
+	bmcw_health_by_current(BMCW_MON_USB, BMCW_HEALTH_KNOB_CHANGED, 0,
+			       "usb_bmc_devices",
+			       "usb_bmc_devices %u -> %u entries: devices dropped are watched as ordinary devices",
+			       before, after);
+	return len;
+}
+
+static ssize_t console_session_show(struct kobject *k,
+				    struct kobj_attribute *a, char *buf)
+{
+	return sysfs_emit(buf, "%u\n", bmcw_console_session_left());
+}
+
+/* Seconds of remote-console session from now (at most a day); 0 ends it. */
+static ssize_t console_session_store(struct kobject *k,
+				     struct kobj_attribute *a,
+				     const char *buf, size_t len)
+{
+	unsigned int v, was;
+
+	if (strnlen(buf, len) != len || kstrtouint(buf, 10, &v) ||
+	    v > 24 * 60 * 60)
+		return -EINVAL;
+	was = bmcw_console_session_left();
+	bmcw_console_session_set(v);
+	bmcw_health_by_current(BMCW_MON_USB, BMCW_HEALTH_KNOB_CHANGED, 0,
+			       "console_session",
+			       "console_session %u -> %u s: %s", was, v,
+			       v ? "input from BMC keyboards and mice is expected" :
+			       "input from BMC keyboards and mice is unexpected again");
+	return len;
+}
+
 static ssize_t host_fingerprint_show(struct kobject *k,
 				     struct kobj_attribute *a, char *buf)
 {
@@ -90,6 +145,10 @@ static struct kobj_attribute abi_version_attr =
 static struct kobj_attribute enabled_attr = __ATTR_RW_MODE(enabled, 0600);
 static struct kobj_attribute bmc_devices_attr =
 	__ATTR_RW_MODE(bmc_devices, 0600);
+static struct kobj_attribute usb_bmc_devices_attr =
+	__ATTR_RW_MODE(usb_bmc_devices, 0600);
+static struct kobj_attribute console_session_attr =
+	__ATTR_RW_MODE(console_session, 0600);
 static struct kobj_attribute host_fingerprint_attr =
 	__ATTR_RO_MODE(host_fingerprint, 0400);
 
@@ -99,6 +158,8 @@ static struct attribute *bmcw_attrs[] = {
 	&enabled_attr.attr,
 	&bmc_devices_attr.attr,
 	&host_fingerprint_attr.attr,
+	&usb_bmc_devices_attr.attr,		/* 1.7 */
+	&console_session_attr.attr,		/* 1.7 */
 	/* "lockdown" is retired (ABI 1.2): read /sys/kernel/security/lockdown */
 	NULL,
 };

@@ -9,3 +9,4 @@
 #include "ipmi_trace.h"
 #include "dma_trace.h"
 #include "lpc_trace.h"
+#include "usb_trace.h"

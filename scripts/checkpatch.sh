@@ -15,12 +15,13 @@ if [[ ! -x $dir/scripts/checkpatch.pl ]]; then
 		'*/scripts/const_structs.checkpatch'
 fi
 cp=(perl "$dir/scripts/checkpatch.pl" --strict --no-tree --quiet -f)
-trace=() names=() compat=() other=()
+trace=() names=() compat=() usb=() other=()
 for f in "$@"; do
 	case $f in
 	*_trace.h) trace+=("$f") ;;
 	*_names.h) names+=("$f") ;;
 	*/compat.h) compat+=("$f") ;;
+	*/usb_*.c) usb+=("$f") ;;
 	*) other+=("$f") ;;
 	esac
 done
@@ -35,6 +36,10 @@ rc=0
 # rule asks for: no version tests in the code itself).
 ((${#compat[@]} == 0)) ||
 	"${cp[@]}" --ignore LINUX_VERSION_CODE,CONSTANT_COMPARISON "${compat[@]}" || rc=1
+# USB descriptor fields keep the USB specification's names (idVendor,
+# bInterfaceClass), as the kernel's own struct usb_device_descriptor does.
+((${#usb[@]} == 0)) ||
+	"${cp[@]}" --ignore CAMELCASE "${usb[@]}" || rc=1
 # Trace headers follow the TRACE_EVENT() layout, which checkpatch misreads
 # as open-ended lines and misaligned arguments.
 ((${#trace[@]} == 0)) ||

@@ -53,11 +53,14 @@ scen_bg() {
 }
 
 [ "$mode" = ktap ] && { ktap_header; ktap_plan $((${#attacks[@]} + 2)); }
+# the BMC's USB port, declared at load as an operator would (benign-40,
+# attack-8x); the unit's module is declared by the scenarios instead
+usb_entry=$(bmcw_usb_bmc_entry 2>/dev/null)
 if [ $unit = 1 ]; then
 	# the unit's daemon, for bmcw_daemon_alive
 	BMCW_DAEMON_PID=$(systemctl show -P MainPID bmcwatchd)
 	[ "$BMCW_DAEMON_PID" != 0 ] || BMCW_DAEMON_PID=
-elif ! bmcw_load; then
+elif ! bmcw_load ${usb_entry:+usb_bmc_devices=$usb_entry}; then
 	result FAIL "bmcwatch.ko loads"
 	say "bmcwatch.ko does not load"
 	exit 1

@@ -57,6 +57,11 @@ wait_file "$work/implant.ready"
 iasl -p "$work/bmc-poke" selftests/scenarios/firmware/bmc-poke.asl \
 	>"$work/iasl.log" 2>&1 || { cat "$work/iasl.log" >&2; exit 1; }
 
+# The BMC's USB devices (attack-8x): an xHCI controller whose port 1 the
+# scenarios declare the BMC's, and a read-only image as virtual media.
+truncate -s 4M "$work/media.img"
+export VMHOST_USB_MEDIA=$work/media.img
+
 # edu's DMA engine masks addresses to 28 bits unless told otherwise: the
 # rogue-MSI scenario must reach 0xFEE00000, as a real function's 64-bit
 # DMA does.
@@ -68,6 +73,7 @@ BMCW_EDU_PROPS=dma_mask=0xffffffff \
 	selftests/vm/run --qmp "$work/qmp.sock" --out "$work/out" --timeout 600 \
 		--bmc "extern:127.0.0.1:$implant_port" \
 		--qemu-arg -acpitable --qemu-arg "file=$work/bmc-poke.aml" \
+		--qemu-arg -device --qemu-arg qemu-xhci,id=xhci \
 		${BMCW_EVAL_VM_ARGS:-} \
 		-- "${BMCW_EVAL_GUEST:-selftests/eval/guest.sh}" "$mode" &
 vm=$!

@@ -27,7 +27,7 @@ try_write() {
 }
 
 ktap_header
-ktap_plan 26
+ktap_plan 28
 
 # 1-3. A malformed module parameter fails the load with EINVAL.
 for bad in garbage 1234:11e8,zz 12345:11e8; do
@@ -61,11 +61,14 @@ fi
 # 6-7. Malformed values: EINVAL, value unchanged. Every writable knob gets
 # the generic set; the known ones their own traps too.
 many=$(for ((i = 0; i < 33; i++)); do printf '1234:%04x ' $i; done)
+many_usb=$(for ((i = 0; i < 33; i++)); do printf 'port:1-%d ' $((i + 1)); done)
 long=$(printf 'a%.0s' {1..300})
 generic=('garbage' '\001\002' "$long" '\0' '-1' '99999999999999999999999')
 declare -A extra=(
 	[enabled]='2|1x|yes-please|0x1|1\0garbage|-0| 1 1'
 	[bmc_devices]="1234:11e8 zz|1234:11e8x|0000:00:20.0|00:03.8|12345:11e8|1234:11e8\\0zz|$many|1234-11e8|g234:11e8|00:03.0.1"
+	[usb_bmc_devices]="port:|port:0000:00:14.0|port:0000:00:14.0-|port:a-1x|port:1-1 x|046b:ff1|046b:ff100|046b:*x|046b-ff10|port:$long-1|$many_usb"
+	[console_session]='86401|1x| 5|5 5|0x10|1\0garbage|4294967296'
 )
 nwrit=0
 for f in "$SYS"/*; do
@@ -88,7 +91,7 @@ for f in "$SYS"/*; do
 		ktap_fail "$k: malformed values fail with EINVAL, value unchanged" "$bad"
 	fi
 done
-((nwrit == 2)) || ktap_diag "expected 2 writable knobs, found $nwrit: update the plan"
+((nwrit == 4)) || ktap_diag "expected 4 writable knobs, found $nwrit: update the plan"
 
 # 8. The parameter is load-time only (its set op cannot see embedded NULs).
 err=$(try_write $PAR/bmc_devices '1234:11e9\n')
@@ -104,7 +107,12 @@ try_write $SYS/enabled '1' >/dev/null; [[ $(cat $SYS/enabled) == 1 ]] || ok=0
 [[ $(cat $SYS/bmc_devices) == "1234:11e8 0000:00:03.0 0000:00:04.1 10000:00:02.0" ]] || ok=0
 try_write $SYS/bmc_devices '\n' >/dev/null; [[ -z $(cat $SYS/bmc_devices) ]] || ok=0
 try_write $SYS/bmc_devices '1234:11e8' >/dev/null
-ktap_check "valid values accepted: enabled 0/1, device lists (VMD domains too), empty list" test $ok = 1
+[[ -z $(try_write $SYS/usb_bmc_devices 'port:0000:00:14.0-1.2,046b:ff10 1d6b:*\n') ]] || ok=0
+[[ $(cat $SYS/usb_bmc_devices) == "port:0000:00:14.0-1.2 046b:ff10 1d6b:*" ]] || ok=0
+try_write $SYS/usb_bmc_devices '\n' >/dev/null; [[ -z $(cat $SYS/usb_bmc_devices) ]] || ok=0
+try_write $SYS/console_session '60\n' >/dev/null; [[ $(cat $SYS/console_session) == 60 ]] || ok=0
+try_write $SYS/console_session '0' >/dev/null; [[ $(cat $SYS/console_session) == 0 ]] || ok=0
+ktap_check "valid values accepted: enabled 0/1, device lists (VMD domains too), empty list, USB lists, console sessions" test $ok = 1
 
 # 10-11. An unprivileged user reads and changes nothing.
 leak=

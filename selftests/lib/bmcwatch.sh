@@ -318,3 +318,24 @@ with open("/dev/aer_inject", "wb", buffering=0) as fh:
     fh.write(rec)
 PY
 }
+
+# bmcw_usb_bmc_entry: the usb_bmc_devices entry of the BMC's USB port in
+# the emulated host: port 1 of its qemu-xhci (eval/host.sh and usb/host.sh
+# add one), as an operator declares the internal port a BMC sits behind.
+bmcw_usb_bmc_entry() {
+	local xhci
+	xhci=$(lspci -D -d 1b36:000d | awk 'NR == 1 { print $1 }')
+	[ -n "$xhci" ] || { echo "no qemu-xhci controller" >&2; return 1; }
+	echo "port:$xhci-1"
+}
+
+# bmcw_usb_bmc_port: the USB drivers loaded, and the BMC's port declared
+# (written only when the module does not have it already: each write is
+# a health.knob_changed warning).
+bmcw_usb_bmc_port() {
+	local entry
+	entry=$(bmcw_usb_bmc_entry) || return 1
+	modprobe -a -q xhci_pci usbhid hid_generic usb_storage || return 1
+	[ "$(cat /sys/kernel/bmcwatch/usb_bmc_devices)" = "$entry" ] ||
+		echo "$entry" >/sys/kernel/bmcwatch/usb_bmc_devices
+}

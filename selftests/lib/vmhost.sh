@@ -6,6 +6,13 @@
 #   add   hot-add an edu device on root port rp1 (id hp1)
 #   del   remove it
 #   swap  hot-add a pci-testdev (another identity) on rp1 (id hp1)
+#   usbadd-KIND-ID-PORT[-N]  hot-add a USB device on port PORT of the
+#         qemu-xhci controller "xhci" (started with --qemu-arg): KIND kbd
+#         (usb-kbd), tablet (usb-tablet) or storage (usb-storage of the
+#         read-only image $VMHOST_USB_MEDIA), with QEMU id ID
+#   usbdel-ID[-N]  remove it
+#   keys-COUNT[-N]  press and release "a" COUNT times (QMP send-key goes
+#         to the keyboard added last)
 #   bmc-ATTACK[-N]  tell the BMC implant (selftests/ipmi/bmc_implant) to
 #         play ATTACK, through the FIFO named by $VMHOST_BMC_FIFO
 # and answers each with OUT-DIR/done-REQUEST, or OUT-DIR/failed-REQUEST
@@ -26,6 +33,13 @@ vmhost_serve() {
 			del) "$qmp" "$sock" device_del id=hp1 >/dev/null 2>"$out/.err" || st=$? ;;
 			swap) "$qmp" "$sock" device_add driver=pci-testdev \
 				bus=rp1 id=hp1 >/dev/null 2>"$out/.err" || st=$? ;;
+			usbadd) vmhost_usb_add "$qmp" "$sock" "$req" >/dev/null \
+				2>"$out/.err" || st=$? ;;
+			usbdel) "$qmp" "$sock" device_del \
+				id="$(cut -d- -f2 <<<"$req")" >/dev/null \
+				2>"$out/.err" || st=$? ;;
+			keys) vmhost_keys "$qmp" "$sock" "$(cut -d- -f2 <<<"$req")" \
+				>/dev/null 2>"$out/.err" || st=$? ;;
 			bmc) if [[ -z ${VMHOST_BMC_FIFO:-} ]]; then
 				echo "no BMC implant on this host" >"$out/.err"
 				st=1
@@ -42,5 +56,36 @@ vmhost_serve() {
 			seen=$req
 		fi
 		sleep 0.2
+	done
+}
+
+# vmhost_usb_add QMP SOCKET usbadd-KIND-ID-PORT[-N]
+vmhost_usb_add() {
+	local kind id port driver extra=()
+	IFS=- read -r _ kind id port _ <<<"$3"
+	case $kind in
+	kbd) driver=usb-kbd ;;
+	tablet) driver=usb-tablet ;;
+	storage)
+		# a block node of its own: QEMU deletes a -drive with the
+		# device that used it, so one drive serves one plug only
+		[[ -n ${VMHOST_USB_MEDIA:-} ]] ||
+			{ echo "no media image (VMHOST_USB_MEDIA)" >&2; return 1; }
+		"$1" "$2" blockdev-add "{\"driver\": \"raw\", \"node-name\": \"media-$id\",
+			\"read-only\": true, \"file\": {\"driver\": \"file\",
+			\"filename\": \"$VMHOST_USB_MEDIA\", \"read-only\": true}}" || return
+		driver=usb-storage extra=(drive="media-$id") ;;
+	*) echo "unknown USB device kind '$kind'" >&2; return 1 ;;
+	esac
+	"$1" "$2" device_add driver="$driver" bus=xhci.0 port="$port" id="$id" \
+		"${extra[@]}"
+}
+
+# vmhost_keys QMP SOCKET COUNT: COUNT presses of "a", one at a time.
+vmhost_keys() {
+	local i
+	for ((i = 0; i < $3; i++)); do
+		"$1" "$2" send-key '{"keys": [{"type": "qcode", "data": "a"}]}' || return
+		sleep 0.3
 	done
 }

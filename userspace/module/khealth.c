@@ -80,6 +80,7 @@ const char *khealth_monitor_name(unsigned int monitor, char *buf, size_t len)
 		[BMCW_MON_IPMI] = "ipmi",
 		[BMCW_MON_DMA] = "dma",
 		[BMCW_MON_LPC] = "lpc",
+		[BMCW_MON_USB] = "usb",
 	};
 
 	if (monitor < BMCW_MON_MAX)
@@ -173,6 +174,29 @@ static void knob(const struct khealth_event *e, const struct khealth_ctx *c,
 			say(al->why, sizeof(al->why),
 				 "the BMC list decides whose config writes are alerts: a function dropped from it is watched as an ordinary device; only bmcwatchd writes it (its [bmc] list, at start)");
 		}
+		return;
+	}
+	if (!strcmp(e->what, "console_session")) {
+		/* an operator's declaration: on the record, not an alarm */
+		al->severity = BMCW_SEV_NOTICE;
+		say(al->subject.locus, sizeof(al->subject.locus),
+		    "knob console_session");
+		say(al->message, sizeof(al->message),
+			 "bmcwatch.ko knob console_session written%s: %s", b,
+			 e->detail[0] ? e->detail : "session changed");
+		say(al->why, sizeof(al->why),
+			 "while a remote-console session is declared, input from the BMC's keyboards and mice is expected: recorded as usb.bmc_input_session (info) instead of usb.bmc_input");
+		return;
+	}
+	if (!strcmp(e->what, "usb_bmc_devices")) {
+		al->severity = BMCW_SEV_WARNING;
+		say(al->subject.locus, sizeof(al->subject.locus),
+		    "knob usb_bmc_devices");
+		say(al->message, sizeof(al->message),
+			 "bmcwatch.ko knob usb_bmc_devices written%s: %s", b,
+			 e->detail[0] ? e->detail : "list replaced");
+		say(al->why, sizeof(al->why),
+			 "the BMC USB list decides whose arrival and typing are alerts: a device dropped from it is watched as an ordinary one");
 		return;
 	}
 	/* a knob a newer module has: its meaning is not known here */

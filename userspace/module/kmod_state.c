@@ -539,7 +539,7 @@ static void report_misses(struct kmod_state *k)
 	static const char *const states[] = {
 		"waiting", "placed", "failed", "removed", "unused",
 	};
-	static const char *const monitors[] = { "pcie", "ipmi", "dma", "lpc" };
+	static const char *const monitors[] = { "pcie", "ipmi", "dma", "lpc", "usb" };
 
 	for (size_t i = 0; i < k->n_hooks; i++) {
 		const struct kmodtab_hook *h = &k->hooks[i];

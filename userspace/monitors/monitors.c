@@ -11,6 +11,7 @@ const struct bmcw_monitor_ops *const bmcw_monitors[] = {
 	&lpc_monitor,		/* after pcie: needs the [bmc] list pushed */
 	&ipmi_monitor,
 	&dma_monitor,		/* after pcie: reads the BMC flags */
+	&usb_monitor,
 };
 
 const size_t bmcw_monitor_count =

@@ -17,5 +17,7 @@ extern const struct bmcw_monitor_ops lpc_monitor;
 extern const struct bmcw_monitor_ops ipmi_monitor;
 /* DMA and doorbells (dma/) */
 extern const struct bmcw_monitor_ops dma_monitor;
+/* BMC USB devices and their keyboards (usb.c) */
+extern const struct bmcw_monitor_ops usb_monitor;
 
 #endif /* BMCW_MONITORS_H */

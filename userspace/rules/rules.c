@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The rule catalogue. Ids are grouped per class (1xx pcie, 2xx lpc, 3xx dma,
- * 4xx doorbell, 5xx ipmi, 9xx health) and never reused.
+ * 4xx doorbell, 5xx ipmi, 6xx usb, 9xx health) and never reused.
  */
 #include <string.h>
 
@@ -234,6 +234,51 @@ static const struct bmcw_rule rules[] = {
 		.technique = "T1082",
 	},
 	{
+		.id = 601, .name = "usb.bmc_device_added",
+		.cls = BMCW_CLASS_USB, .severity = BMCW_SEV_WARNING,
+		.summary = "A BMC's USB device appeared on the host",
+		.explanation = "The BMC presented a USB device to the host at run time: a virtual keyboard and mouse (remote KVM), virtual media (CD/DVD, disk, floppy) or a USB network interface. A BMC that types on the console or inserts a boot disk needs no DMA: this is how it acts on the host through USB. The alert names the device's interfaces and how it was recognised as the BMC's (built-in table, or the operator's usb_bmc_devices by id or port).",
+		.false_positives = "An administrator opening the BMC's remote console or mounting virtual media for maintenance or an installation; some BMCs attach their virtual keyboard at every BMC reboot.",
+		.response = "Ask who is logged in to the BMC (its web, Redfish and IPMI session logs) and whether maintenance was planned; unexpected virtual media on a server is a boot-time or install-time attack: check the boot order and the BMC's accounts.",
+		.technique = "T1200",
+	},
+	{
+		.id = 602, .name = "usb.bmc_device_removed",
+		.cls = BMCW_CLASS_USB, .severity = BMCW_SEV_NOTICE,
+		.summary = "A BMC's USB device disappeared from the host",
+		.explanation = "A USB device recognised as the BMC's went away: a remote console closed, virtual media ejected, or the BMC rebooted. With the matching usb.bmc_device_added it brackets what the BMC could do in between.",
+		.false_positives = "The end of a planned remote-console or virtual-media session; a BMC reboot or firmware update.",
+		.response = "Match it with its usb.bmc_device_added and with the BMC's own session log.",
+		.technique = NULL,
+	},
+	{
+		.id = 603, .name = "usb.bmc_input",
+		.cls = BMCW_CLASS_USB, .severity = BMCW_SEV_WARNING,
+		.summary = "Input from a BMC keyboard or mouse while no remote-console session was declared",
+		.explanation = "A keyboard or mouse the BMC presents over USB sent key presses or pointer movements to the host, and no remote-console session was declared (/sys/kernel/bmcwatch/console_session). Someone or something at the BMC is typing on this host's console. bmcwatch counts presses and movements and when they happened; it never records which keys.",
+		.false_positives = "An administrator using the BMC's remote console (KVM) without declaring the session first; a BMC that sends a key at attach time.",
+		.response = "Find who holds a remote-console session on the BMC (its session log) and confirm it was planned; if nobody should be there, look at what was typed on the console (shell history, login records), disable the BMC's virtual keyboard or the BMC account, and check the BMC firmware. Declare planned sessions: echo SECONDS > /sys/kernel/bmcwatch/console_session.",
+		.technique = "T1219",
+	},
+	{
+		.id = 604, .name = "usb.bmc_input_session",
+		.cls = BMCW_CLASS_USB, .severity = BMCW_SEV_INFO,
+		.summary = "Input from a BMC keyboard or mouse during a declared remote-console session",
+		.explanation = "A keyboard or mouse the BMC presents over USB was used while an operator-declared remote-console session was open: recorded (counts and times, never which keys) so that the session's activity stays on the host's record.",
+		.false_positives = "This is the expected use of a declared session.",
+		.response = "None; the knob_changed event of console_session names who declared the session.",
+		.technique = NULL,
+	},
+	{
+		.id = 605, .name = "usb.bmc_console_attached",
+		.cls = BMCW_CLASS_USB, .severity = BMCW_SEV_INFO,
+		.summary = "A BMC keyboard or mouse appeared during a declared remote-console session",
+		.explanation = "The BMC attached its virtual keyboard or mouse while an operator-declared remote-console session was open, as it does when someone opens its remote console: recorded, not alarmed. Virtual media and network devices raise usb.bmc_device_added whatever the session.",
+		.false_positives = "This is the expected start of a declared session.",
+		.response = "None; the knob_changed event of console_session names who declared the session.",
+		.technique = NULL,
+	},
+	{
 		.id = 901, .name = "health.events_lost",
 		.cls = BMCW_CLASS_HEALTH, .severity = BMCW_SEV_WARNING,
 		.summary = "bmcwatch dropped or suppressed events",
@@ -384,6 +429,7 @@ static const char *const class_names[BMCW_CLASS_COUNT] = {
 	[BMCW_CLASS_DMA]	= "dma",
 	[BMCW_CLASS_DOORBELL]	= "doorbell",
 	[BMCW_CLASS_IPMI]	= "ipmi",
+	[BMCW_CLASS_USB]	= "usb",
 	[BMCW_CLASS_HEALTH]	= "health",
 };
 

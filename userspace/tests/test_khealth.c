@@ -125,6 +125,20 @@ static void knobs(void)
 	rule_is(&a, "health.knob_changed", BMCW_SEV_WARNING,
 		"bmc_devices replayed: not this daemon's write");
 
+	e = ev(BMCW_HEALTH_KNOB_CHANGED, BMCW_MON_USB, "console_session", 812, "sh",
+	       "console_session 0 -> 300 s: input from BMC keyboards and mice is expected");
+	khealth_alert(&e, &live, &a);
+	rule_is(&a, "health.knob_changed", BMCW_SEV_NOTICE,
+		"a console session declared: on the record, not an alarm");
+	ok(strstr(a.message, "300 s") && strstr(a.why, "usb.bmc_input_session"),
+	   "says the session and what it changes: %s", a.why);
+
+	e = ev(BMCW_HEALTH_KNOB_CHANGED, BMCW_MON_USB, "usb_bmc_devices", 812, "sh",
+	       "usb_bmc_devices 1 -> 0 entries");
+	khealth_alert(&e, &live, &a);
+	rule_is(&a, "health.knob_changed", BMCW_SEV_WARNING,
+		"usb_bmc_devices written: what is the BMC's changed");
+
 	e = ev(BMCW_HEALTH_KNOB_CHANGED, BMCW_MON_PCIE, "sample_rate", 12, "x", "1 -> 9");
 	khealth_alert(&e, &live, &a);
 	rule_is(&a, "health.knob_changed", BMCW_SEV_WARNING, "a knob unknown here");

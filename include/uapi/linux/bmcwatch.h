@@ -38,8 +38,11 @@
  *      the arguments of bmcwatch_cfg_access, the event NULL (and fn_flags
  *      0) for a read while nobody listens on bmcwatch_cfg_access, whose
  *      event is then not built. No layout change.
+ * 1.7: USB devices: BMCW_REC_USB_DEV (struct bmcw_usb_dev), the
+ *      bmcwatch_usb_input tracepoint (struct bmcw_usb_input),
+ *      BMCW_MON_USB; sysfs knobs usb_bmc_devices and console_session
  */
-#define BMCW_ABI_MINOR		6
+#define BMCW_ABI_MINOR		7
 #define BMCW_ABI_VERSION	((BMCW_ABI_MAJOR << 16) | BMCW_ABI_MINOR)
 
 #define BMCW_COMM_LEN		16
@@ -181,6 +184,8 @@ enum bmcw_rec_type {
 	/* 48..63: LPC / host port I/O and BMC MMIO windows */
 	BMCW_REC_LPC_PORT	= 48,	/* struct bmcw_lpc_port */
 	BMCW_REC_LPC_MMIO	= 49,	/* struct bmcw_lpc_mmio */
+	/* 64..79: USB devices (1.7) */
+	BMCW_REC_USB_DEV	= 64,	/* struct bmcw_usb_dev */
 };
 
 struct bmcw_rec_hdr {
@@ -209,6 +214,7 @@ enum bmcw_monitor {
 	BMCW_MON_IPMI		= 2,
 	BMCW_MON_DMA		= 3,
 	BMCW_MON_LPC		= 4,
+	BMCW_MON_USB		= 5,	/* 1.7 */
 	BMCW_MON_MAX,
 };
 
@@ -511,6 +517,72 @@ struct bmcw_dma_console {
 	__u32	cpu;		/* where the message was printed */
 	__u32	len;		/* bytes of text, at most BMCW_CONSOLE_TEXT_LEN */
 	char	text[BMCW_CONSOLE_TEXT_LEN];	/* not NUL-terminated */
+};
+
+/*
+ * USB devices (1.7). Which ones are a BMC's: the module's built-in table of
+ * the virtual devices BMC firmwares present, and the operator's list
+ * (sysfs usb_bmc_devices: VENDOR:PRODUCT, VENDOR:*, or port:PORT, the
+ * device's port path as "CONTROLLER-DEVPATH" or the kernel's "BUS-DEVPATH").
+ */
+#define BMCW_USB_F_BMC		(1U << 0)	/* a BMC's device */
+#define BMCW_USB_F_BUILTIN	(1U << 1)	/* ... by the built-in table */
+#define BMCW_USB_F_BY_ID	(1U << 2)	/* ... by the operator, by id */
+#define BMCW_USB_F_BY_PORT	(1U << 3)	/* ... by the operator, by port */
+#define BMCW_USB_F_SESSION	(1U << 4)	/* a console session was declared then */
+
+#define BMCW_USB_MAX_IFS	8
+#define BMCW_USB_PORT_LEN	40
+#define BMCW_USB_STR_LEN	32
+
+/* One interface of the active configuration. */
+struct bmcw_usb_if {
+	__u8	number;		/* bInterfaceNumber */
+	__u8	cls;		/* bInterfaceClass: 3 HID, 8 mass storage, ... */
+	__u8	subcls;
+	__u8	proto;		/* HID boot protocol: 1 keyboard, 2 mouse */
+};
+
+/*
+ * A USB device appeared (configured), disappeared or was present at load;
+ * the argument of the bmcwatch_usb_dev tracepoint. Strings are the
+ * device's own descriptors, cut to fit, NUL-terminated.
+ */
+struct bmcw_usb_dev {
+	__u64	ts_ns;
+	__u16	busnum;
+	__u16	devnum;
+	__u16	vendor;
+	__u16	product;
+	__u16	bcd_device;
+	__u8	change;		/* enum bmcw_dev_change: ADDED, REMOVED, PRESENT */
+	__u8	dev_class;	/* bDeviceClass */
+	__u8	speed;		/* enum usb_device_speed */
+	__u8	nr_ifs;		/* interfaces of the active configuration */
+	__u16	pad;
+	__u32	flags;		/* BMCW_USB_F_* */
+	char	name[16];	/* the kernel's name: "1-1.2" */
+	char	port[BMCW_USB_PORT_LEN];	/* "0000:00:14.0-1.2" */
+	char	manufacturer[BMCW_USB_STR_LEN];
+	char	product_name[BMCW_USB_STR_LEN];
+	struct bmcw_usb_if ifs[BMCW_USB_MAX_IFS];	/* the first nr_ifs */
+};
+
+/*
+ * One input report (up to SYN_REPORT) of an input device under a BMC's
+ * USB device; the argument of the bmcwatch_usb_input tracepoint. Counts
+ * and time only: never which key or where the pointer went.
+ */
+struct bmcw_usb_input {
+	__u64	ts_ns;
+	__u16	busnum;
+	__u16	devnum;
+	__u16	vendor;
+	__u16	product;
+	__u32	flags;		/* BMCW_USB_F_* of the device, | SESSION */
+	__u32	keys;		/* key and button presses (EV_KEY value 1) */
+	__u32	moves;		/* pointer and wheel values (EV_REL, EV_ABS) */
+	__u32	pad;
 };
 
 /* sysfs: /sys/kernel/bmcwatch/; debugfs: /sys/kernel/debug/bmcwatch/ */
