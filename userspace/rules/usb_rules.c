@@ -119,7 +119,7 @@ static void subject(struct bmcw_alert *al, const char *name,
 int usb_rules_dev(const struct bmcw_usb_dev *d, struct bmcw_alert *out)
 {
 	char ifs[160], what[2 * BMCW_USB_STR_LEN + 4];
-	const char *role;
+	const char *role, *during = "";
 
 	/* at load, what is already there is inventory, not news */
 	if (!(d->flags & BMCW_USB_F_BMC) ||
@@ -136,17 +136,12 @@ int usb_rules_dev(const struct bmcw_usb_dev *d, struct bmcw_alert *out)
 	    !strcmp(role, "virtual keyboard/mouse")) {
 		/* what opening a declared remote console looks like */
 		out->rule = "usb.bmc_console_attached";
-		snprintf(out->message, sizeof(out->message),
-			 "BMC %s %04x:%04x \"%s\" appeared at USB %.16s during a declared console session: %.90s",
-			 role, d->vendor, d->product, what, d->name, ifs);
+		during = " during a declared console session";
 		snprintf(out->why, sizeof(out->why),
 			 "a remote-console session was declared (console_session); recognised as the BMC's by %s",
 			 usb_matched_by(d->flags));
 	} else if (d->change == BMCW_DEV_ADDED) {
 		out->rule = "usb.bmc_device_added";
-		snprintf(out->message, sizeof(out->message),
-			 "BMC %s %04x:%04x \"%s\" appeared at USB %.16s: %.90s",
-			 role, d->vendor, d->product, what, d->name, ifs);
 		snprintf(out->why, sizeof(out->why),
 			 "the BMC presents it to act on the host over USB (%s); recognised as the BMC's by %s",
 			 !strcmp(role, "virtual media") ?
@@ -156,13 +151,15 @@ int usb_rules_dev(const struct bmcw_usb_dev *d, struct bmcw_alert *out)
 			 "a device the BMC controls", usb_matched_by(d->flags));
 	} else {
 		out->rule = "usb.bmc_device_removed";
-		snprintf(out->message, sizeof(out->message),
-			 "BMC %s %04x:%04x \"%s\" left USB %.16s: %.90s",
-			 role, d->vendor, d->product, what, d->name, ifs);
 		snprintf(out->why, sizeof(out->why),
 			 "the end of what the BMC did through it; recognised as the BMC's by %s",
 			 usb_matched_by(d->flags));
 	}
+	snprintf(out->message, sizeof(out->message),
+		 "BMC %s %04x:%04x \"%s\" %s USB %.16s%s: %.90s",
+		 role, d->vendor, d->product, what,
+		 d->change == BMCW_DEV_ADDED ? "appeared at" : "left", d->name,
+		 during, ifs);
 	subject(out, d->name, d->vendor, d->product);
 	alert_add_extra(out, "usb_port", "%.40s", d->port);
 	alert_add_extra(out, "usb_role", "%s", role);
