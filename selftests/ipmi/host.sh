@@ -29,7 +29,8 @@ phases=" ${BMCW_IPMI_PHASES:-sim bt ssif extern hostile} "
 have_sim=0
 command -v ipmi_sim >/dev/null && have_sim=1
 
-if ! make -s -C selftests/ipmi >"$work/build.log" 2>&1; then
+# Locked: the eval builds the same programs, maybe side by side.
+if ! flock selftests/ipmi make -s -C selftests/ipmi >"$work/build.log" 2>&1; then
 	echo "KTAP version 1"
 	echo "1..1"
 	echo "not ok 1 build hostile_bmc"
