@@ -20,6 +20,7 @@
 #endif
 
 struct dentry;
+struct bmcw_oplist_head;
 
 /* A config-space range of one function and its register class. */
 struct bmcw_region {
@@ -213,10 +214,7 @@ static inline u8 bmcw_origin(unsigned long caller)
 
 /* pcie_bmc_match.c */
 bool bmcw_is_bmc(struct pci_dev *pdev);
-int bmcw_bmc_devices_set(const char *buf);
-int bmcw_bmc_devices_get(char *buf, size_t len);
-unsigned int bmcw_bmc_devices_count(void);
-void bmcw_bmc_match_exit(void);
+extern struct bmcw_oplist_head bmcw_bmc_list;	/* the bmc_devices knob */
 
 /* sysfs.c / debugfs.c */
 int bmcw_sysfs_init(void);
@@ -242,11 +240,7 @@ struct usb_device;
 struct device;
 u32 bmcw_usb_bmc_flags(struct usb_device *udev);	/* BMCW_USB_F_* or 0 */
 void bmcw_usb_port_path(struct usb_device *udev, char *buf, size_t len);
-int bmcw_usb_devices_set(const char *buf);
-int bmcw_usb_devices_get(char *buf, size_t len);
-unsigned int bmcw_usb_devices_count(void);
-int bmcw_usb_match_init(void);		/* the usb_bmc_devices parameter */
-void bmcw_usb_match_exit(void);
+extern struct bmcw_oplist_head bmcw_usb_list;	/* usb_bmc_devices */
 void bmcw_usb_init(struct dentry *dir);	/* lost hooks are reported */
 void bmcw_usb_exit(void);
 void bmcw_usb_reclassify(void);

@@ -19,12 +19,23 @@
 #include <linux/module.h>
 #include "bmcwatch.h"
 #include "hook.h"
+#include "oplist.h"
 
 static struct dentry *dbg_dir;
 
 static int init_nothing(void)
 {
 	return 0;
+}
+
+static void exit_bmc_list(void)
+{
+	bmcw_oplist_clear(&bmcw_bmc_list);
+}
+
+static void exit_usb_list(void)
+{
+	bmcw_oplist_clear(&bmcw_usb_list);
 }
 
 static int init_class(void)
@@ -99,9 +110,9 @@ static const struct {
 	int (*init)(void);
 	void (*exit)(void);
 } steps[] = {
-	/* the bmc_devices parameter was parsed before init ran */
-	{ "pcie_bmc_match", init_nothing, bmcw_bmc_match_exit },
-	{ "usb_match", bmcw_usb_match_init, bmcw_usb_match_exit },
+	/* the lists' parameters were parsed before init ran */
+	{ "pcie_bmc_match", init_nothing, exit_bmc_list },
+	{ "usb_match", init_nothing, exit_usb_list },
 	{ "pcie_origin", bmcw_origin_init, bmcw_origin_exit },
 	{ "pcie_class", init_class, NULL },
 	{ "hook", init_hook, bmcw_hook_exit },

@@ -8,8 +8,8 @@
 #include <linux/module.h>
 #include <linux/pci.h>
 #include <linux/rcupdate.h>
-#include <linux/slab.h>
 #include "bmcwatch.h"
+#include "oplist.h"
 
 static const struct pci_device_id builtin_bmc_ids[] = {
 	{ PCI_DEVICE(0x1a03, 0x2000) },	/* ASPEED VGA (P2A bridge in BAR1) */
@@ -32,6 +32,7 @@ static const struct pci_device_id builtin_bmc_ids[] = {
 };
 
 #define BMCW_MAX_USER_BMC	32
+#define BMCW_MAX_USER_BMC	32
 
 struct bmc_entry {
 	bool by_bdf;
@@ -39,15 +40,6 @@ struct bmc_entry {
 	u32 seg;
 	u8 bus, devfn;
 };
-
-struct bmc_list {
-	struct rcu_head rcu;
-	unsigned int n;
-	struct bmc_entry e[BMCW_MAX_USER_BMC];
-};
-
-static struct bmc_list __rcu *user_list;
-static DEFINE_MUTEX(list_lock);
 
 static bool entry_matches(const struct bmc_entry *e, struct pci_dev *pdev)
 {
@@ -57,20 +49,12 @@ static bool entry_matches(const struct bmc_entry *e, struct pci_dev *pdev)
 	return e->vendor == pdev->vendor && e->device == pdev->device;
 }
 
-bool bmcw_is_bmc(struct pci_dev *pdev)
+static bool all_xdigits(const char *s, const char *extra)
 {
-	struct bmc_list *l;
-	bool hit = false;
-	unsigned int i;
-
-	if (pci_match_id(builtin_bmc_ids, pdev))
-		return true;
-	rcu_read_lock();
-	l = rcu_dereference(user_list);
-	for (i = 0; l && i < l->n && !hit; i++)
-		hit = entry_matches(&l->e[i], pdev);
-	rcu_read_unlock();
-	return hit;
+	for (; *s; s++)
+		if (!isxdigit(*s) && !strchr(extra, *s))
+			return false;
+	return true;
 }
 
 /*
@@ -78,13 +62,16 @@ bool bmcw_is_bmc(struct pci_dev *pdev)
  * domain has 4 to 8 hex digits, as the kernel prints it: Intel VMD's
  * start at 10000.
  */
-static int parse_entry(const char *tok, struct bmc_entry *e)
+static int parse_entry(const char *tok, void *entry)
 {
+	struct bmc_entry *e = entry;
 	unsigned int a, b, c, d;
 	size_t len = strlen(tok);
 	char tail;
 
 	memset(e, 0, sizeof(*e));
+	if (!all_xdigits(tok, ":."))
+		return -EINVAL;
 	/* DOMAIN:BB:DD.F, the domain being all before the first colon */
 	if (len >= 12 && len <= 16 && strchr(tok, ':') == tok + len - 8 &&
 	    tok[len - 5] == ':' && tok[len - 2] == '.' &&
@@ -107,121 +94,49 @@ static int parse_entry(const char *tok, struct bmc_entry *e)
 	return -EINVAL;
 }
 
-static bool all_xdigits(const char *s, const char *extra)
+static int show_entry(const void *entry, char *buf, size_t len)
 {
-	for (; *s; s++)
-		if (!isxdigit(*s) && !strchr(extra, *s))
-			return false;
-	return true;
+	const struct bmc_entry *e = entry;
+
+	if (e->by_bdf)
+		return scnprintf(buf, len, "%04x:%02x:%02x.%u", e->seg, e->bus,
+				 PCI_SLOT(e->devfn), PCI_FUNC(e->devfn));
+	return scnprintf(buf, len, "%04x:%04x", e->vendor, e->device);
 }
 
-/*
- * Replace the operator's list with the tokens of @buf (separated by spaces,
- * commas or newlines; empty clears it). Nothing changes on error.
- */
-int bmcw_bmc_devices_set(const char *buf)
-{
-	struct bmc_list *nl, *ol;
-	char *copy, *cur, *tok;
-	int ret = 0;
-
-	nl = kzalloc(sizeof(*nl), GFP_KERNEL);
-	copy = kstrdup(buf, GFP_KERNEL);
-	if (!nl || !copy) {
-		ret = -ENOMEM;
-		goto out;
-	}
-	cur = copy;
-	while ((tok = strsep(&cur, " ,\t\n")) != NULL) {
-		if (!*tok)
-			continue;
-		if (nl->n == BMCW_MAX_USER_BMC || !all_xdigits(tok, ":.") ||
-		    parse_entry(tok, &nl->e[nl->n])) {
-			ret = -EINVAL;
-			goto out;
-		}
-		nl->n++;
-	}
-	mutex_lock(&list_lock);
-	ol = rcu_replace_pointer(user_list, nl, lockdep_is_held(&list_lock));
-	mutex_unlock(&list_lock);
-	nl = NULL;
-	if (ol)
-		kfree_rcu(ol, rcu);
-	bmcw_inventory_update_flags();
-out:
-	kfree(copy);
-	kfree(nl);
-	return ret;
-}
-
-unsigned int bmcw_bmc_devices_count(void)
-{
-	struct bmc_list *l;
-	unsigned int n;
-
-	rcu_read_lock();
-	l = rcu_dereference(user_list);
-	n = l ? l->n : 0;
-	rcu_read_unlock();
-	return n;
-}
-
-int bmcw_bmc_devices_get(char *buf, size_t len)
-{
-	struct bmc_list *l;
-	unsigned int i;
-	size_t n = 0;
-
-	rcu_read_lock();
-	l = rcu_dereference(user_list);
-	for (i = 0; l && i < l->n; i++) {
-		const struct bmc_entry *e = &l->e[i];
-
-		if (e->by_bdf)
-			n += scnprintf(buf + n, len - n, "%s%04x:%02x:%02x.%u",
-				       i ? " " : "", e->seg, e->bus,
-				       PCI_SLOT(e->devfn), PCI_FUNC(e->devfn));
-		else
-			n += scnprintf(buf + n, len - n, "%s%04x:%04x",
-				       i ? " " : "", e->vendor, e->device);
-	}
-	rcu_read_unlock();
-	n += scnprintf(buf + n, len - n, "\n");
-	return n;
-}
-
-void bmcw_bmc_match_exit(void)
-{
-	struct bmc_list *l;
-
-	mutex_lock(&list_lock);
-	l = rcu_replace_pointer(user_list, NULL, lockdep_is_held(&list_lock));
-	mutex_unlock(&list_lock);
-	synchronize_rcu();
-	kfree(l);
-}
-
-static int param_set(const char *val, const struct kernel_param *kp)
-{
-	return bmcw_bmc_devices_set(val);
-}
-
-static int param_get(char *buf, const struct kernel_param *kp)
-{
-	return bmcw_bmc_devices_get(buf, PAGE_SIZE);
-}
-
-static const struct kernel_param_ops bmc_devices_ops = {
-	.set = param_set,
-	.get = param_get,
+static const struct bmcw_oplist_type bmc_list_type = {
+	.knob = "bmc_devices",
+	.dropped = "functions",
+	.monitor = BMCW_MON_PCIE,
+	.max = BMCW_MAX_USER_BMC,
+	.entry_size = sizeof(struct bmc_entry),
+	.parse = parse_entry,
+	.show = show_entry,
+	.changed = bmcw_inventory_update_flags,
 };
 
-/*
- * Read-only once loaded: a parameter's set op sees a C string, so a write
- * with an embedded NUL would be taken for its first part. Run-time changes
- * go through /sys/kernel/bmcwatch/bmc_devices, which rejects that.
- */
-module_param_cb(bmc_devices, &bmc_devices_ops, NULL, 0400);
+struct bmcw_oplist_head bmcw_bmc_list = {
+	.type = &bmc_list_type,
+	.lock = __MUTEX_INITIALIZER(bmcw_bmc_list.lock),
+};
+
+bool bmcw_is_bmc(struct pci_dev *pdev)
+{
+	struct bmcw_oplist *l;
+	bool hit = false;
+	unsigned int i;
+
+	if (pci_match_id(builtin_bmc_ids, pdev))
+		return true;
+	rcu_read_lock();
+	l = rcu_dereference(bmcw_bmc_list.cur);
+	for (i = 0; l && i < l->n && !hit; i++)
+		hit = entry_matches(bmcw_oplist_at(&bmcw_bmc_list, l, i), pdev);
+	rcu_read_unlock();
+	return hit;
+}
+
+/* Read-only once loaded: the sysfs knob changes it (oplist.c says why). */
+module_param_cb(bmc_devices, &bmcw_oplist_param_ops, &bmcw_bmc_list, 0400);
 MODULE_PARM_DESC(bmc_devices,
 		 "Extra BMC functions: VENDOR:DEVICE or [SEG:]BUS:DEV.FN, comma separated");

@@ -10,6 +10,7 @@
 #include <linux/kobject.h>
 #include <linux/sysfs.h>
 #include "bmcwatch.h"
+#include "oplist.h"
 
 static struct kobject *bmcw_kobj;
 
@@ -53,58 +54,26 @@ static ssize_t enabled_store(struct kobject *k, struct kobj_attribute *a,
 static ssize_t bmc_devices_show(struct kobject *k, struct kobj_attribute *a,
 				char *buf)
 {
-	return bmcw_bmc_devices_get(buf, PAGE_SIZE);
+	return bmcw_oplist_get(&bmcw_bmc_list, buf, PAGE_SIZE);
 }
 
 static ssize_t bmc_devices_store(struct kobject *k, struct kobj_attribute *a,
 				 const char *buf, size_t len)
 {
-	int ret;
-
-	unsigned int before, after;
-
-	/* The parser sees a C string: a NUL must not cut the list short. */
-	if (strnlen(buf, len) != len)
-		return -EINVAL;
-	before = bmcw_bmc_devices_count();
-	ret = bmcw_bmc_devices_set(buf);
-	if (ret)
-		return ret;
-	after = bmcw_bmc_devices_count();
-	bmcw_health_by_current(BMCW_MON_PCIE, BMCW_HEALTH_KNOB_CHANGED, 0,
-			       "bmc_devices",
-			       "bmc_devices %u -> %u entries: functions dropped are watched as ordinary devices",
-			       before, after);
-	return len;
+	return bmcw_oplist_store(&bmcw_bmc_list, buf, len);
 }
 
 static ssize_t usb_bmc_devices_show(struct kobject *k,
 				    struct kobj_attribute *a, char *buf)
 {
-	return bmcw_usb_devices_get(buf, PAGE_SIZE);
+	return bmcw_oplist_get(&bmcw_usb_list, buf, PAGE_SIZE);
 }
 
 static ssize_t usb_bmc_devices_store(struct kobject *k,
 				     struct kobj_attribute *a,
 				     const char *buf, size_t len)
 {
-	unsigned int before, after;
-	int ret;
-
-	if (strnlen(buf, len) != len)
-		return -EINVAL;
-	before = bmcw_usb_devices_count();
-	ret = bmcw_usb_devices_set(buf);
-	if (ret)
-		return ret;
-	after = bmcw_usb_devices_count();
-	bmcw_usb_reclassify();
-	bmcw_usb_input_rematch();
-	bmcw_health_by_current(BMCW_MON_USB, BMCW_HEALTH_KNOB_CHANGED, 0,
-			       "usb_bmc_devices",
-			       "usb_bmc_devices %u -> %u entries: devices dropped are watched as ordinary devices",
-			       before, after);
-	return len;
+	return bmcw_oplist_store(&bmcw_usb_list, buf, len);
 }
 
 static ssize_t console_session_show(struct kobject *k,

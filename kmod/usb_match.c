@@ -13,9 +13,9 @@
 #include <linux/ctype.h>
 #include <linux/module.h>
 #include <linux/rcupdate.h>
-#include <linux/slab.h>
 #include <linux/usb.h>
 #include "bmcwatch.h"
+#include "oplist.h"
 
 /*
  * Only IDs a public source ties to a BMC. Sources: usb.ids
@@ -52,14 +52,31 @@ struct usb_entry {
 	char port[BMCW_USB_PORT_LEN];
 };
 
-struct usb_list {
-	struct rcu_head rcu;
-	unsigned int n;
-	struct usb_entry e[BMCW_MAX_USER_USB];
+static int parse_entry(const char *tok, void *entry);
+static int show_entry(const void *entry, char *buf, size_t len);
+
+/* Devices that stop or start matching are classified again. */
+static void list_changed(void)
+{
+	bmcw_usb_reclassify();
+	bmcw_usb_input_rematch();
+}
+
+static const struct bmcw_oplist_type usb_list_type = {
+	.knob = "usb_bmc_devices",
+	.dropped = "devices",
+	.monitor = BMCW_MON_USB,
+	.max = BMCW_MAX_USER_USB,
+	.entry_size = sizeof(struct usb_entry),
+	.parse = parse_entry,
+	.show = show_entry,
+	.changed = list_changed,
 };
 
-static struct usb_list __rcu *user_list;
-static DEFINE_MUTEX(list_lock);
+struct bmcw_oplist_head bmcw_usb_list = {
+	.type = &usb_list_type,
+	.lock = __MUTEX_INITIALIZER(bmcw_usb_list.lock),
+};
 
 void bmcw_usb_port_path(struct usb_device *udev, char *buf, size_t len)
 {
@@ -84,7 +101,8 @@ u32 bmcw_usb_bmc_flags(struct usb_device *udev)
 	u16 vid = le16_to_cpu(udev->descriptor.idVendor);
 	u16 pid = le16_to_cpu(udev->descriptor.idProduct);
 	char port[BMCW_USB_PORT_LEN];
-	struct usb_list *l;
+	const struct usb_entry *e;
+	struct bmcw_oplist *l;
 	u32 flags = 0;
 	unsigned int i;
 
@@ -98,18 +116,21 @@ u32 bmcw_usb_bmc_flags(struct usb_device *udev)
 			flags |= BMCW_USB_F_BMC | BMCW_USB_F_BUILTIN;
 	bmcw_usb_port_path(udev, port, sizeof(port));
 	rcu_read_lock();
-	l = rcu_dereference(user_list);
-	for (i = 0; l && i < l->n; i++)
-		if (entry_matches(&l->e[i], udev, port))
-			flags |= BMCW_USB_F_BMC | (l->e[i].by_port ?
+	l = rcu_dereference(bmcw_usb_list.cur);
+	for (i = 0; l && i < l->n; i++) {
+		e = bmcw_oplist_at(&bmcw_usb_list, l, i);
+		if (entry_matches(e, udev, port))
+			flags |= BMCW_USB_F_BMC | (e->by_port ?
 				 BMCW_USB_F_BY_PORT : BMCW_USB_F_BY_ID);
+	}
 	rcu_read_unlock();
 	return flags;
 }
 
 /* "046b:ff10", "046b:*", "port:0000:00:14.0-1.2", "port:1-1.2"; strict. */
-static int parse_entry(const char *tok, struct usb_entry *e)
+static int parse_entry(const char *tok, void *entry)
 {
+	struct usb_entry *e = entry;
 	unsigned int a, b;
 	size_t len = strlen(tok);
 	const char *p;
@@ -147,100 +168,18 @@ static int parse_entry(const char *tok, struct usb_entry *e)
 	return -EINVAL;
 }
 
-/*
- * Replace the operator's list with the tokens of @buf (separated by spaces,
- * commas or newlines; empty clears it). Nothing changes on error.
- */
-int bmcw_usb_devices_set(const char *buf)
+static int show_entry(const void *entry, char *buf, size_t len)
 {
-	struct usb_list *nl, *ol;
-	char *copy, *cur, *tok;
-	int ret = 0;
+	const struct usb_entry *e = entry;
 
-	nl = kzalloc(sizeof(*nl), GFP_KERNEL);
-	copy = kstrdup(buf, GFP_KERNEL);
-	if (!nl || !copy) {
-		ret = -ENOMEM;
-		goto out;
-	}
-	cur = copy;
-	while ((tok = strsep(&cur, " ,\t\n")) != NULL) {
-		if (!*tok)
-			continue;
-		if (nl->n == BMCW_MAX_USER_USB ||
-		    parse_entry(tok, &nl->e[nl->n])) {
-			ret = -EINVAL;
-			goto out;
-		}
-		nl->n++;
-	}
-	mutex_lock(&list_lock);
-	ol = rcu_replace_pointer(user_list, nl, lockdep_is_held(&list_lock));
-	mutex_unlock(&list_lock);
-	nl = NULL;
-	if (ol)
-		kfree_rcu(ol, rcu);
-out:
-	kfree(copy);
-	kfree(nl);
-	return ret;
+	if (e->by_port)
+		return scnprintf(buf, len, "port:%s", e->port);
+	if (e->any_product)
+		return scnprintf(buf, len, "%04x:*", e->vendor);
+	return scnprintf(buf, len, "%04x:%04x", e->vendor, e->product);
 }
 
-unsigned int bmcw_usb_devices_count(void)
-{
-	struct usb_list *l;
-	unsigned int n;
-
-	rcu_read_lock();
-	l = rcu_dereference(user_list);
-	n = l ? l->n : 0;
-	rcu_read_unlock();
-	return n;
-}
-
-int bmcw_usb_devices_get(char *buf, size_t len)
-{
-	struct usb_list *l;
-	unsigned int i;
-	int n = 0;
-
-	rcu_read_lock();
-	l = rcu_dereference(user_list);
-	for (i = 0; l && i < l->n && n < len; i++) {
-		const struct usb_entry *e = &l->e[i];
-
-		if (e->by_port)
-			n += scnprintf(buf + n, len - n, "%sport:%s",
-				       i ? " " : "", e->port);
-		else if (e->any_product)
-			n += scnprintf(buf + n, len - n, "%s%04x:*",
-				       i ? " " : "", e->vendor);
-		else
-			n += scnprintf(buf + n, len - n, "%s%04x:%04x",
-				       i ? " " : "", e->vendor, e->product);
-	}
-	rcu_read_unlock();
-	n += scnprintf(buf + n, len - n, "\n");
-	return n;
-}
-
-static char *usb_bmc_devices;
-module_param(usb_bmc_devices, charp, 0400);
+/* Read-only once loaded: the sysfs knob changes it (oplist.c says why). */
+module_param_cb(usb_bmc_devices, &bmcw_oplist_param_ops, &bmcw_usb_list, 0400);
 MODULE_PARM_DESC(usb_bmc_devices,
 		 "BMC USB devices besides the built-in ones: VENDOR:PRODUCT, VENDOR:*, port:CONTROLLER-DEVPATH or port:BUS-DEVPATH");
-
-int bmcw_usb_match_init(void)
-{
-	return usb_bmc_devices ? bmcw_usb_devices_set(usb_bmc_devices) : 0;
-}
-
-void bmcw_usb_match_exit(void)
-{
-	struct usb_list *l;
-
-	mutex_lock(&list_lock);
-	l = rcu_replace_pointer(user_list, NULL, lockdep_is_held(&list_lock));
-	mutex_unlock(&list_lock);
-	if (l)
-		kfree_rcu(l, rcu);
-}
