@@ -40,6 +40,11 @@ usb_name() {
 	return 1
 }
 
+# usb_gone NAME: the kernel no longer has device NAME.
+usb_gone() {
+	[ ! -e "/sys/bus/usb/devices/$1" ]
+}
+
 # usb_count NAME KIND SESSION: the BPF input counter of device NAME
 # (KIND 0 reports, 1 key presses, 2 moves; SESSION 0/1), summed over CPUs.
 # The key is struct usb_input_key of bpf/usb.h, little-endian.
@@ -205,10 +210,7 @@ do_host usbdel-bkbd
 ktap_check "BMC keyboard unplugged: usb.bmc_device_removed" \
 	bmcw_wait_alert usb.bmc_device_removed 20 \
 	".bmcwatch.extra.usb_device == \"$bname\" and .bmcwatch.extra.usb_role == \"virtual keyboard/mouse\""
-for ((i = 0; i < 50; i++)); do
-	[ -e "/sys/bus/usb/devices/$bname" ] || break
-	sleep 0.2
-done
+bmcw_wait_for 10 usb_gone "$bname" || true
 do_host usbadd-storage-bmedia-1
 mname=$(usb_name 1) || ktap_diag "no device enumerated on port 1"
 if bmcw_wait_alert usb.bmc_device_added 20 \
@@ -223,10 +225,7 @@ do_host usbdel-bmedia
 ktap_check "... ejected: usb.bmc_device_removed" \
 	bmcw_wait_alert usb.bmc_device_removed 20 \
 	".bmcwatch.extra.usb_role == \"virtual media\""
-for ((i = 0; i < 50; i++)); do
-	[ -e "/sys/bus/usb/devices/$mname" ] || break
-	sleep 0.2
-done
+bmcw_wait_for 10 usb_gone "$mname" || true
 
 # 5b. Opening a declared remote console: the BMC's keyboard attaching in a
 # declared session is recorded at info, nothing loud.
@@ -245,10 +244,7 @@ else
 fi
 do_host usbdel-skbd
 echo 0 >$K/console_session
-for ((i = 0; i < 50; i++)); do
-	[ -e "/sys/bus/usb/devices/$sname" ] || break
-	sleep 0.2
-done
+bmcw_wait_for 10 usb_gone "$sname" || true
 
 # 6. Benign: a keyboard on an ordinary port raises nothing, is not bound,
 # and its typing is not counted.
