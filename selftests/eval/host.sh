@@ -21,7 +21,8 @@ vm= bmc= implant=
 trap 'kill $vm $bmc $implant 2>/dev/null || true; rm -rf "$work"' EXIT
 mkdir "$work/out"
 
-make -s -C selftests/ipmi >/dev/null
+# Locked: the ipmi suite builds the same programs, maybe side by side.
+flock selftests/ipmi make -s -C selftests/ipmi >/dev/null
 
 # wait_file PATH: until it exists, at most 10 s
 wait_file() {
@@ -61,6 +62,21 @@ iasl -p "$work/bmc-poke" selftests/scenarios/firmware/bmc-poke.asl \
 # scenarios declare the BMC's, and a read-only image as virtual media.
 truncate -s 4M "$work/media.img"
 export VMHOST_USB_MEDIA=$work/media.img
+# USB NICs (attack-82, benign-41), plugged when a scenario asks: each on a
+# user-mode network of its own that reaches nothing but what is forwarded
+# (QEMU ids bmcnic, othnic). The BMC's: its Redfish service at
+# 169.254.95.2:443 (a fixed reply), and a host port forwarded here into
+# the guest's port 22, whose connections come from the BMC's side
+# (169.254.95.1). Another, on 169.254.96.0/24, alike.
+bmc_ssh=$(free_port)
+other_ssh=$(free_port)
+printf 'BMC_SSH=%s\nOTHER_SSH=%s\n' "$bmc_ssh" "$other_ssh" >"$work/out/ports"
+bmcnet="user,id=bmcnic,restrict=on,net=169.254.95.0/24,host=169.254.95.1"
+bmcnet+=",hostfwd=tcp:127.0.0.1:$bmc_ssh-169.254.95.15:22"
+bmcnet+=",guestfwd=tcp:169.254.95.2:443-cmd:echo redfish"
+othnet="user,id=othnic,restrict=on,net=169.254.96.0/24,host=169.254.96.1"
+othnet+=",hostfwd=tcp:127.0.0.1:$other_ssh-169.254.96.15:22"
+othnet+=",guestfwd=tcp:169.254.96.2:443-cmd:echo redfish"
 
 # edu's DMA engine masks addresses to 28 bits unless told otherwise: the
 # rogue-MSI scenario must reach 0xFEE00000, as a real function's 64-bit
@@ -74,6 +90,8 @@ BMCW_EDU_PROPS=dma_mask=0xffffffff \
 		--bmc "extern:127.0.0.1:$implant_port" \
 		--qemu-arg -acpitable --qemu-arg "file=$work/bmc-poke.aml" \
 		--qemu-arg -device --qemu-arg qemu-xhci,id=xhci \
+		--qemu-arg -netdev --qemu-arg "$bmcnet" \
+		--qemu-arg -netdev --qemu-arg "$othnet" \
 		${BMCW_EVAL_VM_ARGS:-} \
 		-- "${BMCW_EVAL_GUEST:-selftests/eval/guest.sh}" "$mode" &
 vm=$!

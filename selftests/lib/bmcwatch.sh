@@ -339,3 +339,36 @@ bmcw_usb_bmc_port() {
 	[ "$(cat /sys/kernel/bmcwatch/usb_bmc_devices)" = "$entry" ] ||
 		echo "$entry" >/sys/kernel/bmcwatch/usb_bmc_devices
 }
+
+# bmcw_usb_nic PORT ADDR: the network interface of the USB NIC on xHCI
+# port PORT (waiting for it, 20 s), given ADDR/24 and up; its name on
+# stdout. Loads what udev would: the USB NIC drivers, and tc's clsact
+# qdisc and BPF classifier that bmcwatchd's tc programs need.
+bmcw_usb_nic() {
+	local i p
+	modprobe -a -q xhci_pci cdc_ether rndis_host sch_ingress cls_bpf || return 1
+	for ((i = 0; i < 100; i++)); do
+		for p in /sys/bus/usb/devices/*-"$1"/*:*/net/*; do
+			[ -e "$p" ] || continue
+			p=${p##*/}
+			ip addr replace "$2/24" dev "$p" && ip link set "$p" up &&
+				echo "$p"
+			return
+		done
+		sleep 0.2
+	done
+	echo "# no network interface on USB port $1" >&2
+	return 1
+}
+
+# bmcw_usbnet_filters DEV: the names of the BPF programs on DEV's ingress
+# and egress ("usbnet_egress usbnet_ingress " when bmcwatchd watches it).
+bmcw_usbnet_filters() {
+	{ tc filter show dev "$1" ingress; tc filter show dev "$1" egress; } 2>/dev/null |
+		grep -o 'name usbnet_[a-z]*' | cut -d' ' -f2 | sort | tr '\n' ' '
+}
+
+# bmcw_usbnet_watched DEV: bmcwatchd's tc programs are on DEV.
+bmcw_usbnet_watched() {
+	[ "$(bmcw_usbnet_filters "$1")" = "usbnet_egress usbnet_ingress " ]
+}

@@ -8,11 +8,15 @@
 #   swap  hot-add a pci-testdev (another identity) on rp1 (id hp1)
 #   usbadd-KIND-ID-PORT[-N]  hot-add a USB device on port PORT of the
 #         qemu-xhci controller "xhci" (started with --qemu-arg): KIND kbd
-#         (usb-kbd), tablet (usb-tablet) or storage (usb-storage of the
-#         read-only image $VMHOST_USB_MEDIA), with QEMU id ID
+#         (usb-kbd), tablet (usb-tablet), storage (usb-storage of the
+#         read-only image $VMHOST_USB_MEDIA) or net (usb-net on the VM's
+#         netdev ID), with QEMU id ID
 #   usbdel-ID[-N]  remove it
 #   keys-COUNT[-N]  press and release "a" COUNT times (QMP send-key goes
 #         to the keyboard added last)
+#   tcp-PORT[-N]  connect to 127.0.0.1:PORT and close (a QEMU user-mode
+#         network's hostfwd there opens a connection into the guest from
+#         the network's side: the BMC's side of a USB network interface)
 #   bmc-ATTACK[-N]  tell the BMC implant (selftests/ipmi/bmc_implant) to
 #         play ATTACK, through the FIFO named by $VMHOST_BMC_FIFO
 # and answers each with OUT-DIR/done-REQUEST, or OUT-DIR/failed-REQUEST
@@ -40,6 +44,8 @@ vmhost_serve() {
 				2>"$out/.err" || st=$? ;;
 			keys) vmhost_keys "$qmp" "$sock" "$(cut -d- -f2 <<<"$req")" \
 				>/dev/null 2>"$out/.err" || st=$? ;;
+			tcp) timeout 10 bash -c "exec 3<>/dev/tcp/127.0.0.1/$(cut -d- -f2 <<<"$req") && sleep 1" \
+				2>"$out/.err" || st=$? ;;
 			bmc) if [[ -z ${VMHOST_BMC_FIFO:-} ]]; then
 				echo "no BMC implant on this host" >"$out/.err"
 				st=1
@@ -75,6 +81,10 @@ vmhost_usb_add() {
 			\"read-only\": true, \"file\": {\"driver\": \"file\",
 			\"filename\": \"$VMHOST_USB_MEDIA\", \"read-only\": true}}" || return
 		driver=usb-storage extra=(drive="media-$id") ;;
+	net)
+		# QEMU's usb-net on the VM's network of the same id (-netdev
+		# ...,id=ID: selftests/eval/host.sh)
+		driver=usb-net extra=(netdev="$id") ;;
 	*) echo "unknown USB device kind '$kind'" >&2; return 1 ;;
 	esac
 	"$1" "$2" device_add driver="$driver" bus=xhci.0 port="$port" id="$id" \

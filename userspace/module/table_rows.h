@@ -10,7 +10,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#define TABLE_LINE_MAX	128
+#define TABLE_LINE_MAX	512
 
 /*
  * Rows of @size bytes each into @rows, at most @max, by @parse (given the

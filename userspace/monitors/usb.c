@@ -4,7 +4,8 @@
  * tracepoints, turns device records from the ring buffer into alerts
  * (usb_rules.c), and every interval sweeps the per-CPU input counters of
  * BMC keyboards and mice: what grew since the last sweep, per device and
- * whether a console session was declared, is one alert.
+ * whether a console session was declared, is one alert. The BMC's USB
+ * network interfaces are watched by usbnet.c, on the same ring buffer.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -25,6 +26,7 @@
 #include "usb.h"		/* bpf/usb.h: counter keys, stats */
 #include "usb.skel.h"
 #include "usb_rules.h"
+#include "usbnet_mon.h"
 
 #define USB_SYSFS	"/sys/bus/usb/devices"
 #define MAX_GROUPS	32
@@ -34,6 +36,7 @@ struct usb_mon {
 	struct bmcw_daemon *d;
 	struct usb_bpf *skel;
 	struct percpu_sweep counts;
+	struct usbnet *net;		/* NULL: the USB NICs are not watched */
 	uint64_t swept_ns;		/* CLOCK_REALTIME: the last sweep */
 	uint64_t stats[USB_STAT_MAX];
 };
@@ -195,6 +198,7 @@ static int init(struct bmcw_daemon *d, void **state)
 		return err;
 	/* counted from now on (the first sweep's window starts here) */
 	m->swept_ns = realtime_now();
+	m->net = usbnet_open(d, m->mon.rb);
 	return 0;
 }
 
@@ -205,6 +209,7 @@ static void fini(void *state)
 	if (!m)
 		return;
 	ring_buffer__free(m->mon.rb);
+	usbnet_close(m->net);
 	percpu_sweep_free(&m->counts);
 	usb_bpf__destroy(m->skel);
 	free(m);
@@ -235,6 +240,7 @@ static int on_interval(void *state, uint64_t now_ns)
 			    "monitor=\"usb\"", now[USB_STAT_RB_SENT]);
 	}
 	sweep_input(m, now_ns);
+	usbnet_interval(m->net, now_ns);
 	return 0;
 }
 
