@@ -33,4 +33,30 @@ static __always_inline void bmcw_inc(__u64 *v)
 			bmcw_inc(__bmcw_v);				\
 	} while (0)
 
+/*
+ * Add @n to the __u64 counter of @key in @map, a per-CPU hash, creating
+ * it with @n when absent; true when this call created it. A key another
+ * CPU created meanwhile is added to; when the map is full, slot @full of
+ * @stats counts the loss.
+ */
+static __always_inline bool bmcw_count(void *map, const void *key, __u64 n,
+				       void *stats, __u32 full)
+{
+	__u64 *v;
+
+	v = bpf_map_lookup_elem(map, key);
+	if (v) {
+		bmcw_add(v, n);
+		return false;
+	}
+	if (!bpf_map_update_elem(map, key, &n, BPF_NOEXIST))
+		return true;
+	v = bpf_map_lookup_elem(map, key);
+	if (v)
+		bmcw_add(v, n);
+	else
+		bmcw_stat_inc(stats, full);
+	return false;
+}
+
 #endif /* __BMCW_BPF_H */

@@ -80,22 +80,7 @@ struct {
 /* Returns true when this observation created its counter: a first. */
 static __always_inline bool count_key(struct bmcw_ipmi_key *key, __u64 n)
 {
-	__u64 *v;
-
-	v = bpf_map_lookup_elem(&ipmi_counts, key);
-	if (v) {
-		bmcw_add(v, n);
-		return false;
-	}
-	if (!bpf_map_update_elem(&ipmi_counts, key, &n, BPF_NOEXIST))
-		return true;
-	/* Another CPU created the key meanwhile, or the map is full. */
-	v = bpf_map_lookup_elem(&ipmi_counts, key);
-	if (v)
-		bmcw_add(v, n);
-	else
-		bmcw_stat_inc(&ipmi_stats, IPMI_STAT_MAP_FULL);
-	return false;
+	return bmcw_count(&ipmi_counts, key, n, &ipmi_stats, IPMI_STAT_MAP_FULL);
 }
 
 /*

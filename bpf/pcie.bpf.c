@@ -38,21 +38,7 @@ struct {
 
 static __always_inline void count(__u64 key)
 {
-	__u64 one = 1, *v;
-
-	v = bpf_map_lookup_elem(&cfg_counts, &key);
-	if (v) {
-		bmcw_inc(v);
-		return;
-	}
-	if (!bpf_map_update_elem(&cfg_counts, &key, &one, BPF_NOEXIST))
-		return;
-	/* Another CPU created the key meanwhile, or the map is full. */
-	v = bpf_map_lookup_elem(&cfg_counts, &key);
-	if (v)
-		bmcw_inc(v);
-	else
-		bmcw_stat_inc(&stats, BMCW_STAT_CFG_MAP_FULL);
+	bmcw_count(&cfg_counts, &key, 1, &stats, BMCW_STAT_CFG_MAP_FULL);
 }
 
 static __always_inline bool worth_sending(__u64 packed, __u32 fn_flags)

@@ -59,21 +59,10 @@ int BPF_PROG(on_usb_dev, const struct bmcw_usb_dev *kd)
 
 static __always_inline void count(struct usb_input_key *k, __u8 kind, __u64 n)
 {
-	__u64 zero = 0, *v;
-
 	if (!n)
 		return;
 	k->kind = kind;
-	v = bpf_map_lookup_elem(&usb_input, k);
-	if (!v) {
-		bpf_map_update_elem(&usb_input, k, &zero, BPF_NOEXIST);
-		v = bpf_map_lookup_elem(&usb_input, k);
-		if (!v) {
-			bmcw_stat_inc(&usb_stats, USB_STAT_MAP_FULL);
-			return;
-		}
-	}
-	bmcw_add(v, n);
+	bmcw_count(&usb_input, k, n, &usb_stats, USB_STAT_MAP_FULL);
 }
 
 SEC("raw_tp/bmcwatch_usb_input")

@@ -95,19 +95,8 @@ static __always_inline void send_conn(const struct usbnet_flow *f, __u8 by,
 static __always_inline void count(struct usbnet_flow_key *k, __u8 kind,
 				  __u64 n)
 {
-	__u64 zero = 0, *v;
-
 	k->kind = kind;
-	v = bpf_map_lookup_elem(&usbnet_flows, k);
-	if (!v) {
-		bpf_map_update_elem(&usbnet_flows, k, &zero, BPF_NOEXIST);
-		v = bpf_map_lookup_elem(&usbnet_flows, k);
-		if (!v) {
-			bmcw_stat_inc(&usbnet_stats, USBNET_STAT_MAP_FULL);
-			return;
-		}
-	}
-	bmcw_add(v, n);
+	bmcw_count(&usbnet_flows, k, n, &usbnet_stats, USBNET_STAT_MAP_FULL);
 }
 
 /*
