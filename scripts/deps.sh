@@ -9,7 +9,7 @@ set -euo pipefail
 pkgs=(
 	# build: module, BPF, userspace
 	make gcc libc6-dev pkg-config clang llvm bpftool libbpf-dev libelf-dev
-	zlib1g-dev dwarves libjson-c-dev libinih-dev libsystemd-dev
+	zlib1g-dev dwarves libjson-c-dev libinih-dev libsystemd-dev libmount-dev
 	libmicrohttpd-dev
 	linux-headers-amd64 xz-utils
 	# the emulated host

@@ -14,7 +14,7 @@ cd "$(dirname "$0")/../.."
 . selftests/lib/bmcwatch.sh
 
 ktap_header
-ktap_plan 23
+ktap_plan 25
 
 D=/sys/kernel/debug/bmcwatch
 K=/sys/kernel/bmcwatch
@@ -43,6 +43,19 @@ usb_name() {
 # usb_gone NAME: the kernel no longer has device NAME.
 usb_gone() {
 	[ ! -e "/sys/bus/usb/devices/$1" ]
+}
+
+# usb_blockdev NAME: the disk of USB storage device NAME ("sda"), waiting
+# for it (10 s).
+usb_blockdev() {
+	local i b
+	for ((i = 0; i < 50; i++)); do
+		for b in /sys/bus/usb/devices/"$1"/*/host*/target*/*/block/*; do
+			[ -e "$b" ] && { basename "$b"; return 0; }
+		done
+		sleep 0.2
+	done
+	return 1
 }
 
 # usb_count NAME KIND SESSION: the BPF input counter of device NAME
@@ -108,6 +121,8 @@ modprobe -q xhci_pci
 modprobe -q usbhid
 modprobe -q hid_generic
 modprobe -q usb_storage
+modprobe -q ext4
+modprobe -q sd_mod	# the disk of a USB storage device (udev would load it)
 modprobe -q evdev
 for ((i = 0; i < 50; i++)); do
 	[ "$(grep -c 'hook=usb/.* state=placed' $D/hooks)" -eq 2 ] && break
@@ -221,6 +236,18 @@ else
 	ktap_fail "virtual media on the BMC's port: usb.bmc_device_added, virtual media" \
 		"$(bmcw_alerts '.rule.name | startswith("usb.")' | tail -n 2 | head -c 800)"
 fi
+# ... its filesystem mounted (read-only, as the image is)
+blk=$(usb_blockdev "$mname")
+if [ -n "$blk" ] && mount -o ro "/dev/$blk" /mnt &&
+   bmcw_wait_alert usb.bmc_media_mounted 20 \
+	".bmcwatch.extra.usb_device == \"$mname\" and .bmcwatch.extra.mountpoint == \"/mnt\" and .bmcwatch.extra.source == \"/dev/$blk\" and .log.level == \"warning\""; then
+	ktap_ok "... mounted: usb.bmc_media_mounted (/dev/$blk on /mnt)"
+else
+	ktap_fail "... mounted: usb.bmc_media_mounted (/dev/${blk:-none} on /mnt)" \
+		"$(grep " /mnt " /proc/self/mountinfo)" \
+		"$(bmcw_alerts '.rule.name | startswith("usb.")' | tail -n 2 | head -c 800)"
+fi
+umount /mnt 2>/dev/null
 do_host usbdel-bmedia
 ktap_check "... ejected: usb.bmc_device_removed" \
 	bmcw_wait_alert usb.bmc_device_removed 20 \
@@ -268,6 +295,20 @@ ktap_check "... its typing is not counted ($total_before -> $total_after input c
 		 ! grep -q '\"usb_device\":\"$oname\"' $BMCW_ALERTS"
 ktap_check "the benign run raised nothing at warning about it" \
 	bmcw_no_alerts "$BMCW_LOUD and ((.bmcwatch.locus // \"\") | startswith(\"usb $oname \"))"
+
+# ... nor does a disk on another ordinary port (3), mounted.
+do_host usbadd-storage-omedia-3
+odisk=$(usb_name 3) || ktap_diag "no device enumerated on port 3"
+oblk=$(usb_blockdev "$odisk")
+if [ -n "$oblk" ] && mount -o ro "/dev/$oblk" /mnt; then
+	ktap_check "a disk on another port mounted: no usb.bmc_media_mounted (log complete)" \
+		bmcw_no_alerts ".rule.name == \"usb.bmc_media_mounted\" and .bmcwatch.extra.usb_device == \"$odisk\""
+	umount /mnt
+else
+	ktap_fail "a disk on another port mounted: no usb.bmc_media_mounted (log complete)" \
+		"no block device or mount failed (device ${odisk:-none}, ${oblk:-no disk})"
+fi
+do_host usbdel-omedia
 
 # 7. The operator names the keyboard's id at run time: it becomes the
 # BMC's, the handler binds to it, its typing counts.

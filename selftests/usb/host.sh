@@ -14,6 +14,8 @@ work=$(mktemp -d)
 trap 'kill "$vm" 2>/dev/null || true; rm -rf "$work"' EXIT
 mkdir "$work/out"
 truncate -s 4M "$work/media.img"
+# a filesystem on it, which the guest mounts
+mkfs.ext2 -q -F "$work/media.img"
 export VMHOST_USB_MEDIA=$work/media.img
 
 selftests/vm/run --qmp "$work/qmp.sock" --out "$work/out" --timeout 500 \

@@ -5,7 +5,8 @@
  * (usb_rules.c), and every interval sweeps the per-CPU input counters of
  * BMC keyboards and mice: what grew since the last sweep, per device and
  * whether a console session was declared, is one alert. The BMC's USB
- * network interfaces are watched by usbnet.c, on the same ring buffer.
+ * network interfaces are watched by usbnet.c, on the same ring buffer,
+ * and mounts of its virtual media by usbmedia.c.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -26,6 +27,7 @@
 #include "usb.h"		/* bpf/usb.h: counter keys, stats */
 #include "usb.skel.h"
 #include "usb_rules.h"
+#include "usbmedia_mon.h"
 #include "usbnet_mon.h"
 
 #define USB_SYSFS	"/sys/bus/usb/devices"
@@ -37,6 +39,7 @@ struct usb_mon {
 	struct usb_bpf *skel;
 	struct percpu_sweep counts;
 	struct usbnet *net;		/* NULL: the USB NICs are not watched */
+	struct usbmedia *media;
 	uint64_t swept_ns;		/* CLOCK_REALTIME: the last sweep */
 	uint64_t stats[USB_STAT_MAX];
 };
@@ -199,6 +202,7 @@ static int init(struct bmcw_daemon *d, void **state)
 	/* counted from now on (the first sweep's window starts here) */
 	m->swept_ns = realtime_now();
 	m->net = usbnet_open(d, m->mon.rb);
+	m->media = usbmedia_open(d);
 	return 0;
 }
 
@@ -210,6 +214,7 @@ static void fini(void *state)
 		return;
 	ring_buffer__free(m->mon.rb);
 	usbnet_close(m->net);
+	usbmedia_close(m->media);
 	percpu_sweep_free(&m->counts);
 	usb_bpf__destroy(m->skel);
 	free(m);
@@ -241,6 +246,7 @@ static int on_interval(void *state, uint64_t now_ns)
 	}
 	sweep_input(m, now_ns);
 	usbnet_interval(m->net, now_ns);
+	usbmedia_interval(m->media);
 	return 0;
 }
 

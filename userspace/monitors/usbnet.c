@@ -26,13 +26,12 @@
 #include "monitor.h"
 #include "percpu_sweep.h"
 #include "sysfs_pci.h"
-#include "table_rows.h"
+#include "usb_tab.h"
 #include "usbnet.h"		/* bpf/usbnet.h: keys, records, stats */
 #include "usbnet_mon.h"
 #include "usbnet.skel.h"
 #include "usbnet_rules.h"
 
-#define USB_TABLE	BMCW_DEBUGFS_DIR "/usb"
 #define MAX_BMC_USB	32
 
 struct attached {
@@ -58,25 +57,6 @@ struct usbnet {
 	unsigned int n_ifs;
 	uint64_t stats[USBNET_STAT_MAX];
 };
-
-/* A row of the module's usb table: a BMC's device, by name and ids. */
-struct bmc_usb {
-	char name[16];
-	uint16_t vendor, product;
-};
-
-static bool parse_usb_row(const char *line, void *row)
-{
-	struct bmc_usb *u = row;
-	unsigned int vid, pid, flags;
-
-	if (sscanf(line, "usb=%15s bus=%*u dev=%*u port=%*s id=%4x:%4x class=%*x flags=%x",
-		   u->name, &vid, &pid, &flags) != 4 || !(flags & BMCW_USB_F_BMC))
-		return false;
-	u->vendor = vid;
-	u->product = pid;
-	return true;
-}
 
 static struct attached *find(struct usbnet *n, unsigned int ifindex)
 {
@@ -174,9 +154,8 @@ static bool refused_news(struct usbnet *n, unsigned int ifindex, int err)
 /* The interfaces under BMC USB devices now; attach to new ones. */
 static void scan(struct usbnet *n)
 {
-	struct bmc_usb u[MAX_BMC_USB];
-	int nu = table_rows_read(USB_TABLE, u, sizeof(u[0]), MAX_BMC_USB,
-				 parse_usb_row);
+	struct usb_tab_bmc u[MAX_BMC_USB];
+	int nu = usb_tab_read_bmc(u, MAX_BMC_USB);
 
 	for (unsigned int i = 0; i < n->n_ifs; i++)
 		n->ifs[i].seen = false;

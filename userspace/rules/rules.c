@@ -297,6 +297,15 @@ static const struct bmcw_rule rules[] = {
 		.technique = NULL,
 	},
 	{
+		.id = 608, .name = "usb.bmc_media_mounted",
+		.cls = BMCW_CLASS_USB, .severity = BMCW_SEV_WARNING,
+		.summary = "A filesystem on the BMC's virtual media was mounted",
+		.explanation = "A block device under a BMC USB device (virtual media: a CD image or disk the BMC presents) was mounted on the host. Whatever the host reads from it, the BMC wrote: it is how a compromised BMC gets files, scripts or a whole operating system onto the host. Critical when the host runs from it (mounted on /, /boot, /boot/efi or /usr: booted from the BMC's media). Found in the mount table, which the daemon reads when it changes.",
+		.false_positives = "An operator installing or updating from virtual media (an ISO attached through the BMC's web interface), a vendor tool that stages drivers this way.",
+		.response = "Ask who attached the media (the BMC's session log) and why; unexpected, unmount it, keep a copy of the image for analysis, check the boot order and the BMC's accounts. Critical: the host is running an operating system the BMC supplied.",
+		.technique = "T1200",
+	},
+	{
 		.id = 901, .name = "health.events_lost",
 		.cls = BMCW_CLASS_HEALTH, .severity = BMCW_SEV_WARNING,
 		.summary = "bmcwatch dropped or suppressed events",

@@ -200,3 +200,37 @@ int usb_rules_input(const struct usb_input_count *c, const char *name,
 	out->count = c->reports;
 	return 1;
 }
+
+/* Mount points the host runs or boots from. */
+static bool system_mount(const char *target)
+{
+	static const char *const sys[] = { "/", "/boot", "/boot/efi", "/usr" };
+
+	for (size_t i = 0; i < sizeof(sys) / sizeof(sys[0]); i++)
+		if (!strcmp(target, sys[i]))
+			return true;
+	return false;
+}
+
+int usb_rules_media_mount(const struct usb_media_mount *m,
+			  struct bmcw_alert *out)
+{
+	bool sys = system_mount(m->target);
+
+	memset(out, 0, sizeof(*out));
+	out->rule = "usb.bmc_media_mounted";
+	if (sys)
+		out->severity = BMCW_SEV_CRITICAL;
+	snprintf(out->message, sizeof(out->message),
+		 "%.40s of the BMC's USB device %.15s %04x:%04x mounted on %.80s (%.15s)%s",
+		 m->source, m->usb_name, m->vendor, m->product, m->target,
+		 m->fstype, sys ? ": the host runs from the BMC's virtual media" : "");
+	snprintf(out->why, sizeof(out->why),
+		 "the BMC's virtual media holds what the BMC wrote: mounting it is how files from the BMC reach the host%s",
+		 sys ? ", and a host that boots or runs from it runs what the BMC chose" : "");
+	subject(out, m->usb_name, m->vendor, m->product);
+	alert_add_extra(out, "source", "%s", m->source);
+	alert_add_extra(out, "mountpoint", "%.90s", m->target);
+	alert_add_extra(out, "fstype", "%s", m->fstype);
+	return 1;
+}

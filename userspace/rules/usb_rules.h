@@ -42,4 +42,17 @@ int usb_rules_input(const struct usb_input_count *c, const char *name,
 		    const char *product, uint64_t window_ms,
 		    struct bmcw_alert *out);
 
+/* A filesystem of a BMC USB device mounted on the host. */
+struct usb_media_mount {
+	char usb_name[16];		/* the BMC's device: "1-1" */
+	uint16_t vendor, product;
+	char source[64];		/* "/dev/sda1" */
+	char target[160];		/* where */
+	char fstype[16];
+};
+
+/* 1 alert; critical when the host runs from it (/, /boot, /usr). */
+int usb_rules_media_mount(const struct usb_media_mount *m,
+			  struct bmcw_alert *out);
+
 #endif /* BMCW_USB_RULES_H */

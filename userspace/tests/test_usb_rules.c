@@ -121,9 +121,39 @@ static void input(void)
 	       "reports without a press or move (releases) raise nothing");
 }
 
+static void media(void)
+{
+	struct usb_media_mount mm = {
+		.usb_name = "1-1", .vendor = 0x046b, .product = 0xff20,
+		.source = "/dev/sda", .target = "/mnt/iso", .fstype = "iso9660",
+	};
+	struct bmcw_alert al;
+
+	is_int(usb_rules_media_mount(&mm, &al), 1, "BMC virtual media mounted: one alert");
+	is_str(al.rule, "usb.bmc_media_mounted", "... usb.bmc_media_mounted");
+	is_str(al.message,
+	       "/dev/sda of the BMC's USB device 1-1 046b:ff20 mounted on /mnt/iso (iso9660)",
+	       "... what, whose, where");
+	is_str(extra(&al, "mountpoint"), "/mnt/iso", "... the mount point");
+	is_str(al.subject.locus, "usb 1-1 046b:ff20", "... the device is the subject");
+	ok(al.severity == BMCW_SEV_INFO, "... the rule's severity (warning) stands");
+
+	strcpy(mm.target, "/boot");
+	usb_rules_media_mount(&mm, &al);
+	ok(al.severity == BMCW_SEV_CRITICAL && strstr(al.message, "runs from"),
+	   "mounted on /boot: critical, the host runs from it: %s", al.message);
+	strcpy(mm.target, "/");
+	usb_rules_media_mount(&mm, &al);
+	ok(al.severity == BMCW_SEV_CRITICAL, "... and on /");
+	strcpy(mm.target, "/bootx");
+	usb_rules_media_mount(&mm, &al);
+	ok(al.severity == BMCW_SEV_INFO, "... not on /bootx");
+}
+
 int main(void)
 {
 	devices();
 	input();
+	media();
 	return tap_done();
 }
