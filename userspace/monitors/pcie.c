@@ -23,6 +23,7 @@
 #include "monitors.h"
 #include "pcie.skel.h"
 #include "pcie_rules.h"
+#include "pci_id_cache.h"
 #include "percpu_sweep.h"
 #include "sysfs_pci.h"
 
@@ -40,6 +41,7 @@ struct pcie {
 	unsigned int n_gone;
 	bool gone_overflow;		/* more left: check every function */
 	uint64_t reclaimed;		/* counter keys deleted, in total */
+	struct pci_id_cache ids;	/* forgotten at each device event */
 };
 
 /* The alerts of one event, stamped @ts_ns by the kernel or BPF. */
@@ -65,10 +67,19 @@ static void on_cfg(struct pcie *st, const struct bmcw_cfg_access *ka)
 	if (kmod_state_abi_minor(st->d->kmod) < 2 && a->dir == BMCW_DIR_WRITE)
 		a->flags |= BMCW_CFG_F_OLD;
 	pcie_bdf(bdf, sizeof(bdf), a->seg, a->bus, a->devfn);
-	sysfs_pci_ids(bdf, &c.vendor, &c.device);
+	pci_id_cache_get(&st->ids, bdf, &c.vendor, &c.device);
 	if (a->pid)
 		proc_exe(a->pid, exe, sizeof(exe));
 	submit_all(st, al, pcie_rules_cfg(a, &c, al), a->ts_ns);
+}
+
+/* Another function may be at this address now: read its ids again. */
+static void forget_ids(struct pcie *st, const struct bmcw_dev_event *e)
+{
+	char bdf[16];
+
+	pcie_bdf(bdf, sizeof(bdf), e->seg, e->bus, e->devfn);
+	pci_id_cache_forget(&st->ids, bdf);
 }
 
 /*
@@ -173,6 +184,7 @@ static int on_record(void *ctx, void *data, size_t len)
 	case BMCW_REC_DEV:
 		if (h->len < sizeof(struct bmcw_dev_event))
 			break;
+		forget_ids(st, body);
 		if (pcie_rules_dev(body, &al))
 			submit_all(st, &al, 1,
 				   ((const struct bmcw_dev_event *)body)->ts_ns);
