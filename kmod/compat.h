@@ -92,4 +92,19 @@ static inline void hrtimer_setup(struct hrtimer *timer,
 #endif
 #endif
 
+/*
+ * Fire one of our tracepoints with preemption off. From 7.2 tracepoint
+ * probes run preemptible (SRCU-fast), and x86 takes no lock around config
+ * accesses: a task that preempts another in the middle of a BPF program
+ * and fires the same tracepoint on that CPU finds the program running
+ * there, and the kernel skips it (a recursion miss: counted, but the event
+ * or count is lost). With preemption off only an interrupt can nest.
+ */
+#define bmcw_trace(call)			\
+	do {					\
+		preempt_disable_notrace();	\
+		call;				\
+		preempt_enable_notrace();	\
+	} while (0)
+
 #endif /* _BMCW_COMPAT_H */

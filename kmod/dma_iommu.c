@@ -103,7 +103,7 @@ static void emit_fault(struct bmcw_dma_fault *f)
 	fn = bmcw_fn_lookup(bmcw_key(f->seg, f->bus, f->devfn));
 	f->fn_flags = fn ? READ_ONCE(fn->flags) | BMCW_FN_KNOWN : 0;
 	rcu_read_unlock();
-	trace_bmcwatch_dma_fault(f);
+	bmcw_trace(trace_bmcwatch_dma_fault(f));
 }
 
 /* Decode every valid fault recording register of @u, without clearing. */

@@ -140,7 +140,7 @@ void health_emit(u8 monitor, u32 kind, int err, bool by_current,
 		bmcw_loss_add(BMCW_LOSS_HEALTH_UNDELIVERED, 1);
 	raw_spin_unlock_irqrestore(&ring_lock, flags);
 
-	trace_bmcwatch_health(&e);
+	bmcw_trace(trace_bmcwatch_health(&e));
 }
 
 void bmcw_health(u8 monitor, u32 kind, int err, const char *what,

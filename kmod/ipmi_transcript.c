@@ -33,7 +33,7 @@ void bmcw_ipmi_emit(struct bmcw_ipmi_event *e)
 
 	e->ts_ns = ktime_get_ns();
 	e->cpu = raw_smp_processor_id();
-	trace_bmcwatch_ipmi(e);
+	bmcw_trace(trace_bmcwatch_ipmi(e));
 	if (e->kind == BMCW_IPMI_MSG_REQ || e->kind == BMCW_IPMI_MSG_RSP)
 		return;
 	raw_spin_lock_irqsave(&transcript_lock, flags);

@@ -354,7 +354,7 @@ static int lpc_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
 	if (d->mmio) {
 		fill_task_mmio(&d->m);
 		d->m.result = ret;
-		trace_bmcwatch_lpc_mmio(&d->m);
+		bmcw_trace(trace_bmcwatch_lpc_mmio(&d->m));
 		return 0;
 	}
 	fill_task_port(&d->p);
@@ -364,7 +364,7 @@ static int lpc_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
 		if (!copy_from_user_nofault(d->p.vals, d->ubuf, n))
 			d->p.nvals = n;
 	}
-	trace_bmcwatch_lpc_port(&d->p);
+	bmcw_trace(trace_bmcwatch_lpc_port(&d->p));
 	return 0;
 }
 

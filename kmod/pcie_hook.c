@@ -204,8 +204,8 @@ static __always_inline void report(const struct bmcw_cfg_access *a)
 				    a->origin);
 
 	bmcw_kstat_inc(BMCW_KSTAT_CFG_TRACED);
-	trace_bmcwatch_cfg_access(a, key, a->fn_flags);
-	trace_bmcwatch_cfg_count(a, key, a->fn_flags);
+	bmcw_trace(trace_bmcwatch_cfg_access(a, key, a->fn_flags);
+		   trace_bmcwatch_cfg_count(a, key, a->fn_flags));
 }
 
 void bmcw_cfg_report(const struct bmcw_cfg_access *a)
@@ -318,9 +318,10 @@ static noinline int read_counted(struct pci_ops *orig, struct pci_bus *bus,
 		origin = BMCW_ORIGIN_VFIO;
 	ret = orig->read(bus, devfn, where, size, val);
 	bmcw_kstat_inc(BMCW_KSTAT_CFG_TRACED);
-	trace_bmcwatch_cfg_count(NULL, BMCW_CFG_KEY_PACK(seg, nr, devfn, cls,
-							 BMCW_DIR_READ, origin),
-				 0);
+	bmcw_trace(trace_bmcwatch_cfg_count(NULL,
+					    BMCW_CFG_KEY_PACK(seg, nr, devfn, cls,
+							      BMCW_DIR_READ,
+							      origin), 0));
 	return ret;
 }
 

@@ -166,7 +166,7 @@ static void emit(const struct bmcw_fn *fn, u8 change)
 	};
 
 	bmcw_kstat_inc(BMCW_KSTAT_DEV_EVENTS);
-	trace_bmcwatch_dev_event(&e);
+	bmcw_trace(trace_bmcwatch_dev_event(&e));
 }
 
 static void set_alias(struct pci_dev *pdev, u8 bus, u8 devfn)

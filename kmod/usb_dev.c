@@ -129,7 +129,7 @@ static void device_added(struct usb_device *udev, u8 change)
 		list_add_tail(&e->node, &present);
 	}
 	describe(udev, change, &e->d);
-	trace_bmcwatch_usb_dev(&e->d);
+	bmcw_trace(trace_bmcwatch_usb_dev(&e->d));
 }
 
 static void device_removed(struct usb_device *udev)
@@ -146,7 +146,7 @@ static void device_removed(struct usb_device *udev)
 		list_del(&e->node);
 		kfree(e);
 	}
-	trace_bmcwatch_usb_dev(&d);
+	bmcw_trace(trace_bmcwatch_usb_dev(&d));
 }
 
 static int usb_event(struct notifier_block *nb, unsigned long action,

@@ -58,7 +58,7 @@ static void bmc_input_event(struct input_handle *handle, unsigned int type,
 	r->flags &= ~BMCW_USB_F_SESSION;
 	if (now < READ_ONCE(session_until))
 		r->flags |= BMCW_USB_F_SESSION;
-	trace_bmcwatch_usb_input(r);
+	bmcw_trace(trace_bmcwatch_usb_input(r));
 	r->keys = 0;
 	r->moves = 0;
 }
