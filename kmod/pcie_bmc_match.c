@@ -32,7 +32,6 @@ static const struct pci_device_id builtin_bmc_ids[] = {
 };
 
 #define BMCW_MAX_USER_BMC	32
-#define BMCW_MAX_USER_BMC	32
 
 struct bmc_entry {
 	bool by_bdf;
