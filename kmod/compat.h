@@ -93,18 +93,25 @@ static inline void hrtimer_setup(struct hrtimer *timer,
 #endif
 
 /*
- * Fire one of our tracepoints with preemption off. From 7.2 tracepoint
- * probes run preemptible (SRCU-fast), and x86 takes no lock around config
- * accesses: a task that preempts another in the middle of a BPF program
- * and fires the same tracepoint on that CPU finds the program running
- * there, and the kernel skips it (a recursion miss: counted, but the event
- * or count is lost). With preemption off only an interrupt can nest.
+ * Fire one of our tracepoints with preemption off where the kernel no
+ * longer does it. From 7.2 tracepoint probes run preemptible (SRCU-fast;
+ * kmod/Kbuild finds it in the target's tracepoint.h), and x86 takes no
+ * lock around config accesses: a task that preempts another in the middle
+ * of a BPF program and fires the same tracepoint on that CPU finds the
+ * program running there, and the kernel skips it (a recursion miss:
+ * counted, but the event or count is lost). With preemption off only an
+ * interrupt can nest. Older kernels disable it around every probe
+ * themselves: nothing to add to the config fast path there.
  */
+#ifdef BMCW_PREEMPTIBLE_TRACEPOINTS
 #define bmcw_trace(call)			\
 	do {					\
 		preempt_disable_notrace();	\
 		call;				\
 		preempt_enable_notrace();	\
 	} while (0)
+#else
+#define bmcw_trace(call)	call
+#endif
 
 #endif /* _BMCW_COMPAT_H */
