@@ -14,6 +14,8 @@ struct usb_tab_bmc {
 	uint16_t vendor, product;
 };
 
+#define USB_TAB_MAX_BMC		32	/* BMC devices read at most */
+
 /* A row of the table, if it is a BMC's device. */
 bool usb_tab_parse_bmc(const char *line, void *row);
 /* The BMC's devices into @rows (at most @max), or -1 without the table. */

@@ -27,6 +27,7 @@
 #include "usb.h"		/* bpf/usb.h: counter keys, stats */
 #include "usb.skel.h"
 #include "usb_rules.h"
+#include "usb_tab.h"
 #include "usbmedia_mon.h"
 #include "usbnet_mon.h"
 
@@ -245,8 +246,14 @@ static int on_interval(void *state, uint64_t now_ns)
 			    "monitor=\"usb\"", now[USB_STAT_RB_SENT]);
 	}
 	sweep_input(m, now_ns);
-	usbnet_interval(m->net, now_ns);
-	usbmedia_interval(m->media);
+	/* the BMC's USB devices, read once for the NIC and the media watch */
+	if (m->net || m->media) {
+		struct usb_tab_bmc bmc[USB_TAB_MAX_BMC];
+		int bmc_n = usb_tab_read_bmc(bmc, USB_TAB_MAX_BMC);
+
+		usbnet_interval(m->net, bmc, bmc_n);
+		usbmedia_interval(m->media, bmc, bmc_n);
+	}
 	return 0;
 }
 

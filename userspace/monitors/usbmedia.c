@@ -26,26 +26,25 @@
 #include "usb_tab.h"
 #include "usbmedia_mon.h"
 
-#define MAX_BMC_USB	32
 #define MAX_SEEN	64
 
 struct usbmedia {
 	struct bmcw_daemon *d;
 	int mountinfo_fd;
-	struct usb_tab_bmc bmc[MAX_BMC_USB];
+	struct usb_tab_bmc bmc[USB_TAB_MAX_BMC];
 	int n_bmc;
 	int seen[MAX_SEEN];		/* mount ids reported, still mounted */
 	unsigned int n_seen;
 };
 
 /* The BMC's devices now; true when they differ from the last reading. */
-static bool bmc_changed(struct usbmedia *m)
+static bool bmc_changed(struct usbmedia *m, const struct usb_tab_bmc *now,
+			int n)
 {
-	struct usb_tab_bmc now[MAX_BMC_USB];
-	int n = usb_tab_read_bmc(now, MAX_BMC_USB);
-
 	if (n < 0)
 		n = 0;
+	if (n > USB_TAB_MAX_BMC)
+		n = USB_TAB_MAX_BMC;
 	if (n == m->n_bmc && !memcmp(now, m->bmc, n * sizeof(now[0])))
 		return false;
 	memcpy(m->bmc, now, n * sizeof(now[0]));
@@ -143,19 +142,22 @@ struct usbmedia *usbmedia_open(struct bmcw_daemon *d)
 	if (m->mountinfo_fd < 0)
 		bmcw_log(LOG_WARNING, "usb: no /proc/self/mountinfo (%s): the mount table is read every interval",
 			 strerror(errno));
-	bmc_changed(m);
+	m->n_bmc = usb_tab_read_bmc(m->bmc, USB_TAB_MAX_BMC);
+	if (m->n_bmc < 0)
+		m->n_bmc = 0;
 	scan(m);		/* mounted before the daemon started: news too */
 	return m;
 }
 
-void usbmedia_interval(struct usbmedia *m)
+void usbmedia_interval(struct usbmedia *m, const struct usb_tab_bmc *bmc,
+		       int bmc_n)
 {
 	struct pollfd p;
 	bool changed;
 
 	if (!m)
 		return;
-	changed = bmc_changed(m);
+	changed = bmc_changed(m, bmc, bmc_n);
 	if (m->mountinfo_fd < 0) {
 		changed = true;
 	} else {

@@ -32,7 +32,6 @@
 #include "usbnet.skel.h"
 #include "usbnet_rules.h"
 
-#define MAX_BMC_USB	32
 
 struct attached {
 	struct usbnet_iface ifc;
@@ -151,11 +150,9 @@ static bool refused_news(struct usbnet *n, unsigned int ifindex, int err)
 	return true;
 }
 
-/* The interfaces under BMC USB devices now; attach to new ones. */
-static void scan(struct usbnet *n)
+/* The interfaces under the BMC's USB devices @u now; attach to new ones. */
+static void scan(struct usbnet *n, const struct usb_tab_bmc *u, int nu)
 {
-	struct usb_tab_bmc u[MAX_BMC_USB];
-	int nu = usb_tab_read_bmc(u, MAX_BMC_USB);
 
 	for (unsigned int i = 0; i < n->n_ifs; i++)
 		n->ifs[i].seen = false;
@@ -274,7 +271,8 @@ static void submit_failure(struct bmcw_daemon *d, const char *what, int err)
 struct usbnet *usbnet_open(struct bmcw_daemon *d, struct ring_buffer *rb)
 {
 	struct usbnet *n = calloc(1, sizeof(*n));
-	int err;
+	struct usb_tab_bmc bmc[USB_TAB_MAX_BMC];
+	int err, bmc_n;
 
 	if (!n)
 		return NULL;
@@ -307,7 +305,8 @@ struct usbnet *usbnet_open(struct bmcw_daemon *d, struct ring_buffer *rb)
 	if (bpfmon_pin(n->skel->maps.usbnet_flows, "usbnet_flows"))
 		bmcw_log(LOG_WARNING, "usb: cannot pin maps under %s",
 			 BMCW_PIN_DIR);
-	scan(n);
+	bmc_n = usb_tab_read_bmc(bmc, USB_TAB_MAX_BMC);
+	scan(n, bmc, bmc_n);
 	return n;
 }
 
@@ -339,7 +338,8 @@ static void sweep(struct usbnet *n)
 		}
 }
 
-void usbnet_interval(struct usbnet *n, uint64_t now_ns)
+void usbnet_interval(struct usbnet *n, const struct usb_tab_bmc *bmc,
+		     int bmc_n)
 {
 	static const struct bpfmon_hop hops[] = {
 		{ USBNET_STAT_MAP_FULL, "bpf_map_full" },
@@ -347,10 +347,9 @@ void usbnet_interval(struct usbnet *n, uint64_t now_ns)
 	};
 	uint64_t now[USBNET_STAT_MAX];
 
-	(void)now_ns;
 	if (!n)
 		return;
-	scan(n);
+	scan(n, bmc, bmc_n);
 	if (!bpfmon_report_losses(n->d->pipeline,
 				  bpf_map__fd(n->skel->maps.usbnet_stats),
 				  USBNET_STAT_MAX, hops,

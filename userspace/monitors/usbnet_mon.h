@@ -8,10 +8,9 @@
 #ifndef BMCW_USBNET_MON_H
 #define BMCW_USBNET_MON_H
 
-#include <stdint.h>
-
 struct bmcw_daemon;
 struct ring_buffer;
+struct usb_tab_bmc;
 struct usbnet;
 
 /*
@@ -20,8 +19,12 @@ struct usbnet;
  * the USB monitor runs without them.
  */
 struct usbnet *usbnet_open(struct bmcw_daemon *d, struct ring_buffer *rb);
-/* Attach to interfaces that appeared, sweep the counters. */
-void usbnet_interval(struct usbnet *n, uint64_t now_ns);
+/*
+ * Attach to interfaces that appeared under the BMC's USB devices (@bmc, as
+ * the module's usb table lists them now), sweep the counters.
+ */
+void usbnet_interval(struct usbnet *n, const struct usb_tab_bmc *bmc,
+		     int bmc_n);
 /* Detach from every interface, leaving the qdiscs as they were found. */
 void usbnet_close(struct usbnet *n);
 
