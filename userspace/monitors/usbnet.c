@@ -82,14 +82,14 @@ static void detach(struct attached *a, bool iface_gone)
 	DECLARE_LIBBPF_OPTS(bpf_tc_opts, o, .handle = 1, .priority = 1);
 	struct bpf_tc_hook in, out;
 
-	if (!iface_gone) {
-		tc_hooks(a->ifc.ifindex, &in, &out);
-		bpf_tc_detach(&in, &o);
-		bpf_tc_detach(&out, &o);
-		if (a->created_qdisc) {
-			in.attach_point = BPF_TC_INGRESS | BPF_TC_EGRESS;
-			bpf_tc_hook_destroy(&in);
-		}
+	if (iface_gone)
+		return;		/* its qdisc and filters went with it */
+	tc_hooks(a->ifc.ifindex, &in, &out);
+	bpf_tc_detach(&in, &o);
+	bpf_tc_detach(&out, &o);
+	if (a->created_qdisc) {
+		in.attach_point = BPF_TC_INGRESS | BPF_TC_EGRESS;
+		bpf_tc_hook_destroy(&in);
 	}
 }
 
