@@ -14,7 +14,7 @@ cd "$(dirname "$0")/../.."
 . selftests/lib/bmcwatch.sh
 
 ktap_header
-ktap_plan 25
+ktap_plan 27
 
 D=/sys/kernel/debug/bmcwatch
 K=/sys/kernel/bmcwatch
@@ -162,6 +162,10 @@ ktap_check "... at warning" test "$(first ".rule.name == \"usb.bmc_device_added\
 	head -n 1 | jq -r .log.level)" = warning
 ktap_check "debugfs usb lists it as the BMC's, by port (flags 0x9)" \
 	grep -q "^usb=$bname .* flags=0x9 ifs=03/01/01" $D/usb
+ktap_check "bmcwatch inventory lists it as the BMC's, by port, with its role (text and JSON)" \
+	bash -c "'$BMCW_TOP/userspace/bmcwatch' inventory | grep -q '^$bname .* virtual keyboard/mouse  yes (port) ' &&
+		 '$BMCW_TOP/userspace/bmcwatch' --json inventory |
+		 jq -e '.usb_devices[] | select(.name == \"$bname\") | .bmc and .port == \"$xhci-1\"' >/dev/null"
 ktap_check "the input handler is bound to the BMC keyboard" \
 	bash -c "[[ '$(handlers "$bname")' == *bmcwatch* ]]"
 
@@ -310,12 +314,19 @@ else
 fi
 do_host usbdel-omedia
 
-# 7. The operator names the keyboard's id at run time: it becomes the
-# BMC's, the handler binds to it, its typing counts.
-echo "port:$xhci-1 0627:0001" >$K/usb_bmc_devices
-ktap_check "an id added at run time: the keyboard becomes the BMC's (flags 0x5), bound" \
-	bash -c "grep -q '^usb=$oname .* flags=0x5 ' $D/usb &&
+# 7. The operator names the keyboard's id in the daemon's [usb] list: the
+# daemon started again writes it to the module (on the record, at info);
+# the keyboard becomes the BMC's and the handler binds to it.
+bmcw_stop
+printf '[usb]\ndevice = port:%s-1\ndevice = 0627:0001\n' "$xhci" >/tmp/usb.conf
+bmcw_start -c /tmp/usb.conf || ktap_diag "daemon did not report start"
+ktap_check "an id in the daemon's [usb] list: the keyboard becomes the BMC's (flags 0x5), bound" \
+	bash -c "[ \"\$(cat $K/usb_bmc_devices)\" = 'port:$xhci-1 0627:0001' ] &&
+		 grep -q '^usb=$oname .* flags=0x5 ' $D/usb &&
 		 [[ '$(handlers "$oname")' == *bmcwatch* ]]"
+ktap_check "... its own write at start is health.knob_changed at info" \
+	bmcw_wait_alert health.knob_changed 10 \
+	'.bmcwatch.locus == "knob usb_bmc_devices" and .log.level == "info" and (.bmcwatch.why | contains("[usb] list at start"))'
 
 # 8. Unloading leaves the keyboard working: its events still reach evdev.
 bmcw_stop

@@ -22,7 +22,7 @@ static void usage(FILE *f)
 		"\n"
 		"  status                          is bmcwatch watching? exit 0 healthy,\n"
 		"                                  4 degraded (a blind spot), 1 down\n"
-		"  inventory                       PCI functions the module knows\n"
+		"  inventory                       PCI functions and USB devices the module knows\n"
 		"  top [-i SEC] [-n N] [--reads]   busiest config-space counters\n"
 		"  events [-f|--follow] [-n N] [--file PATH]\n"
 		"                                  alerts from the daemon's JSON log\n"

@@ -128,6 +128,30 @@ static bool knob_turns_down(const struct khealth_event *e, unsigned int *was,
 	return *was && !*now;
 }
 
+/*
+ * A list knob (bmc_devices, usb_bmc_devices): info when this daemon wrote
+ * its own @section list at start, a warning when anyone else did (the
+ * list decides what is the BMC's, @why).
+ */
+static void list_knob(const struct khealth_event *e, const struct khealth_ctx *c,
+		      struct bmcw_alert *al, const char *b, const char *section,
+		      const char *why)
+{
+	bool ours = e->pid && c->self > 0 && (pid_t)e->pid == c->self &&
+		    !c->replayed;
+
+	say(al->subject.locus, sizeof(al->subject.locus), "knob %s", e->what);
+	say(al->message, sizeof(al->message), "bmcwatch.ko knob %s written%s: %s",
+	    e->what, b, e->detail[0] ? e->detail : "list replaced");
+	if (ours) {
+		say(al->why, sizeof(al->why), "bmcwatchd wrote its %s list at start",
+		    section);
+	} else {
+		al->severity = BMCW_SEV_WARNING;
+		say(al->why, sizeof(al->why), "%s", why);
+	}
+}
+
 static void knob(const struct khealth_event *e, const struct khealth_ctx *c,
 		 const char *w, struct bmcw_alert *al)
 {
@@ -158,22 +182,8 @@ static void knob(const struct khealth_event *e, const struct khealth_ctx *c,
 		return;
 	}
 	if (!strcmp(e->what, "bmc_devices")) {
-		bool ours = e->pid && c->self > 0 && (pid_t)e->pid == c->self &&
-			    !c->replayed;
-
-		say(al->subject.locus, sizeof(al->subject.locus), "knob bmc_devices");
-
-		say(al->message, sizeof(al->message),
-			 "bmcwatch.ko knob bmc_devices written%s: %s", b,
-			 e->detail[0] ? e->detail : "list replaced");
-		if (ours) {
-			say(al->why, sizeof(al->why),
-				 "bmcwatchd wrote its [bmc] list at start");
-		} else {
-			al->severity = BMCW_SEV_WARNING;
-			say(al->why, sizeof(al->why),
-				 "the BMC list decides whose config writes are alerts: a function dropped from it is watched as an ordinary device; only bmcwatchd writes it (its [bmc] list, at start)");
-		}
+		list_knob(e, c, al, b, "[bmc]",
+			  "the BMC list decides whose config writes are alerts: a function dropped from it is watched as an ordinary device; only bmcwatchd writes it (its [bmc] list, at start)");
 		return;
 	}
 	if (!strcmp(e->what, "console_session")) {
@@ -189,14 +199,8 @@ static void knob(const struct khealth_event *e, const struct khealth_ctx *c,
 		return;
 	}
 	if (!strcmp(e->what, "usb_bmc_devices")) {
-		al->severity = BMCW_SEV_WARNING;
-		say(al->subject.locus, sizeof(al->subject.locus),
-		    "knob usb_bmc_devices");
-		say(al->message, sizeof(al->message),
-			 "bmcwatch.ko knob usb_bmc_devices written%s: %s", b,
-			 e->detail[0] ? e->detail : "list replaced");
-		say(al->why, sizeof(al->why),
-			 "the BMC USB list decides whose arrival and typing are alerts: a device dropped from it is watched as an ordinary one");
+		list_knob(e, c, al, b, "[usb]",
+			  "the BMC USB list decides whose arrival and typing are alerts: a device dropped from it is watched as an ordinary one; bmcwatchd writes it at start only from a [usb] list");
 		return;
 	}
 	/* a knob a newer module has: its meaning is not known here */

@@ -19,6 +19,7 @@
 
 #include "bpf_monitor.h"
 #include "kmod_state.h"
+#include "knob.h"
 #include "log.h"
 #include "monitors.h"
 #include "pcie.skel.h"
@@ -227,30 +228,6 @@ static void fini(void *state)
 }
 
 /*
- * The kernel marks BMC functions (and the bridges and aliases above them)
- * from its built-in table plus this list; the policy's [bmc] devices
- * replace what a previous daemon wrote.
- */
-static int push_bmc_devices(const struct policy *pol)
-{
-	const char *path = BMCW_SYSFS_DIR "/bmc_devices";
-	FILE *f = fopen(path, "we");
-	int err = 0;
-
-	if (!f)
-		return -errno;
-	for (size_t i = 0; i < pol->bmc_devices.n; i++)
-		fprintf(f, "%s%s", i ? " " : "", pol->bmc_devices.v[i]);
-	fputc('\n', f);
-	if (fclose(f))
-		err = -errno;
-	if (err)
-		bmcw_log(LOG_ERR, "pcie: %s rejected the [bmc] list: %s", path,
-			 strerror(-err));
-	return err;
-}
-
-/*
  * Count on bmcwatch_cfg_count, where a module of ABI 1.6 or later counts a
  * read without building its event; an older module has only
  * bmcwatch_cfg_access, where every access comes whole. Never both: each
@@ -295,7 +272,13 @@ static int init(struct bmcw_daemon *d, void **state)
 			 strerror(-err));
 		return err;
 	}
-	err = push_bmc_devices(d->policy);
+	/*
+	 * The kernel marks BMC functions (and the bridges and aliases above
+	 * them) from its built-in table plus this list; the policy's [bmc]
+	 * devices replace what a previous daemon wrote.
+	 */
+	err = knob_write_list("bmc_devices", &d->policy->bmc_devices,
+			      "[bmc] list");
 	if (err)
 		return err;
 	err = pin_maps(st);

@@ -21,6 +21,7 @@
 #include <linux/bmcwatch.h>
 
 #include "bpf_monitor.h"
+#include "knob.h"
 #include "log.h"
 #include "monitors.h"
 #include "percpu_sweep.h"
@@ -188,6 +189,16 @@ static int init(struct bmcw_daemon *d, void **state)
 		bmcw_log(LOG_ERR, "usb: cannot attach to bmcwatch.ko usb tracepoints (%s)",
 			 strerror(-err));
 		return err;
+	}
+	/*
+	 * The config's [usb] list replaces the module's (its parameter's, or
+	 * a previous daemon's); without one, the module's list stands.
+	 */
+	if (d->policy->usb_devices_set) {
+		err = knob_write_list("usb_bmc_devices",
+				      &d->policy->usb_devices, "[usb] list");
+		if (err)
+			return err;
 	}
 	if (bpfmon_pin(m->skel->maps.usb_input, "usb_input"))
 		bmcw_log(LOG_WARNING, "usb: cannot pin maps under %s",

@@ -24,6 +24,7 @@
 #include "metrics.h"
 #include "output.h"
 #include "policy.h"
+#include "usb_entry.h"
 
 #define SEVERITY_CHOICES	"info|notice|warning|critical"
 
@@ -218,6 +219,23 @@ static void bad_value(struct conf_parse *c, const char *name, const char *value,
 		   expected);
 }
 
+/* [usb] device lines: the module's list of BMC USB devices, written at start. */
+static void usb_key(struct conf_parse *c, const char *name, const char *value)
+{
+	if (strcmp(name, "device"))
+		conf_error(c, "section [usb]: unknown key '%s'", name);
+	else if (usb_entry_check(value))
+		bad_value(c, name, value,
+			  "VENDOR:PRODUCT, VENDOR:* (4 hex digits each) or port:CONTROLLER-DEVPATH / port:BUS-DEVPATH");
+	else if (c->p->usb_devices.n == USB_ENTRY_MAX)
+		conf_error(c, "section [usb]: more than %d device lines (what bmcwatch.ko's list holds)",
+			   USB_ENTRY_MAX);
+	else if (strlist_add(&c->p->usb_devices, value))
+		conf_error(c, "out of memory");
+	else
+		c->p->usb_devices_set = true;
+}
+
 static void lpc_key(struct conf_parse *c, const char *name, const char *value)
 {
 	struct policy *p = c->p;
@@ -393,6 +411,8 @@ static int conf_handler(void *user, const char *section, const char *name,
 			bad_value(c, name, value, "VENDOR:DEVICE or [DOMAIN:]BUS:DEV.FN");
 		else if (strlist_add(&c->p->bmc_devices, value))
 			conf_error(c, "out of memory");
+	} else if (!strcmp(section, "usb")) {
+		usb_key(c, name, value);
 	} else if (!strcmp(section, "lpc")) {
 		lpc_key(c, name, value);
 	} else if (!strcmp(section, "baseline")) {
@@ -489,6 +509,7 @@ void policy_free(struct policy *p)
 	free(p->rules);
 	free(p->bmc);
 	strlist_free(&p->bmc_devices);
+	strlist_free(&p->usb_devices);
 	strlist_free(&p->outputs);
 	memset(p, 0, sizeof(*p));
 }

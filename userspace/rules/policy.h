@@ -58,6 +58,13 @@ struct policy {
 	/* [bmc] */
 	struct strlist bmc_devices;	/* as written, validated */
 	struct bmc_match *bmc;		/* parsed, bmc_devices.n entries */
+	/*
+	 * [usb] device: bmcwatch.ko's usb_bmc_devices, written at start when
+	 * the file has the section's lines (else the module's list, from its
+	 * parameter, is left as it is)
+	 */
+	struct strlist usb_devices;
+	bool usb_devices_set;
 	/* [output] */
 	struct strlist outputs;
 	/* syslog+tls: PEM files, "" = system trust store / no client certificate */

@@ -138,6 +138,13 @@ static void knobs(void)
 	khealth_alert(&e, &live, &a);
 	rule_is(&a, "health.knob_changed", BMCW_SEV_WARNING,
 		"usb_bmc_devices written: what is the BMC's changed");
+	ok(strstr(a.subject.locus, "usb_bmc_devices") && strstr(a.why, "[usb]"),
+	   "names the knob and where bmcwatchd's list comes from: %s", a.why);
+
+	e.pid = 500;
+	khealth_alert(&e, &live, &a);
+	rule_is(&a, "health.knob_changed", BMCW_SEV_INFO, "bmcwatchd's own [usb] list");
+	ok(strstr(a.why, "[usb] list at start") != NULL, "says so: %s", a.why);
 
 	e = ev(BMCW_HEALTH_KNOB_CHANGED, BMCW_MON_PCIE, "sample_rate", 12, "x", "1 -> 9");
 	khealth_alert(&e, &live, &a);

@@ -7,6 +7,7 @@
 
 #include "policy.h"
 #include "tap.h"
+#include "usb_entry.h"
 
 static const struct {
 	const char *file;
@@ -41,6 +42,10 @@ static const struct {
 	{ "bad_baseline.conf", "%s:3: key 'window_seconds': invalid value '0' (expected an integer in 1..86400)\n"
 			       "%s:4: key 'rate_factor': invalid value 'many' (expected an integer in 1..1000)\n"
 			       "%s:5: section [baseline]: unknown key 'learn_minutes'" },
+	{ "bad_usb.conf", "%s:4: key 'device': invalid value '046b:ff1' (expected VENDOR:PRODUCT, VENDOR:* (4 hex digits each) or port:CONTROLLER-DEVPATH / port:BUS-DEVPATH)\n"
+			  "%s:5: key 'device': invalid value 'port:0000:00:14.0' (expected VENDOR:PRODUCT, VENDOR:* (4 hex digits each) or port:CONTROLLER-DEVPATH / port:BUS-DEVPATH)\n"
+			  "%s:6: key 'device': invalid value 'port:1-1x' (expected VENDOR:PRODUCT, VENDOR:* (4 hex digits each) or port:CONTROLLER-DEVPATH / port:BUS-DEVPATH)\n"
+			  "%s:7: section [usb]: unknown key 'devices'" },
 };
 
 static void test_good(void)
@@ -243,6 +248,47 @@ static void test_lpc(void)
 	policy_free(&p);
 }
 
+/* [usb]: the module's BMC USB list, only when the file gives one. */
+static void test_usb(void)
+{
+	static const char *const good[] = {
+		"046b:ff10", "046B:*", "port:0000:00:14.0-1.2", "port:1-1",
+		"port:usb1-1.2.3",
+	};
+	static const char *const bad[] = {
+		"", "046b", "046b:", "046b:ff1", "046b:ff100", "046b:*x", "46b:ff10",
+		"046b-ff10", "0x4b:*", "port:", "port:-1", "port:1-", "port:1-x",
+		"port:1-1 x", "port:a/b-1", "port:0000:00:14.0",
+		"port:0000:00:14.0-1.2.3.4.5.6.7.8.9.10.11.12.13",
+	};
+	struct policy p;
+	char err[2048];
+	int bad_ok = 1;
+
+	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++)
+		ok(!usb_entry_check(good[i]), "[usb] device '%s' accepted", good[i]);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		if (!usb_entry_check(bad[i])) {
+			diag("accepted: '%s'", bad[i]);
+			bad_ok = 0;
+		}
+	ok(bad_ok, "%zu malformed [usb] devices refused", sizeof(bad) / sizeof(bad[0]));
+
+	policy_init(&p);
+	ok(!p.usb_devices_set, "no [usb] list: the module's own list stands");
+	is_int(policy_load_file(&p, "conf/good.conf", err, sizeof(err)), 0, "good.conf loads");
+	ok(!p.usb_devices_set, "... a file without [usb] leaves it too");
+	policy_free(&p);
+	policy_init(&p);
+	is_int(policy_load_file(&p, "conf/usb.conf", err, sizeof(err)), 0, "usb.conf loads");
+	if (err[0])
+		diag("%s", err);
+	ok(p.usb_devices_set && p.usb_devices.n == 4 &&
+	   !strcmp(p.usb_devices.v[2], "port:0000:00:14.0-1.2"),
+	   "four [usb] devices, as written");
+	policy_free(&p);
+}
+
 /* [baseline]: the traffic profile's learning and enforcement knobs. */
 static void test_baseline_keys(void)
 {
@@ -331,6 +377,7 @@ int main(void)
 	test_good();
 	test_stream_keys();
 	test_lpc();
+	test_usb();
 	test_bad();
 	test_long_line();
 	test_cli();
