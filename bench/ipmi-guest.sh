@@ -20,6 +20,9 @@
 # process's elapsed time there includes waits; its busy instructions are
 # the scheduler's run time of every task on the one CPU (/proc/schedstat,
 # cpu0's 7th figure: ns, = instructions), taken around the client.
+# BMCW_BENCH_IPMI_IF=ssif (bench/run's "ssif" benchmark): the same over
+# SSIF (QEMU's smbus-ipmi on the ICH9 SMBus, ipmi_ssif, whose hooks are
+# bmcwatch's SSIF probes), its samples named ssif-* instead of ipmi-*.
 # Samples: ipmi-gdi.dat, ipmi-tool*.dat: "round setup batch ns_per_call".
 # ipmi-seen.dat: per "with" round, the messages bmcwatch counted per call
 # (its IPMI_STAT_SEEN), which shows the hooks were in the path.
@@ -32,14 +35,17 @@ CALLS=${BMCW_BENCH_CALLS:-60}
 TOOL_CALLS=${BMCW_BENCH_TOOL_CALLS:-10}
 TOOL_BATCHES=3
 bench_icount && TOOL_BATCHES=0
-GDI=$(bench_data ipmi-gdi) TOOL=$(bench_data ipmi-tool) SEEN=$(bench_data ipmi-seen)
-TOOL1=$(bench_data ipmi-tool1) TOOLX=$(bench_data ipmi-toolx)
+export BMCW_IPMI_IF=${BMCW_BENCH_IPMI_IF:-kcs}
+pfx=ipmi
+[ "$BMCW_IPMI_IF" = ssif ] && pfx=ssif
+GDI=$(bench_data $pfx-gdi) TOOL=$(bench_data $pfx-tool) SEEN=$(bench_data $pfx-seen)
+TOOL1=$(bench_data $pfx-tool1) TOOLX=$(bench_data $pfx-toolx)
 BENCH_DAEMON_ARGS="--interval 1000"
 : >"$GDI"; : >"$SEEN"
 ((TOOL_BATCHES)) && : >"$TOOL"
 bench_icount && { : >"$TOOL1"; : >"$TOOLX"; }
 
-modprobe ipmi_si && modprobe ipmi_devintf || exit 1
+bmcw_ipmi_drivers || exit 1
 for ((i = 0; i < 100; i++)); do [ -c /dev/ipmi0 ] && break; sleep 0.1; done
 printf 'raw 0x06 0x01\n%.0s' $(seq "$TOOL_CALLS") >/tmp/gdi.cmds
 

@@ -320,7 +320,7 @@ PARTS = (("module", "bmcwatch.ko, nobody attached"),
 
 def section_cfgparts(d, P, out):
     """bench/run cfgparts (run by name only): the breakdown of a traced read."""
-    runs = [(name, Rounds(read_lines(os.path.join(d, f"{name}-icount.dat")), med))
+    runs = [(name, Rounds(read_lines(os.path.join(d, f"{name}-icount.dat")) or [], med))
             for name in ("cfgparts", "cfgparts-sysfs")]
     if not any(R.by for _, R in runs):
         return
@@ -372,13 +372,32 @@ plot {', '.join(plots)}
 def section_ipmi(d, P, out):
     out.append("## 2. IPMI round trip")
     out.append("")
-    gruns = modes(d, "ipmi-gdi")
-    t = read_lines(os.path.join(d, "ipmi-tool.dat"))
+    ipmi_rounds(d, P, out, "ipmi", "KCS")
+
+
+def section_ssif(d, P, out):
+    out.append("## 2b. IPMI round trip over SSIF")
+    out.append("")
+    out.append("The same clients over SSIF: QEMU's `smbus-ipmi` on the ICH9 SMBus "
+               "(`i2c_i801`), the `ipmi_ssif` driver, whose message completions bmcwatch "
+               "probes (`ssif/msg_done_handler`) besides the message layer. Each message is "
+               "SMBus block transfers the driver steps through from its completion "
+               "callbacks, with timed waits between them: the ioctl client's figure is the "
+               "elapsed guest time in both modes (in the instruction-count mode idle time "
+               "still passes on the guest's clock), mostly those waits; the busy "
+               "instructions of ipmitool are what the host's CPU does per round trip.")
+    out.append("")
+    ipmi_rounds(d, P, out, "ssif", "SSIF")
+
+
+def ipmi_rounds(d, P, out, pfx, iface):
+    gruns = modes(d, pfx + "-gdi")
+    t = read_lines(os.path.join(d, pfx + "-tool.dat"))
     if not gruns:
-        out.append("Not run, or it failed (see ipmi*.log).")
+        out.append(f"Not run, or it failed (see {pfx}*.log).")
         return
-    out.append("Get Device ID through `/dev/ipmi0` (KCS, QEMU's BMC simulator), without "
-               "bmcwatch and with it (bmcwatch.ko's kprobes on the KCS state machine and the "
+    out.append(f"Get Device ID through `/dev/ipmi0` ({iface}, QEMU's BMC simulator), without "
+               f"bmcwatch and with it (bmcwatch.ko's kprobes on the {iface} driver and the "
                "message layer + bmcwatchd), alternating in one boot. Clients: "
                "`bench/src/ipmi_gdi.c` (send ioctl, poll, receive ioctl: nothing else) and "
                "ipmitool, what an operator runs: `ipmitool raw 0x06 0x01`, one process per "
@@ -393,8 +412,8 @@ def section_ipmi(d, P, out):
     out.append("|---|---|---|---|---|")
     series = []
     rows = [(f"ioctl client, {lb}", lb, R) for lb, _, R in gruns]
-    for f, name in (("ipmi-tool1-icount.dat", "ipmitool, one process per round trip, busy instructions"),
-                    ("ipmi-toolx-icount.dat", "ipmitool exec, per command, busy instructions")):
+    for f, name in ((pfx + "-tool1-icount.dat", "ipmitool, one process per round trip, busy instructions"),
+                    (pfx + "-toolx-icount.dat", "ipmitool exec, per command, busy instructions")):
         rr = read_lines(os.path.join(d, f))
         if rr:
             rows.append((name, "instructions", Rounds(rr, med)))
@@ -412,13 +431,18 @@ def section_ipmi(d, P, out):
     out.append("")
     for name, rs in series:
         out.append(f"- {name}: goal under 1% added: {goal_verdict(rs, 0.01)}.")
-    seen = read_lines(os.path.join(d, "ipmi-seen.dat"))
+    seen = read_lines(os.path.join(d, pfx + "-seen.dat"))
     if seen:
         per = [int(r[2].split("=")[1]) / int(r[3].split("=")[1]) for r in seen]
         out.append(f"- bmcwatch was in the path: its IPMI hooks counted a median "
                    f"{med(per):.2f} events per round trip in the rounds with it "
                    f"(range {min(per):.2f}-{max(per):.2f}).")
     out.append("")
+    if pfx != "ipmi":
+        png = ratio_plot(P, d, pfx + ".png", f"IPMI over {iface}: per-round ratio", series, 0.01)
+        if png:
+            out += ["", f"![{iface} ratios]({os.path.basename(d)}/{png})"]
+        return
     out.append("What the number means under TCG: QEMU's KCS interface and BMC simulator answer "
                "at once, inside the emulated port access, so a whole Get Device ID costs the "
                "guest only its driver's instructions (the ioctls, the message handler, the KCS "
@@ -519,6 +543,68 @@ def section_irq(d, P, out):
     png = ratio_plot(P, d, "irq.png", "edu interrupt path: per-round ratio", series, 0.02)
     if png:
         out += ["", f"![interrupt ratios]({os.path.basename(d)}/{png})"]
+
+
+def section_usb(d, P, out):
+    out.append("## 3b. The BMC's USB face: keyboard events and NIC packets")
+    out.append("")
+    runs = {name: modes(d, "usb-" + name) for name in ("key", "udp", "tc")}
+    if not any(runs.values()):
+        out.append("Not run, or it failed (see usb*.log).")
+        return
+    out.append("One boot with a qemu-xhci controller whose port 1 has a usb-net (on a "
+               "user-mode network of its own that reaches nothing) and port 2 a usb-kbd, both "
+               "declared the BMC's; without bmcwatch and with it (bmcwatch.ko, whose input "
+               "handler counts the BMC keyboard's reports into a tracepoint and BPF, + "
+               "bmcwatchd, whose tc programs sit on the BMC NIC's ingress and egress), "
+               "alternating. Key: a key pressed and released (two reports, one counted) on "
+               "the BMC keyboard's input device, injected and timed in the kernel by "
+               "`bmcw_test.ko` (`input_bench`): the input core and every handler bound to the "
+               "device, the USB and HID layers below it left out, so the ratio is against "
+               "the smallest part of a real key's path. UDP: 64-byte datagrams sent out of "
+               "the BMC NIC (`bench/src/udp_send.c`), per packet: the socket, IP, the tc "
+               "egress program, the usbnet driver's transmit. The emulator's side of the "
+               "user-mode network sends nothing unasked (it answers no ping), so packets "
+               "from the BMC are not timed end to end; both tc programs are also timed "
+               "alone, per packet, by the kernel's BPF_PROG_TEST_RUN on a 64-byte UDP "
+               "frame (`bpftool prog run`, the daemon's loaded programs, steady state: the "
+               "flow already known).")
+    out.append("")
+    out.append("| path, mode | without | with bmcwatch | added | ratio with/without, per round |")
+    out.append("|---|---|---|---|---|")
+    series = []
+    names = {"key": "key press and release", "udp": "UDP packet out"}
+    for name in ("key", "udp"):
+        for lb, _, R in runs[name]:
+            b, w = R.best("bare"), R.best("with")
+            if not b or not w:
+                continue
+            u = "instructions" if lb == "instructions" else "us"
+            sc = 1.0 if lb == "instructions" else 1e-3
+            nd = 0 if sc == 1 else 2
+            b, w = med(b), med(w)
+            rs = R.ratios("with", "bare")
+            series.append((f"{names[name]}, {lb}", rs))
+            out.append(f"| {names[name]}, {lb} | {fmt(b * sc, nd)} {u} | {fmt(w * sc, nd)} {u} | "
+                       f"{fmt((w - b) * sc, nd)} {u} | {ratio_cell(rs)} |")
+    for lb, _, R in runs["tc"]:
+        u = "instructions" if lb == "instructions" else "ns"
+        for prog in ("ingress", "egress"):
+            v = R.best(prog)
+            if v:
+                out.append(f"| tc {prog} program alone, {lb} | | | {fmt(med(v), 0)} {u} | |")
+    seen = read_lines(os.path.join(d, "usb-seen.dat"))
+    if seen:
+        kv = [dict(x.split("=") for x in r[2:]) for r in seen]
+        rep = [int(k["reports"]) / int(k["keys"]) for k in kv]
+        pk = [int(k["packets"]) / int(k["sent"]) for k in kv]
+        out.append("")
+        out.append(f"- bmcwatch was in the path: in the rounds with it, its input handler "
+                   f"counted {min(rep):.2f}-{max(rep):.2f} reports per key pressed and its tc "
+                   f"programs {min(pk):.2f}-{max(pk):.2f} packets per UDP packet sent.")
+    png = ratio_plot(P, d, "usb.png", "BMC USB keyboard and NIC: per-round ratio", series, 0.01)
+    if png:
+        out += ["", f"![USB ratios]({os.path.basename(d)}/{png})"]
 
 
 def section_daemon(d, P, out):
@@ -857,7 +943,8 @@ def main():
     d, report = sys.argv[1], sys.argv[2]
     m = read_kv(os.path.join(d, "machine.txt"))
     P = Plot(d)
-    tags = ["cfgread", "cfgparts", "ipmi", "irq", "daemon", "latency"] + \
+    tags = ["cfgread", "cfgparts", "ipmi", "ipmi-icount", "ssif", "ssif-icount", "irq",
+            "usb", "usb-icount", "daemon", "latency"] + \
         [f"sweep-{c}" for c in (1, 2, 4, 8)] + \
         sorted(f[:-5] for f in os.listdir(d) if f.startswith("scale-") and f.endswith(".meta"))
     out = [f"# bmcwatch benchmarks, {os.path.basename(d)}", ""]
@@ -891,7 +978,8 @@ def main():
                    f"{m.get('nproc', '?')} CPUs): absolute times are inflated and noisy; "
                    f"trust the per-round ratios and their spreads, not single numbers.")
     out.append("")
-    for sec in (section_cfgread, section_cfgparts, section_ipmi, section_irq, section_daemon,
+    for sec in (section_cfgread, section_cfgparts, section_ipmi, section_ssif, section_irq,
+                section_usb, section_daemon,
                 section_latency, section_sweep, section_scale):
         sec(d, P, out)
         out.append("")

@@ -477,12 +477,14 @@ static int __init bmcw_test_init(void)
 	debugfs_create_file("irq_hammer", 0600, dir, NULL, &irq_hammer_fops);
 	bmcw_test_fakehost_init(dir);
 	bmcw_test_kprobe_miss_init(dir);
+	bmcw_test_input_bench_init(dir);
 	return 0;
 }
 
 static void __exit bmcw_test_exit(void)
 {
 	debugfs_remove_recursive(dir);
+	bmcw_test_input_bench_exit();
 	mutex_lock(&test_lock);
 	stop_hammers();
 	irq_hammer_stop();
