@@ -14,7 +14,7 @@ cd "$(dirname "$0")/../.."
 . selftests/lib/bmcwatch.sh
 
 ktap_header
-ktap_plan 27
+ktap_plan 30
 
 D=/sys/kernel/debug/bmcwatch
 K=/sys/kernel/bmcwatch
@@ -327,6 +327,41 @@ ktap_check "an id in the daemon's [usb] list: the keyboard becomes the BMC's (fl
 ktap_check "... its own write at start is health.knob_changed at info" \
 	bmcw_wait_alert health.knob_changed 10 \
 	'.bmcwatch.locus == "knob usb_bmc_devices" and .log.level == "info" and (.bmcwatch.why | contains("[usb] list at start"))'
+
+# 7b. The baseline: learnt with that keyboard (port 2) the BMC's; virtual
+# media inserted on the BMC's port 1 while no daemon runs is news at the
+# next start, the learnt keyboard is not; unplugged and plugged again (a
+# BMC reboot), it is recorded as known.
+bmcw_stop
+BASE=/tmp/usb-base.json
+"$BMCW_TOP/userspace/bmcwatchd" -c /tmp/usb.conf --learn --learn-seconds 0 \
+	--baseline $BASE 2>>/tmp/bmcwatchd.log
+ktap_check "the baseline lists the BMC's USB devices present: the keyboard by port 2 and id" \
+	jq -e ".usb_devices == [{\"port\": \"$xhci-2\", \"vendor\": \"0627\", \"product\": \"0001\", \"role\": \"virtual keyboard/mouse\"}]" $BASE
+do_host usbadd-storage-lmedia-1
+lname=$(usb_name 1) || ktap_diag "no device enumerated on port 1"
+bmcw_start -c /tmp/usb.conf --baseline $BASE || ktap_diag "daemon did not report start"
+if bmcw_wait_alert usb.bmc_device_added 20 \
+	".bmcwatch.extra.usb_device == \"$lname\" and .bmcwatch.extra.found == \"at start, not in the baseline\" and .log.level == \"warning\"" &&
+   bmcw_no_alerts "(.rule.name | startswith(\"usb.bmc_device\")) and .bmcwatch.extra.usb_device == \"$oname\""; then
+	ktap_ok "at start: media inserted while no daemon ran is usb.bmc_device_added, the learnt keyboard nothing"
+else
+	ktap_fail "at start: media inserted while no daemon ran is usb.bmc_device_added, the learnt keyboard nothing" \
+		"$(bmcw_alerts '.rule.name | startswith("usb.")' | head -c 800)"
+fi
+do_host usbdel-okbd
+bmcw_wait_for 20 usb_gone "$oname" || ktap_diag "$oname still there"
+do_host usbadd-kbd-okbd2-2
+oname=$(usb_name 2) || ktap_diag "no device enumerated on port 2"
+if bmcw_wait_alert usb.bmc_device_known 20 \
+	".bmcwatch.extra.usb_device == \"$oname\" and .log.level == \"notice\" and .bmcwatch.extra.baseline == \"known\"" &&
+   bmcw_no_alerts ".rule.name == \"usb.bmc_device_added\" and .bmcwatch.extra.usb_device == \"$oname\""; then
+	ktap_ok "the learnt keyboard plugged again: usb.bmc_device_known at notice, not usb.bmc_device_added"
+else
+	ktap_fail "the learnt keyboard plugged again: usb.bmc_device_known at notice, not usb.bmc_device_added" \
+		"$(bmcw_alerts '.rule.name | startswith("usb.")' | head -c 800)"
+fi
+do_host usbdel-lmedia
 
 # 8. Unloading leaves the keyboard working: its events still reach evdev.
 bmcw_stop

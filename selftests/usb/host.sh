@@ -18,7 +18,7 @@ truncate -s 4M "$work/media.img"
 mkfs.ext2 -q -F "$work/media.img"
 export VMHOST_USB_MEDIA=$work/media.img
 
-selftests/vm/run --qmp "$work/qmp.sock" --out "$work/out" --timeout 500 \
+selftests/vm/run --qmp "$work/qmp.sock" --out "$work/out" --timeout 700 \
 	--qemu-arg -device --qemu-arg qemu-xhci,id=xhci \
 	-- selftests/usb/guest.sh &
 vm=$!

@@ -28,6 +28,7 @@ void baseline_free(struct baseline *b)
 	inventory_free(&b->inv);
 	free(b->counters);
 	baseline_traffic_free(&b->traffic);
+	free(b->usb);
 	memset(b, 0, sizeof(*b));
 }
 

@@ -27,6 +27,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <linux/bmcwatch.h>
+
 #include "alert.h"
 #include "inventory.h"
 
@@ -96,6 +98,17 @@ struct baseline_traffic {
 	struct baseline_ident id[BASELINE_ID_COUNT];
 };
 
+/*
+ * A USB device of the BMC's present when the baseline was learnt: the
+ * port it sits behind and its ids ("usb_devices", version 2; absent from
+ * older files, which then say nothing about USB).
+ */
+struct baseline_usb {
+	char port[BMCW_USB_PORT_LEN];	/* "0000:00:14.0-1.2" */
+	uint16_t vendor, product;
+	char role[32];			/* usb_dev_role(): for the reader */
+};
+
 struct baseline {
 	unsigned int version;		/* as read (parse), or 0 */
 	char created[32];		/* RFC 3339 */
@@ -108,6 +121,9 @@ struct baseline {
 	struct baseline_counter *counters;
 	bool has_traffic;
 	struct baseline_traffic traffic;
+	bool has_usb;			/* the file lists the BMC's USB devices */
+	size_t n_usb;			/* sorted by port, vendor, product */
+	struct baseline_usb *usb;
 };
 
 void baseline_free(struct baseline *b);
@@ -123,6 +139,12 @@ const struct baseline_ipmi_cmd *baseline_find_ipmi(const struct baseline_traffic
 						   uint8_t dir, uint8_t origin);
 const struct baseline_irq *baseline_find_irq(const struct baseline_traffic *t,
 					     const char *bdf, unsigned int vector);
+/* Append (the caller sorts: baseline_usb_sort). */
+int baseline_add_usb(struct baseline *b, const struct baseline_usb *u);
+void baseline_usb_sort(struct baseline *b);
+/* The device at @port with these ids in a sorted list, or NULL. */
+const struct baseline_usb *baseline_find_usb(const struct baseline *b, const char *port,
+					     uint16_t vendor, uint16_t product);
 /* "device_id", "device_guid", "system_guid" */
 const char *baseline_ident_name(enum baseline_ident_kind k);
 

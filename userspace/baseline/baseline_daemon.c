@@ -6,9 +6,66 @@
 #include <string.h>
 #include <time.h>
 
+#include <linux/bmcwatch.h>
+
 #include "baseline_daemon.h"
 #include "log.h"
 #include "output.h"
+#include "usb_rules.h"
+#include "usb_tab.h"
+
+#define USB_TAB_PATH	BMCW_DEBUGFS_DIR "/usb"
+
+/* The module's USB table: its rows into a malloc'd array, or -1 without. */
+static int usb_now(struct usb_tab_dev **rows)
+{
+	int n;
+
+	*rows = calloc(USB_TAB_MAX_DEV, sizeof(**rows));
+	if (!*rows)
+		return -1;
+	n = usb_tab_read_dev(USB_TAB_PATH, *rows, USB_TAB_MAX_DEV);
+	if (n < 0) {
+		free(*rows);
+		*rows = NULL;
+	}
+	return n;
+}
+
+/*
+ * The BMC's USB devices present now into @b; none listed (has_usb false)
+ * when the module has no USB table (before ABI 1.7, or no debugfs).
+ */
+static int learn_usb(struct baseline *b)
+{
+	struct usb_tab_dev *u;
+	int n = usb_now(&u);
+
+	if (n < 0) {
+		bmcw_log(LOG_WARNING, "learn: %s not readable: the BMC's USB devices are not in the baseline",
+			 USB_TAB_PATH);
+		return 0;
+	}
+	for (int i = 0; i < n; i++) {
+		struct baseline_usb e = {
+			.vendor = u[i].d.vendor, .product = u[i].d.product,
+		};
+
+		if (!(u[i].d.flags & BMCW_USB_F_BMC))
+			continue;
+		snprintf(e.port, sizeof(e.port), "%s", u[i].d.port);
+		snprintf(e.role, sizeof(e.role), "%s", usb_dev_role(&u[i].d));
+		if (!baseline_find_usb(b, e.port, e.vendor, e.product) &&
+		    baseline_add_usb(b, &e)) {
+			free(u);
+			return -1;
+		}
+		baseline_usb_sort(b);
+	}
+	b->has_usb = true;
+	free(u);
+	return 0;
+}
 
 int daemon_baseline_new(struct baseline *b, const char *hostname)
 {
@@ -23,7 +80,57 @@ int daemon_baseline_new(struct baseline *b, const char *hostname)
 	clock_gettime(CLOCK_REALTIME, &ts);
 	format_rfc3339_ms((uint64_t)ts.tv_sec * 1000000000ull + ts.tv_nsec, b->created);
 	snprintf(b->host, sizeof(b->host), "%s", hostname);
+	if (learn_usb(b)) {
+		bmcw_log(LOG_ERR, "learn: out of memory");
+		baseline_free(b);
+		return -1;
+	}
 	return 0;
+}
+
+/*
+ * The BMC's USB devices now against the baseline's: each one present and
+ * not learnt, and each one learnt and absent, is an alert. How many.
+ */
+static size_t check_usb(struct bmcw_daemon *d, const struct baseline *b)
+{
+	struct usb_tab_dev *u;
+	struct bmcw_alert a;
+	size_t diffs = 0;
+	int n;
+
+	if (!b->has_usb)
+		return 0;
+	n = usb_now(&u);
+	if (n < 0) {
+		bmcw_log(LOG_WARNING, "baseline: %s not readable: the BMC's USB devices not checked",
+			 USB_TAB_PATH);
+		return 0;
+	}
+	for (int i = 0; i < n; i++) {
+		if (!(u[i].d.flags & BMCW_USB_F_BMC) ||
+		    baseline_find_usb(b, u[i].d.port, u[i].d.vendor, u[i].d.product) ||
+		    !usb_rules_unlearnt(&u[i].d, b->created, &a))
+			continue;
+		pipeline_submit(d->pipeline, &a);
+		diffs++;
+	}
+	for (size_t k = 0; k < b->n_usb; k++) {
+		const struct baseline_usb *e = &b->usb[k];
+		int i;
+
+		for (i = 0; i < n; i++)
+			if ((u[i].d.flags & BMCW_USB_F_BMC) && !strcmp(u[i].d.port, e->port) &&
+			    u[i].d.vendor == e->vendor && u[i].d.product == e->product)
+				break;
+		if (i < n)
+			continue;
+		usb_rules_unseen(e->port, e->vendor, e->product, e->role, b->created, &a);
+		pipeline_submit(d->pipeline, &a);
+		diffs++;
+	}
+	free(u);
+	return diffs;
 }
 
 int daemon_baseline_learn(const struct policy *p, const char *hostname)
@@ -39,8 +146,8 @@ int daemon_baseline_learn(const struct policy *p, const char *hostname)
 	if (ret)
 		bmcw_log(LOG_ERR, "learn: %s", err);
 	else
-		bmcw_log(LOG_NOTICE, "learn: baseline of %zu PCI functions (host fingerprint %016llx) written to %s",
-			 b.inv.n, (unsigned long long)b.inv.host_fp, p->baseline);
+		bmcw_log(LOG_NOTICE, "learn: baseline of %zu PCI functions (host fingerprint %016llx) and %zu of the BMC's USB devices written to %s",
+			 b.inv.n, (unsigned long long)b.inv.host_fp, b.n_usb, p->baseline);
 	baseline_free(&b);
 	return ret ? -1 : 0;
 }
@@ -69,7 +176,7 @@ int daemon_baseline_check(struct bmcw_daemon *d, const struct baseline *b)
 	struct inventory cur;
 	struct bmcw_alert a;
 	char err[1024];
-	size_t n = 0;
+	size_t n = 0, nusb;
 
 	if (inventory_read(NULL, &cur, err, sizeof(err))) {
 		/*
@@ -97,9 +204,12 @@ int daemon_baseline_check(struct bmcw_daemon *d, const struct baseline *b)
 		baseline_change_alert(&ch[i], &a);
 		pipeline_submit(d->pipeline, &a);
 	}
-	bmcw_log(n ? LOG_WARNING : LOG_INFO,
-		 "baseline %s (%s): %zu PCI functions now, %zu difference(s)",
-		 d->policy->baseline, b->created, cur.n, n);
+	nusb = check_usb(d, b);
+	bmcw_log(n + nusb ? LOG_WARNING : LOG_INFO,
+		 "baseline %s (%s): %zu PCI functions now, %zu difference(s); %zu of the BMC's USB devices%s",
+		 d->policy->baseline, b->created, cur.n, n, nusb,
+		 b->has_usb ? "" : " (not in this baseline)");
+	n += nusb;
 	free(ch);
 	inventory_free(&cur);
 	return (int)n;

@@ -150,6 +150,20 @@ char *baseline_to_json(const struct baseline *b)
 	}
 	if (b->has_traffic)
 		json_object_object_add(root, "traffic", traffic_to_json(&b->traffic));
+	if (b->has_usb) {
+		arr = json_object_new_array();
+		for (size_t i = 0; i < b->n_usb; i++) {
+			const struct baseline_usb *u = &b->usb[i];
+
+			o = json_object_new_object();
+			add_str(o, "port", u->port);
+			add_hex(o, "vendor", 4, u->vendor);
+			add_hex(o, "product", 4, u->product);
+			add_str(o, "role", u->role);
+			json_object_array_add(arr, o);
+		}
+		json_object_object_add(root, "usb_devices", arr);
+	}
 	out = strdup(json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY |
 						     JSON_C_TO_STRING_NOSLASHESCAPE));
 	json_object_put(root);

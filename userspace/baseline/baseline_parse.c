@@ -6,6 +6,7 @@
 #include <limits.h>
 #include <math.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -417,6 +418,61 @@ static int parse_traffic(struct pctx *c, struct json_object *tr, struct baseline
 	return 0;
 }
 
+/* "usb_devices": the BMC's USB devices when it was learnt. */
+static int parse_usb(struct pctx *c, struct json_object *arr, struct baseline *b)
+{
+	char where[40];
+	uint64_t v;
+
+	if (!json_object_is_type(arr, json_type_array)) {
+		errmsg_set(c->err, c->errlen, "usb_devices: expected array");
+		return -1;
+	}
+	if (json_object_array_length(arr) > BASELINE_MAX_ENTRIES) {
+		errmsg_set(c->err, c->errlen, "usb_devices: more than %d entries",
+			   BASELINE_MAX_ENTRIES);
+		return -1;
+	}
+	for (size_t i = 0; i < json_object_array_length(arr); i++) {
+		struct json_object *o = json_object_array_get_idx(arr, i);
+		struct baseline_usb u = { 0 };
+
+		snprintf(where, sizeof(where), "usb_devices[%zu]", i);
+		if (!json_object_is_type(o, json_type_object)) {
+			errmsg_set(c->err, c->errlen, "%s: expected object", where);
+			return -1;
+		}
+		if (get_str(c, o, where, "port", u.port, sizeof(u.port)))
+			return -1;
+		if (!u.port[0]) {
+			errmsg_set(c->err, c->errlen, "%s.port: empty", where);
+			return -1;
+		}
+		if (get_hex(c, o, where, "vendor", 4, &v))
+			return -1;
+		u.vendor = v;
+		if (get_hex(c, o, where, "product", 4, &v))
+			return -1;
+		u.product = v;
+		if (get_str(c, o, where, "role", u.role, sizeof(u.role)))
+			return -1;
+		if (baseline_add_usb(b, &u)) {
+			errmsg_set(c->err, c->errlen, "out of memory");
+			return -1;
+		}
+	}
+	baseline_usb_sort(b);
+	for (size_t i = 1; i < b->n_usb; i++)
+		/* sorted: a device listed twice is next to itself (port, ids) */
+		if (!memcmp(&b->usb[i], &b->usb[i - 1], offsetof(struct baseline_usb, role))) {
+			errmsg_set(c->err, c->errlen, "usb_devices: %04x:%04x at %s listed twice",
+				   b->usb[i].vendor, b->usb[i].product, b->usb[i].port);
+			return -1;
+		}
+	b->has_usb = true;
+	return 0;
+}
+
 int baseline_parse(const char *text, size_t len, struct baseline *b,
 		   char *err, size_t errlen)
 {
@@ -523,6 +579,9 @@ int baseline_parse(const char *text, size_t len, struct baseline *b,
 	/* Version 1 had no traffic profile: a "traffic" there is not ours. */
 	if (b->version >= 2 && json_object_object_get_ex(root, "traffic", &v) &&
 	    !json_object_is_type(v, json_type_null) && parse_traffic(&c, v, b))
+		goto fail;
+	if (b->version >= 2 && json_object_object_get_ex(root, "usb_devices", &v) &&
+	    !json_object_is_type(v, json_type_null) && parse_usb(&c, v, b))
 		goto fail;
 	json_object_put(root);
 	return 0;

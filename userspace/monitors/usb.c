@@ -20,6 +20,7 @@
 #include <bpf/libbpf.h>
 #include <linux/bmcwatch.h>
 
+#include "baseline.h"
 #include "bpf_monitor.h"
 #include "knob.h"
 #include "log.h"
@@ -57,15 +58,22 @@ static uint64_t realtime_now(void)
 static int on_record(void *ctx, void *data, size_t len)
 {
 	const struct bmcw_rec_hdr *h = data;
+	const struct bmcw_usb_dev *dev;
 	struct usb_mon *m = ctx;
 	struct bmcw_alert al;
 
 	if (len < sizeof(*h) || len - sizeof(*h) < h->len ||
 	    h->type != BMCW_REC_USB_DEV || h->len < sizeof(struct bmcw_usb_dev))
 		return 0;
-	if (usb_rules_dev((const void *)(h + 1), &al)) {
-		evclock_stamp(&m->d->clock, &al, 1,
-			      ((const struct bmcw_usb_dev *)(h + 1))->ts_ns);
+	dev = (const void *)(h + 1);
+	if (usb_rules_dev(dev, &al)) {
+		const struct baseline *b = m->d->base;
+
+		/* the BMC presenting again what the baseline had: recorded */
+		if (dev->change == BMCW_DEV_ADDED && !strcmp(al.rule, "usb.bmc_device_added") &&
+		    b && b->has_usb && baseline_find_usb(b, dev->port, dev->vendor, dev->product))
+			usb_rules_learnt(&al, b->created);
+		evclock_stamp(&m->d->clock, &al, 1, dev->ts_ns);
 		pipeline_submit(m->d->pipeline, &al);
 	}
 	return 0;

@@ -306,6 +306,15 @@ static const struct bmcw_rule rules[] = {
 		.technique = "T1200",
 	},
 	{
+		.id = 609, .name = "usb.bmc_device_known",
+		.cls = BMCW_CLASS_USB, .severity = BMCW_SEV_NOTICE,
+		.summary = "A BMC USB device of the baseline appeared again",
+		.explanation = "A USB device recognised as the BMC's appeared at run time, and the baseline (bmcwatchd --learn) lists it: the same ids behind the same port were the BMC's when the baseline was learnt. BMCs present their virtual keyboard, hub or NIC again after each BMC reboot or firmware update, so this is recorded rather than raised as usb.bmc_device_added. What the device then does is watched as before: typing is usb.bmc_input, a mount of its media usb.bmc_media_mounted, connections over its NIC usb.bmc_initiated_connection.",
+		.false_positives = "None expected: it is the quiet form of a known device coming back.",
+		.response = "None on its own; if it comes often, look for BMC reboots (the BMC's event log), which have causes of their own.",
+		.technique = NULL,
+	},
+	{
 		.id = 901, .name = "health.events_lost",
 		.cls = BMCW_CLASS_HEALTH, .severity = BMCW_SEV_WARNING,
 		.summary = "bmcwatch dropped or suppressed events",

@@ -168,6 +168,56 @@ int usb_rules_dev(const struct bmcw_usb_dev *d, struct bmcw_alert *out)
 	return 1;
 }
 
+int usb_rules_unlearnt(const struct bmcw_usb_dev *d, const char *learnt,
+		       struct bmcw_alert *out)
+{
+	struct bmcw_usb_dev added = *d;
+
+	added.change = BMCW_DEV_ADDED;
+	added.flags &= ~BMCW_USB_F_SESSION;
+	if (!usb_rules_dev(&added, out))
+		return 0;
+	snprintf(out->message, sizeof(out->message),
+		 "BMC %s %04x:%04x present at USB %.16s at start, not in the baseline: %.120s",
+		 usb_dev_role(d), d->vendor, d->product, d->name, out->why);
+	snprintf(out->why, sizeof(out->why),
+		 "the baseline learnt %.32s lists the BMC's USB devices then, and not this one: the BMC presented it while bmcwatchd was not running (recognised as the BMC's by %s)",
+		 learnt, usb_matched_by(d->flags));
+	alert_add_extra(out, "found", "at start, not in the baseline");
+	return 1;
+}
+
+int usb_rules_unseen(const char *port, uint16_t vendor, uint16_t product,
+		     const char *role, const char *learnt, struct bmcw_alert *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->rule = "usb.bmc_device_removed";
+	snprintf(out->message, sizeof(out->message),
+		 "BMC %s %04x:%04x of the baseline absent at start (port %.40s)",
+		 role, vendor, product, port);
+	snprintf(out->why, sizeof(out->why),
+		 "the baseline learnt %.32s had it; the BMC withdrew it while bmcwatchd was not running (or the BMC is resetting)",
+		 learnt);
+	snprintf(out->subject.locus, sizeof(out->subject.locus), "usb port %.40s %04x:%04x",
+		 port, vendor, product);
+	alert_add_extra(out, "usb_port", "%.40s", port);
+	alert_add_extra(out, "usb_id", "%04x:%04x", vendor, product);
+	alert_add_extra(out, "usb_role", "%s", role);
+	alert_add_extra(out, "found", "at start, absent");
+	return 1;
+}
+
+void usb_rules_learnt(struct bmcw_alert *al, const char *learnt)
+{
+	size_t n = strlen(al->why);
+
+	al->rule = "usb.bmc_device_known";
+	snprintf(al->why + n, sizeof(al->why) - n,
+		 "; in the baseline learnt %.32s: a device the BMC presented then (a BMC reset presents its devices again)",
+		 learnt);
+	alert_add_extra(al, "baseline", "known");
+}
+
 int usb_rules_input(const struct usb_input_count *c, const char *name,
 		    const char *product, uint64_t window_ms,
 		    struct bmcw_alert *out)

@@ -27,6 +27,23 @@ const char *usb_matched_by(uint32_t flags);
 /* 0 or 1 alert for a device record. */
 int usb_rules_dev(const struct bmcw_usb_dev *d, struct bmcw_alert *out);
 
+/*
+ * The baseline's view (daemon start): @d, a BMC device present now, is
+ * not in the baseline learnt at @learnt (RFC 3339): usb.bmc_device_added,
+ * warning: the BMC presented it while no daemon watched. 1 alert.
+ */
+int usb_rules_unlearnt(const struct bmcw_usb_dev *d, const char *learnt,
+		       struct bmcw_alert *out);
+/* A BMC device of the baseline is absent at start: removed, notice. */
+int usb_rules_unseen(const char *port, uint16_t vendor, uint16_t product,
+		     const char *role, const char *learnt, struct bmcw_alert *out);
+/*
+ * A BMC device appearing at run time that the baseline had (a BMC reset
+ * presents its devices again): the usb.bmc_device_added alert of
+ * usb_rules_dev() becomes usb.bmc_device_known (notice), saying so.
+ */
+void usb_rules_learnt(struct bmcw_alert *al, const char *learnt);
+
 /* Input of one BMC device, in or out of a session, over one sweep. */
 struct usb_input_count {
 	uint16_t busnum, devnum, vendor, product;

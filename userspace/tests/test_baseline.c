@@ -164,6 +164,12 @@ static void make_baseline(struct baseline *b)
 	b->reads_total = 12345;
 	baseline_add_counter(b, &c);
 	add_traffic(b);
+	baseline_add_usb(b, &(struct baseline_usb){ .port = "0000:00:14.0-4", .vendor = 0x046b,
+						    .product = 0xff10, .role = "virtual keyboard/mouse" });
+	baseline_add_usb(b, &(struct baseline_usb){ .port = "0000:00:14.0-1.2", .vendor = 0x046b,
+						    .product = 0xff20, .role = "virtual media" });
+	baseline_usb_sort(b);
+	b->has_usb = true;
 }
 
 static void test_round_trip(void)
@@ -196,6 +202,13 @@ static void test_round_trip(void)
 	ok(b2.traffic.id[BASELINE_ID_DEVICE].seen && b2.traffic.id[BASELINE_ID_DEVICE].len == 6 &&
 	   b2.traffic.id[BASELINE_ID_DEVICE].b[5] == 0xbf && !b2.traffic.id[BASELINE_ID_DEVICE_GUID].seen,
 	   "identity survives");
+	ok(b2.has_usb && b2.n_usb == 2 && !strcmp(b2.usb[0].port, "0000:00:14.0-1.2") &&
+	   baseline_find_usb(&b2, "0000:00:14.0-4", 0x046b, 0xff10) &&
+	   !strcmp(baseline_find_usb(&b2, "0000:00:14.0-4", 0x046b, 0xff10)->role,
+		   "virtual keyboard/mouse") &&
+	   !baseline_find_usb(&b2, "0000:00:14.0-4", 0x046b, 0xff20) &&
+	   !baseline_find_usb(&b2, "0000:00:14.0-5", 0x046b, 0xff10),
+	   "the BMC's USB devices survive, found by port and ids");
 	free(json);
 	free(json2);
 	free(golden);
@@ -204,10 +217,12 @@ static void test_round_trip(void)
 	/* Without a profile (what bmcwatchd --learn writes). */
 	b.has_profile = false;
 	b.has_traffic = false;
+	b.has_usb = false;
 	json = baseline_to_json(&b);
-	ok(!strstr(json, "profile") && !strstr(json, "traffic") &&
+	ok(!strstr(json, "profile") && !strstr(json, "traffic") && !strstr(json, "usb_devices") &&
 	   !baseline_parse(json, strlen(json), &b2, err, sizeof(err)) &&
-	   !b2.has_profile && !b2.has_traffic && b2.inv.n == 3, "no profile round trip");
+	   !b2.has_profile && !b2.has_traffic && !b2.has_usb && b2.inv.n == 3,
+	   "no profile round trip; no USB list: nothing said about USB");
 	free(json);
 	baseline_free(&b2);
 	baseline_free(&b);
@@ -276,6 +291,17 @@ static void test_corrupt(void)
 		  "traffic.identity.device_id: '20 01 0' is not 1 to 16 hex bytes separated by spaces" },
 		{ V2 TR ATT ", \"ipmi_commands\": [], \"interrupts\": [], \"identity\": {\"device_guid\": \"\"}}}",
 		  "traffic.identity.device_guid: empty" },
+		{ V2 "\"usb_devices\": {}}", "usb_devices: expected array" },
+		{ V2 "\"usb_devices\": [3]}", "usb_devices[0]: expected object" },
+		{ V2 "\"usb_devices\": [{\"vendor\": \"046b\"}]}", "usb_devices[0].port: missing" },
+		{ V2 "\"usb_devices\": [{\"port\": \"\", \"vendor\": \"046b\"}]}", "usb_devices[0].port: empty" },
+		{ V2 "\"usb_devices\": [{\"port\": \"1-1\", \"vendor\": \"46b\", \"product\": \"ff10\", \"role\": \"x\"}]}",
+		  "usb_devices[0].vendor: '46b' is not 4 hex digits" },
+		{ V2 "\"usb_devices\": [{\"port\": \"1-1\", \"vendor\": \"046b\", \"product\": \"ff10\"}]}",
+		  "usb_devices[0].role: missing" },
+		{ V2 "\"usb_devices\": [{\"port\": \"1-1\", \"vendor\": \"046b\", \"product\": \"ff10\", \"role\": \"a\"}, "
+		     "{\"port\": \"1-1\", \"vendor\": \"046b\", \"product\": \"ff10\", \"role\": \"b\"}]}",
+		  "usb_devices: 046b:ff10 at 1-1 listed twice" },
 	};
 	struct baseline b;
 	char err[512];

@@ -18,7 +18,7 @@ static const char *const expected[] = {
 	"ipmi.identity_change", "ipmi.new_command", "usb.bmc_device_added",
 	"usb.bmc_device_removed", "usb.bmc_input", "usb.bmc_input_session",
 	"usb.bmc_console_attached", "usb.bmc_initiated_connection",
-	"usb.host_bmc_connection", "usb.bmc_media_mounted",
+	"usb.host_bmc_connection", "usb.bmc_media_mounted", "usb.bmc_device_known",
 	"health.events_lost",
 	"health.hook_failed",
 	"health.monitor_stopped", "health.monitor_started", "health.heartbeat",

@@ -150,8 +150,41 @@ static void media(void)
 	ok(al.severity == BMCW_SEV_INFO, "... not on /bootx");
 }
 
+/* The baseline's view at start, and a device it had coming back. */
+static void baseline(void)
+{
+	struct bmcw_usb_dev d = dev(BMCW_DEV_PRESENT, BMCW_USB_F_BMC | BMCW_USB_F_BY_PORT);
+	struct bmcw_alert al;
+
+	is_int(usb_rules_unlearnt(&d, "2026-12-01T10:00:00.000Z", &al), 1,
+	       "a BMC device present at start, not learnt: one alert");
+	is_str(al.rule, "usb.bmc_device_added", "... usb.bmc_device_added");
+	ok(strstr(al.message, "at start, not in the baseline") &&
+	   strstr(al.why, "2026-12-01T10:00:00.000Z") && strstr(al.why, "by port"),
+	   "... says when the baseline was learnt and how the device is the BMC's: %s", al.why);
+	is_str(extra(&al, "found"), "at start, not in the baseline", "... found at start");
+	is_str(extra(&al, "usb_port"), "0000:00:14.0-1", "... with its port");
+	d.flags = 0;
+	is_int(usb_rules_unlearnt(&d, "x", &al), 0, "... not for a device that is not the BMC's");
+
+	is_int(usb_rules_unseen("0000:00:14.0-4", 0x046b, 0xff20, "virtual media",
+				"2026-12-01T10:00:00.000Z", &al), 1,
+	       "a learnt BMC device absent at start: one alert");
+	is_str(al.rule, "usb.bmc_device_removed", "... usb.bmc_device_removed");
+	is_str(al.subject.locus, "usb port 0000:00:14.0-4 046b:ff20", "... by port and ids");
+	ok(strstr(al.message, "virtual media") != NULL, "... names its role: %s", al.message);
+
+	d = dev(BMCW_DEV_ADDED, BMCW_USB_F_BMC | BMCW_USB_F_BUILTIN);
+	usb_rules_dev(&d, &al);
+	usb_rules_learnt(&al, "2026-12-01T10:00:00.000Z");
+	is_str(al.rule, "usb.bmc_device_known", "a learnt device appearing: usb.bmc_device_known");
+	ok(strstr(al.why, "in the baseline learnt 2026-12-01T10:00:00.000Z") != NULL &&
+	   !strcmp(extra(&al, "baseline"), "known"), "... saying so: %s", al.why);
+}
+
 int main(void)
 {
+	baseline();
 	devices();
 	input();
 	media();
