@@ -32,32 +32,34 @@ void baseline_free(struct baseline *b)
 	memset(b, 0, sizeof(*b));
 }
 
-int baseline_add_ipmi(struct baseline_traffic *t, const struct baseline_ipmi_cmd *c)
+/*
+ * Append @elem (@size bytes) to the array *@arr of *@n elements, at most
+ * BASELINE_MAX_ENTRIES: 0, or -1 (full, out of memory) leaving it as it was.
+ */
+int baseline_append(void *arr, size_t *n, size_t size, const void *elem)
 {
-	struct baseline_ipmi_cmd *v;
+	void **a = arr;
+	char *v;
 
-	if (t->n_ipmi >= BASELINE_MAX_ENTRIES)
+	if (*n >= BASELINE_MAX_ENTRIES)
 		return -1;
-	v = realloc(t->ipmi, (t->n_ipmi + 1) * sizeof(*v));
+	v = realloc(*a, (*n + 1) * size);
 	if (!v)
 		return -1;
-	t->ipmi = v;
-	t->ipmi[t->n_ipmi++] = *c;
+	memcpy(v + *n * size, elem, size);
+	*a = v;
+	(*n)++;
 	return 0;
+}
+
+int baseline_add_ipmi(struct baseline_traffic *t, const struct baseline_ipmi_cmd *c)
+{
+	return baseline_append(&t->ipmi, &t->n_ipmi, sizeof(*c), c);
 }
 
 int baseline_add_irq(struct baseline_traffic *t, const struct baseline_irq *q)
 {
-	struct baseline_irq *v;
-
-	if (t->n_irqs >= BASELINE_MAX_ENTRIES)
-		return -1;
-	v = realloc(t->irqs, (t->n_irqs + 1) * sizeof(*v));
-	if (!v)
-		return -1;
-	t->irqs = v;
-	t->irqs[t->n_irqs++] = *q;
-	return 0;
+	return baseline_append(&t->irqs, &t->n_irqs, sizeof(*q), q);
 }
 
 static uint32_t ipmi_key(uint8_t netfn, uint8_t cmd, uint8_t dir, uint8_t origin)
@@ -125,13 +127,7 @@ const char *baseline_ident_name(enum baseline_ident_kind k)
 
 int baseline_add_counter(struct baseline *b, const struct baseline_counter *c)
 {
-	struct baseline_counter *v = realloc(b->counters, (b->n_counters + 1) * sizeof(*v));
-
-	if (!v)
-		return -1;
-	b->counters = v;
-	b->counters[b->n_counters++] = *c;
-	return 0;
+	return baseline_append(&b->counters, &b->n_counters, sizeof(*c), c);
 }
 
 /* --- files -------------------------------------------------------------- */

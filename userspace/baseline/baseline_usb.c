@@ -4,19 +4,11 @@
 #include <string.h>
 
 #include "baseline.h"
+#include "baseline_priv.h"
 
 int baseline_add_usb(struct baseline *b, const struct baseline_usb *u)
 {
-	struct baseline_usb *v;
-
-	if (b->n_usb >= BASELINE_MAX_ENTRIES)
-		return -1;
-	v = realloc(b->usb, (b->n_usb + 1) * sizeof(*v));
-	if (!v)
-		return -1;
-	b->usb = v;
-	b->usb[b->n_usb++] = *u;
-	return 0;
+	return baseline_append(&b->usb, &b->n_usb, sizeof(*u), u);
 }
 
 static int cmp_key(const char *port, uint16_t vendor, uint16_t product,
