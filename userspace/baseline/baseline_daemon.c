@@ -206,7 +206,7 @@ int daemon_baseline_check(struct bmcw_daemon *d, const struct baseline *b)
 	}
 	nusb = check_usb(d, b);
 	bmcw_log(n + nusb ? LOG_WARNING : LOG_INFO,
-		 "baseline %s (%s): %zu PCI functions now, %zu difference(s); %zu of the BMC's USB devices%s",
+		 "baseline %s (%s): %zu PCI functions now, %zu difference(s); %zu in the BMC's USB devices%s",
 		 d->policy->baseline, b->created, cur.n, n, nusb,
 		 b->has_usb ? "" : " (not in this baseline)");
 	n += nusb;
