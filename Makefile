@@ -120,7 +120,8 @@ deps-ok:
 	@scripts/deps.sh --check >/dev/null || scripts/deps.sh
 
 # Test-only modules, built for the emulated host's kernel.
-TEST_KMODS := selftests/vm/warn selftests/kmod/bmcw_test selftests/kmod/edu_irq
+TEST_KMODS := selftests/vm/warn selftests/kmod/bmcw_test selftests/kmod/edu_irq \
+	selftests/kmod/ssif_bmc
 
 # Test programs that run in the emulated host (built here: it is read-only)
 TEST_PROGS := selftests/lpc

@@ -5,7 +5,8 @@
 # from guest.sh, merged into one plan here:
 #   1. QEMU's BMC simulator (benign run, counts, watchdog, sensitive command),
 #      behind the KCS interface, then again behind the BT interface and
-#      behind SSIF (IPMI over SMBus)
+#      behind SSIF (IPMI over SMBus); then a hostile BMC behind SSIF
+#      (ssif_bmc.sh: the test-only ssif_bmc module's SMBus adapter)
 #   2. OpenIPMI's ipmi_sim as an external BMC on 127.0.0.1 (benign run)
 #   3. selftests/ipmi/hostile_bmc as an external BMC (each attack)
 # The plan is declared first (boots.sh): each guest.sh says how many
@@ -22,10 +23,10 @@ work=$(mktemp -d)
 bmc_pid=
 trap '[ -n "$bmc_pid" ] && kill "$bmc_pid" 2>/dev/null; rm -rf "$work"' EXIT
 
-# BMCW_IPMI_PHASES="sim bt ssif extern hostile" (default all) picks the boots;
+# BMCW_IPMI_PHASES="sim bt ssif ssifbmc extern hostile" (default all) picks the boots;
 # BMCW_VM_RUN another runner than selftests/vm/run (selftests/harness
 # gives it one whose guest dies early).
-phases=" ${BMCW_IPMI_PHASES:-sim bt ssif extern hostile} "
+phases=" ${BMCW_IPMI_PHASES:-sim bt ssif ssifbmc extern hostile} "
 have_sim=0
 command -v ipmi_sim >/dev/null && have_sim=1
 
@@ -39,10 +40,14 @@ if ! flock selftests/ipmi make -s -C selftests/ipmi >"$work/build.log" 2>&1; the
 fi
 
 total=0
-for p in sim bt ssif extern hostile; do
+for p in sim bt ssif ssifbmc extern hostile; do
 	[[ $phases == *" $p "* ]] || continue
 	if [[ $p == extern && $have_sim == 0 ]]; then
 		total=$((total + 1))	# its skip
+		continue
+	fi
+	if [[ $p == ssifbmc ]]; then
+		total=$((total + $(boot_plan selftests/ipmi/ssif_bmc.sh)))
 		continue
 	fi
 	m=$p
@@ -64,6 +69,9 @@ run_phase() {
 [[ $phases == *" bt "* ]] && BMCW_IPMI_IF=bt guest_mode=sim run_phase bt --bmc sim --ipmi-if bt
 # And over SSIF, whose driver (ipmi_ssif) has hooks of its own.
 [[ $phases == *" ssif "* ]] && BMCW_IPMI_IF=ssif guest_mode=sim run_phase ssif --bmc sim --ipmi-if ssif
+# A hostile BMC behind SSIF: QEMU's KCS simulator is there, unused.
+[[ $phases == *" ssifbmc "* ]] && boot_run ssifbmc --timeout 240 --out "$work/out-ssifbmc" \
+	-- selftests/ipmi/ssif_bmc.sh
 
 # OpenIPMI's simulator speaking the "VM" codec on a serial line.
 if [[ $phases != *" extern "* ]]; then

@@ -74,12 +74,17 @@ uint8_t vm_sum(const uint8_t *m, size_t n)
 	return s;
 }
 
-const uint8_t vm_pushed_msg[10] = {
+/*
+ * Get Message's data for channel 0, the primary IPMB: the request as
+ * received without its rsSA (IPMI 2.0, Get Message).
+ */
+const uint8_t vm_pushed_msg[11] = {
 	0x00,			/* channel 0 */
-	0x18 << 2,		/* netfn App request from the BMC */
+	0x06 << 2,		/* netfn App request, LUN 0 */
+	0xc8,			/* checksum of 0x20 (the BMC) and the above */
 	0x81,			/* requester: a remote software id */
-	0x20 << 2,		/* seq / lun */
+	0x01 << 2,		/* seq 1 / lun 0 */
 	0x01,			/* cmd */
 	0xde, 0xad, 0xbe, 0xef,	/* payload */
-	0x00,
+	0x42,			/* checksum of requester to payload */
 };

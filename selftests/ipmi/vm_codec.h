@@ -50,6 +50,6 @@ uint8_t vm_sum(const uint8_t *m, size_t n);
  * Message answer): an App request from a remote software id nobody on the
  * host talked to.
  */
-extern const uint8_t vm_pushed_msg[10];
+extern const uint8_t vm_pushed_msg[11];
 
 #endif

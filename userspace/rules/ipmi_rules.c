@@ -531,12 +531,19 @@ static int rule_delivery(struct ipmi_state *st,
 		snprintf(al->message, sizeof(al->message),
 			 "BMC pushed an event message to the host (%u bytes)",
 			 e->rsp_len - 3);
+	else if ((e->rsp[3] & 0x0f) == 0 && e->rsp_len > 8)
+		/*
+		 * Channel 0 is the primary IPMB: the request as received
+		 * without its rsSA (netfn/LUN, checksum, rqSA, seq/LUN, cmd,
+		 * data, checksum), as the kernel's message handler reads it
+		 */
+		snprintf(al->message, sizeof(al->message),
+			 "BMC pushed a message to the host: channel 0 (IPMB), netfn 0x%02x cmd 0x%02x from 0x%02x (%u bytes)",
+			 e->rsp[4] >> 2, e->rsp[8], e->rsp[6], e->rsp_len - 3);
 	else
 		snprintf(al->message, sizeof(al->message),
-			 "BMC pushed a message to the host: channel %u, netfn 0x%02x cmd 0x%02x (%u bytes)",
-			 e->rsp[3] & 0x0f,
-			 e->rsp_len > 4 ? e->rsp[4] >> 2 : 0,
-			 e->rsp_len > 7 ? e->rsp[7] : 0, e->rsp_len - 3);
+			 "BMC pushed a message to the host: channel %u (%u bytes)",
+			 e->rsp[3] & 0x0f, e->rsp_len - 3);
 	snprintf(al->why, sizeof(al->why),
 		 "%s",
 		 event ? "no host request explains an event: it is the BMC speaking on its own (sensor events, or a message disguised as one)" :

@@ -167,8 +167,9 @@ static void watchdog(void)
 static void deliveries(void)
 {
 	const uint8_t get[] = { APP_REQ, 0x33 };
-	const uint8_t msg[] = { APP_RSP, 0x33, 0x00, 0x00, 0x18, 0x20, 0x81,
-				0x01, 0xaa };
+	/* channel 0 (IPMB): netfn App, checksum, from 0x81, seq, cmd 0x01 */
+	const uint8_t msg[] = { APP_RSP, 0x33, 0x00, 0x00, 0x18, 0xc8, 0x81,
+				0x04, 0x01, 0xaa, 0xd0 };
 	const uint8_t empty[] = { APP_RSP, 0x33, 0x80 };
 	const uint8_t send[] = { APP_REQ, 0x34, 0x00, 0x20, 0x18 };
 	const uint8_t send_ok[] = { APP_RSP, 0x34, 0x00 };
@@ -186,6 +187,8 @@ static void deliveries(void)
 	n = ipmi_rules_event(&st, &e, &ctx, al);
 	ok(n == 1 && has(al, n, "ipmi.bmc_initiated_message"),
 	   "Get Message with a message nobody asked for is BMC-initiated");
+	ok(n == 1 && strstr(al[0].message, "netfn 0x06 cmd 0x01 from 0x81"),
+	   "... decoded as IPMB: %s", n ? al[0].message : "");
 	e = xact(BMCW_IPMI_ORIG_SI, get, 2, empty, sizeof(empty));
 	is_int(ipmi_rules_event(&st, &e, &ctx, al), 0,
 	       "empty queue (cc 0x80): nothing");
