@@ -35,6 +35,7 @@ bmcw_start || ktap_diag "daemon did not report start"
 # the BMC's message flags (SSIF has no attention line here).
 bmcw_ipmi_listen 600 &
 listener=$!
+bmcw_wait_for 60 bmcw_ipmi_held /dev/ipmi0 || ktap_diag "the listener did not open /dev/ipmi0"
 
 for ((i = 0; i < 5; i++)); do
 	timeout 60 ipmitool mc info >/dev/null 2>&1

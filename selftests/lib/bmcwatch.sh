@@ -273,20 +273,42 @@ bmcw_ipmi_drivers() {
 	esac && modprobe ipmi_devintf
 }
 
-# bmcw_ipmi_listen [SECONDS]: hold /dev/ipmi0 open as a user that takes a
-# command from the BMC (IPMICTL_REGISTER_FOR_CMD, OEM netfn 0x30 cmd 0x7f),
+# bmcw_ipmi_listen [SECONDS [DEVICE]]: hold DEVICE (/dev/ipmi0) open as a
+# user that takes a command from the BMC (IPMICTL_REGISTER_FOR_CMD, OEM
+# netfn 0x30 cmd 0x7f),
 # as a host agent serving the BMC does, for SECONDS (default 600) or until
 # killed. Over SSIF, which has no attention bit, a user like that is what
 # makes the driver poll the BMC's flags (every 250 ms): without one a
 # pretimeout or a message the BMC holds is never fetched.
 bmcw_ipmi_listen() {
-	python3 - "${1:-600}" <<'PY'
+	python3 - "${1:-600}" "${2:-/dev/ipmi0}" <<'PY'
 import fcntl, os, struct, sys, time
 IPMICTL_REGISTER_FOR_CMD = 0x8002690e	# _IOR('i', 14, struct ipmi_cmdspec)
-fd = os.open("/dev/ipmi0", os.O_RDWR)
+fd = os.open(sys.argv[2], os.O_RDWR)
 fcntl.ioctl(fd, IPMICTL_REGISTER_FOR_CMD, struct.pack("BB", 0x30, 0x7f))
 time.sleep(float(sys.argv[1]))
 PY
+}
+
+# bmcw_ipmi_dev DRIVER: the /dev/ipmiN of the interface DRIVER (ipmi_si,
+# ipmi_ssif) bound, on stdout; 1 when there is none.
+bmcw_ipmi_dev() {
+	local d drv
+	for d in /sys/class/ipmi/ipmi*; do
+		drv=$(readlink -f "$d/device/driver" 2>/dev/null)
+		[ "${drv##*/}" = "$1" ] && [ -c "/dev/${d##*/}" ] &&
+			{ echo "/dev/${d##*/}"; return 0; }
+	done
+	return 1
+}
+
+# bmcw_ipmi_held DEVICE: some process holds DEVICE (/dev/ipmiN) open.
+bmcw_ipmi_held() {
+	local f
+	for f in /proc/[0-9]*/fd/*; do
+		[ "$(readlink "$f" 2>/dev/null)" = "$1" ] && return 0
+	done
+	return 1
 }
 
 # bmcw_ipmi_up: the host's IPMI driver bound and /dev/ipmi0 present
