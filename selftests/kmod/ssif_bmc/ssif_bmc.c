@@ -174,20 +174,17 @@ static ssize_t push_write(struct file *f, const char __user *ubuf,
 	return len;
 }
 
-static ssize_t attn_write(struct file *f, const char __user *ubuf,
-			  size_t len, loff_t *ppos)
-{
-	mutex_lock(&sim_lock);
-	flags |= FLAG_RCV_MSG;
-	mutex_unlock(&sim_lock);
-	return len;
-}
+/* "attn" and "mismatch": one behaviour each, armed by any write. */
+enum { ARM_ATTN, ARM_MISMATCH };
 
-static ssize_t mismatch_write(struct file *f, const char __user *ubuf,
-			      size_t len, loff_t *ppos)
+static ssize_t arm_write(struct file *f, const char __user *ubuf,
+			 size_t len, loff_t *ppos)
 {
 	mutex_lock(&sim_lock);
-	mismatch_next = true;
+	if ((uintptr_t)file_inode(f)->i_private == ARM_ATTN)
+		flags |= FLAG_RCV_MSG;
+	else
+		mismatch_next = true;
 	mutex_unlock(&sim_lock);
 	return len;
 }
@@ -206,12 +203,8 @@ static const struct file_operations push_fops = {
 	.owner = THIS_MODULE, .write = push_write,
 };
 
-static const struct file_operations attn_fops = {
-	.owner = THIS_MODULE, .write = attn_write,
-};
-
-static const struct file_operations mismatch_fops = {
-	.owner = THIS_MODULE, .write = mismatch_write,
+static const struct file_operations arm_fops = {
+	.owner = THIS_MODULE, .write = arm_write,
 };
 
 static int __init ssif_bmc_init(void)
@@ -227,8 +220,9 @@ static int __init ssif_bmc_init(void)
 		return ret;
 	dir = debugfs_create_dir("ssif_bmc", NULL);
 	debugfs_create_file("push", 0200, dir, NULL, &push_fops);
-	debugfs_create_file("attn", 0200, dir, NULL, &attn_fops);
-	debugfs_create_file("mismatch", 0200, dir, NULL, &mismatch_fops);
+	debugfs_create_file("attn", 0200, dir, (void *)ARM_ATTN, &arm_fops);
+	debugfs_create_file("mismatch", 0200, dir, (void *)ARM_MISMATCH,
+			    &arm_fops);
 	debugfs_create_file("stats", 0400, dir, NULL, &stats_fops);
 	/* ipmi_ssif binds to it when loaded (now or later) */
 	client = i2c_new_client_device(&adap, &info);
