@@ -14,24 +14,6 @@
 #include "usb_rules.h"
 #include "usb_tab.h"
 
-#define USB_TAB_PATH	BMCW_DEBUGFS_DIR "/usb"
-
-/* The module's USB table: its rows into a malloc'd array, or -1 without. */
-static int usb_now(struct usb_tab_dev **rows)
-{
-	int n;
-
-	*rows = calloc(USB_TAB_MAX_DEV, sizeof(**rows));
-	if (!*rows)
-		return -1;
-	n = usb_tab_read_dev(USB_TAB_PATH, *rows, USB_TAB_MAX_DEV);
-	if (n < 0) {
-		free(*rows);
-		*rows = NULL;
-	}
-	return n;
-}
-
 /*
  * The BMC's USB devices present now into @b; none listed (has_usb false)
  * when the module has no USB table (before ABI 1.7, or no debugfs).
@@ -39,7 +21,7 @@ static int usb_now(struct usb_tab_dev **rows)
 static int learn_usb(struct baseline *b)
 {
 	struct usb_tab_dev *u;
-	int n = usb_now(&u);
+	int n = usb_tab_read_dev(USB_TAB_PATH, &u);
 
 	if (n < 0) {
 		bmcw_log(LOG_WARNING, "learn: %s not readable: the BMC's USB devices are not in the baseline",
@@ -55,13 +37,13 @@ static int learn_usb(struct baseline *b)
 			continue;
 		snprintf(e.port, sizeof(e.port), "%s", u[i].d.port);
 		snprintf(e.role, sizeof(e.role), "%s", usb_dev_role(&u[i].d));
-		if (!baseline_find_usb(b, e.port, e.vendor, e.product) &&
-		    baseline_add_usb(b, &e)) {
+		/* a port holds one device: no two rows are the same entry */
+		if (baseline_add_usb(b, &e)) {
 			free(u);
 			return -1;
 		}
-		baseline_usb_sort(b);
 	}
+	baseline_usb_sort(b);
 	b->has_usb = true;
 	free(u);
 	return 0;
@@ -101,7 +83,7 @@ static size_t check_usb(struct bmcw_daemon *d, const struct baseline *b)
 
 	if (!b->has_usb)
 		return 0;
-	n = usb_now(&u);
+	n = usb_tab_read_dev(USB_TAB_PATH, &u);
 	if (n < 0) {
 		bmcw_log(LOG_WARNING, "baseline: %s not readable: the BMC's USB devices not checked",
 			 USB_TAB_PATH);

@@ -14,8 +14,6 @@
 #include "usb_rules.h"
 #include "usb_tab.h"
 
-#define USB_TAB_PATH	BMCW_DEBUGFS_DIR "/usb"
-
 struct json_object *inventory_fn_json(const struct inv_fn *f)
 {
 	struct json_object *o = json_object_new_object();
@@ -107,8 +105,7 @@ int do_inventory(int argc, char **argv)
 	if (inventory_read(path, &inv, err, sizeof(err)))
 		return cli_err("%s", err);
 	/* the USB table came with module ABI 1.7: absent before, said so */
-	usb = calloc(USB_TAB_MAX_DEV, sizeof(*usb));
-	nusb = usb ? usb_tab_read_dev(usb_path, usb, USB_TAB_MAX_DEV) : -1;
+	nusb = usb_tab_read_dev(usb_path, &usb);
 	if (cli.json) {
 		struct json_object *root = json_object_new_object(), *arr = json_object_new_array();
 		char fp[24];

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* The module's USB table: see usb_tab.h. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <linux/bmcwatch.h>
@@ -23,7 +24,7 @@ bool usb_tab_parse_bmc(const char *line, void *row)
 
 int usb_tab_read_bmc(struct usb_tab_bmc *rows, int max)
 {
-	return table_rows_read(BMCW_DEBUGFS_DIR "/usb", rows, sizeof(rows[0]),
+	return table_rows_read(USB_TAB_PATH, rows, sizeof(rows[0]),
 			       max, usb_tab_parse_bmc);
 }
 
@@ -65,7 +66,17 @@ bool usb_tab_parse_dev(const char *line, void *row)
 	return true;
 }
 
-int usb_tab_read_dev(const char *path, struct usb_tab_dev *rows, int max)
+int usb_tab_read_dev(const char *path, struct usb_tab_dev **rows)
 {
-	return table_rows_read(path, rows, sizeof(rows[0]), max, usb_tab_parse_dev);
+	int n = -1;
+
+	*rows = calloc(USB_TAB_MAX_DEV, sizeof(**rows));
+	if (*rows)
+		n = table_rows_read(path, *rows, sizeof(**rows), USB_TAB_MAX_DEV,
+				    usb_tab_parse_dev);
+	if (n < 0) {
+		free(*rows);
+		*rows = NULL;
+	}
+	return n;
 }

@@ -31,9 +31,15 @@ struct usb_tab_dev {
 
 #define USB_TAB_MAX_DEV		128	/* devices read at most */
 
+#define USB_TAB_PATH		BMCW_DEBUGFS_DIR "/usb"
+
 /* A row of the table. */
 bool usb_tab_parse_dev(const char *line, void *row);
-/* Every device of the table at @path into @rows, or -1 without it. */
-int usb_tab_read_dev(const char *path, struct usb_tab_dev *rows, int max);
+/*
+ * Every device of the table at @path (USB_TAB_PATH) into *@rows, an array
+ * of USB_TAB_MAX_DEV the caller frees: how many; -1 and *@rows NULL
+ * without the table or memory.
+ */
+int usb_tab_read_dev(const char *path, struct usb_tab_dev **rows);
 
 #endif /* BMCW_USB_TAB_H */
